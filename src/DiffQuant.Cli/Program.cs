@@ -1,0 +1,3 @@
+using DiffQuant.Cli;
+
+return CliApp.Run(args, Console.Out, Console.Error);

@@ -1,0 +1,62 @@
+namespace DiffQuant.Cli;
+
+/// <summary>The summary of one run as `dq run --json` prints it. Bits are as the channel measured them.</summary>
+internal sealed record RunReport
+{
+    public required string Method { get; init; }
+
+    public required string Quantizer { get; init; }
+
+    public required string Problem { get; init; }
+
+    public required int N { get; init; }
+
+    public required int M { get; init; }
+
+    public required long Seed { get; init; }
+
+    public required double L { get; init; }
+
+    public required double Mu { get; init; }
+
+    public required double Kappa { get; init; }
+
+    public required double StepSize { get; init; }
+
+    public required double Gamma { get; init; }
+
+    public required double Sigma { get; init; }
+
+    public required double RateBits { get; init; }
+
+    /// <summary>ρ, the quantizer's covering efficiency; null for float codecs.</summary>
+    public required double? Rho { get; init; }
+
+    public required string ExitReason { get; init; }
+
+    public required int Iterations { get; init; }
+
+    public required long BitsTotal { get; init; }
+
+    public required long SetupBits { get; init; }
+
+    public required long BitsPerIteration { get; init; }
+
+    public required double BitsPerCoordinate { get; init; }
+
+    public required long DownlinkBitsTotal { get; init; }
+
+    public required double RelativeError { get; init; }
+
+    public required double EmpiricalRate { get; init; }
+
+    /// <summary>The rate the worst-case schedule guarantees (see Bounds.Guaranteed).</summary>
+    public required double Bound { get; init; }
+
+    /// <summary>The paper's stated bound for DQ-GD and NQ-GD; null for other methods.</summary>
+    public required double? PaperBound { get; init; }
+
+    public required double Converse { get; init; }
+
+    public required long Overloads { get; init; }
+}

@@ -1,0 +1,136 @@
+namespace DiffQuant.LinearAlgebra;
+
+/// <summary>A sparse matrix in compressed sparse row form.</summary>
+public sealed class CsrMatrix : ILinearOperator
+{
+    private readonly int[] _rowStart;
+    private readonly int[] _columnIndex;
+    private readonly double[] _values;
+
+    private CsrMatrix(int rows, int columns, int[] rowStart, int[] columnIndex, double[] values)
+    {
+        Rows = rows;
+        Columns = columns;
+        _rowStart = rowStart;
+        _columnIndex = columnIndex;
+        _values = values;
+    }
+
+    public int Rows { get; }
+
+    public int Columns { get; }
+
+    public int NonZeros => _values.Length;
+
+    /// <summary>Builds the matrix from (row, column, value) triplets, 0-based; duplicates are summed.</summary>
+    public static CsrMatrix FromTriplets(int rows, int columns, IReadOnlyList<(int Row, int Column, double Value)> entries)
+    {
+        if (rows < 0 || columns < 0)
+        {
+            Guard.Throw($"matrix dimensions must be non-negative, got {rows} × {columns}.");
+        }
+
+        var rowStart = new int[rows + 1];
+        foreach (var (row, column, _) in entries)
+        {
+            if ((uint)row >= (uint)rows || (uint)column >= (uint)columns)
+            {
+                Guard.Throw($"entry ({row}, {column}) lies outside a {rows} × {columns} matrix.");
+            }
+
+            rowStart[row + 1]++;
+        }
+
+        for (var i = 0; i < rows; i++)
+        {
+            rowStart[i + 1] += rowStart[i];
+        }
+
+        var next = rowStart[..^1];
+        var columnIndex = new int[entries.Count];
+        var values = new double[entries.Count];
+        foreach (var (row, column, value) in entries)
+        {
+            var k = next[row]++;
+            columnIndex[k] = column;
+            values[k] = value;
+        }
+
+        return Compact(rows, columns, rowStart, columnIndex, values);
+    }
+
+    public void Multiply(ReadOnlySpan<double> x, Span<double> y)
+    {
+        Guard.SameLength(x.Length, Columns, "x in A·x");
+        Guard.SameLength(y.Length, Rows, "the result of A·x");
+        for (var i = 0; i < Rows; i++)
+        {
+            double sum = 0;
+            for (var k = _rowStart[i]; k < _rowStart[i + 1]; k++)
+            {
+                sum += _values[k] * x[_columnIndex[k]];
+            }
+
+            y[i] = sum;
+        }
+    }
+
+    public void MultiplyTransposed(ReadOnlySpan<double> y, Span<double> x)
+    {
+        Guard.SameLength(y.Length, Rows, "y in Aᵀ·y");
+        Guard.SameLength(x.Length, Columns, "the result of Aᵀ·y");
+        x.Clear();
+        for (var i = 0; i < Rows; i++)
+        {
+            var yi = y[i];
+            for (var k = _rowStart[i]; k < _rowStart[i + 1]; k++)
+            {
+                x[_columnIndex[k]] += _values[k] * yi;
+            }
+        }
+    }
+
+    public double[,] ToArray()
+    {
+        var entries = new double[Rows, Columns];
+        for (var i = 0; i < Rows; i++)
+        {
+            for (var k = _rowStart[i]; k < _rowStart[i + 1]; k++)
+            {
+                entries[i, _columnIndex[k]] += _values[k];
+            }
+        }
+
+        return entries;
+    }
+
+    /// <summary>Sorts each row by column and sums duplicate entries.</summary>
+    private static CsrMatrix Compact(int rows, int columns, int[] rowStart, int[] columnIndex, double[] values)
+    {
+        var newStart = new int[rows + 1];
+        var newColumns = new List<int>(values.Length);
+        var newValues = new List<double>(values.Length);
+        for (var i = 0; i < rows; i++)
+        {
+            var start = rowStart[i];
+            var length = rowStart[i + 1] - start;
+            Array.Sort(columnIndex, values, start, length);
+            for (var k = start; k < start + length; k++)
+            {
+                if (newColumns.Count > newStart[i] && newColumns[^1] == columnIndex[k])
+                {
+                    newValues[^1] += values[k];
+                }
+                else
+                {
+                    newColumns.Add(columnIndex[k]);
+                    newValues.Add(values[k]);
+                }
+            }
+
+            newStart[i + 1] = newColumns.Count;
+        }
+
+        return new CsrMatrix(rows, columns, newStart, [.. newColumns], [.. newValues]);
+    }
+}

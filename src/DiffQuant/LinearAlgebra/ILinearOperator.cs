@@ -1,0 +1,18 @@
+namespace DiffQuant.LinearAlgebra;
+
+/// <summary>A real m × n matrix as products with vectors.</summary>
+public interface ILinearOperator
+{
+    int Rows { get; }
+
+    int Columns { get; }
+
+    /// <summary>y = A x (x of length n, y of length m).</summary>
+    void Multiply(ReadOnlySpan<double> x, Span<double> y);
+
+    /// <summary>x = Aᵀ y (y of length m, x of length n).</summary>
+    void MultiplyTransposed(ReadOnlySpan<double> y, Span<double> x);
+
+    /// <summary>The entries as a dense row-major array (for factorizations).</summary>
+    double[,] ToArray();
+}

@@ -1,0 +1,44 @@
+namespace DiffQuant.Quantization;
+
+/// <summary>Splits a budget of floor(n·R) bits over n coordinates for a fractional rate R.</summary>
+public static class BitAllocation
+{
+    /// <summary>The most bits a scalar coordinate may take (double precision carries no more).</summary>
+    public const int MaxBitsPerCoordinate = 52;
+
+    /// <summary>
+    /// floor(n·R), computed after rounding n·R to 9 decimals so that, e.g., 100 × 2.3 counts as 230
+    /// bits rather than the 229.99… that binary floating point gives.
+    /// </summary>
+    public static long Budget(int n, double rate) => (long)Math.Floor(Math.Round(n * rate, 9));
+
+    /// <summary>
+    /// b_i = floor((i+1)·B/n) − floor(i·B/n) with B = floor(n·R): every coordinate gets floor(R) or
+    /// ceil(R) bits, the extra bits spread evenly, the sum exactly B. A coordinate with 0 bits decodes to 0.
+    /// </summary>
+    public static byte[] Spread(int n, double rate)
+    {
+        ValidateRate(rate, MaxBitsPerCoordinate);
+        var total = Budget(n, rate);
+        var bits = new byte[n];
+        for (var i = 0; i < n; i++)
+        {
+            bits[i] = (byte)(((i + 1) * total / n) - (i * total / n));
+        }
+
+        return bits;
+    }
+
+    internal static void ValidateRate(double rate, double max)
+    {
+        if (!(rate > 0) || !double.IsFinite(rate))
+        {
+            Guard.Throw($"the rate must be a positive number of bits per coordinate, got {rate}.");
+        }
+
+        if (rate > max)
+        {
+            Guard.Throw($"the rate {rate} exceeds the {max} bits per coordinate this quantizer can use.");
+        }
+    }
+}

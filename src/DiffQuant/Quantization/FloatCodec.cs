@@ -1,0 +1,77 @@
+using DiffQuant.Bits;
+
+namespace DiffQuant.Quantization;
+
+/// <summary>
+/// Full-precision floats on the wire (IEEE-754 binary64 or binary32 per coordinate), so that the
+/// unquantized methods pay their bits through the same channel. binary64 is lossless.
+/// </summary>
+public sealed class FloatCodec : IQuantizer
+{
+    public FloatCodec(int dimension, int bitsPerCoordinate = 64)
+    {
+        if (dimension < 0)
+        {
+            Guard.Throw($"the dimension must be non-negative, got {dimension}.");
+        }
+
+        if (bitsPerCoordinate is not (32 or 64))
+        {
+            Guard.Throw($"full-precision floats have 32 or 64 bits, got {bitsPerCoordinate}.");
+        }
+
+        Dimension = dimension;
+        Rate = bitsPerCoordinate;
+    }
+
+    public string Name => Rate == 64 ? "float64" : "float32";
+
+    public int Dimension { get; }
+
+    public double Rate { get; }
+
+    public long BudgetBits => (long)Dimension * (long)Rate;
+
+    public bool UsesRange => false;
+
+    public double CoveringEfficiency => double.NaN;
+
+    /// <summary>0 for binary64; NaN for binary32, whose error is relative, not bounded by a range.</summary>
+    public double CoveringRadius(double range) => Rate == 64 ? 0 : double.NaN;
+
+    public int Encode(ReadOnlySpan<double> u, double range, long step, BitWriter writer, Span<double> q)
+    {
+        Guard.SameLength(u.Length, Dimension, "the codec input");
+        Guard.SameLength(q.Length, Dimension, "the codec output");
+        var overloads = 0;
+        for (var i = 0; i < u.Length; i++)
+        {
+            if (Rate == 64)
+            {
+                writer.WriteDouble(u[i]);
+                q[i] = u[i];
+                continue;
+            }
+
+            var single = (float)u[i];
+            if (float.IsInfinity(single) && double.IsFinite(u[i]))
+            {
+                overloads++;
+            }
+
+            writer.WriteSingle(single);
+            q[i] = single;
+        }
+
+        return overloads;
+    }
+
+    public void Decode(ref BitReader reader, double range, long step, Span<double> q)
+    {
+        Guard.SameLength(q.Length, Dimension, "the codec output");
+        for (var i = 0; i < q.Length; i++)
+        {
+            q[i] = Rate == 64 ? reader.ReadDouble() : reader.ReadSingle();
+        }
+    }
+}

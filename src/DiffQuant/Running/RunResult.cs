@@ -1,0 +1,40 @@
+namespace DiffQuant.Running;
+
+/// <summary>
+/// The outcome of one run: the final iterate, how and when it stopped, and the bits the channel
+/// measured. Errors and rates are NaN when no referee knew x*.
+/// </summary>
+public sealed record RunResult
+{
+    public required ExitReason ExitReason { get; init; }
+
+    /// <summary>T, the iterations run.</summary>
+    public required int Iterations { get; init; }
+
+    /// <summary>x̂_T.</summary>
+    public required double[] Iterate { get; init; }
+
+    /// <summary>‖x̂_T − x*‖ / ‖x̂_0 − x*‖.</summary>
+    public required double RelativeError { get; init; }
+
+    /// <summary>(‖x̂_T − x*‖ / ‖x̂_0 − x*‖)^(1/T), clipped at 1.</summary>
+    public required double EmpiricalRate { get; init; }
+
+    /// <summary>The relative error after each iteration t = 0..T (entry 0 is 1).</summary>
+    public required double[] ErrorHistory { get; init; }
+
+    /// <summary>Uplink bits measured by the channel, setup included.</summary>
+    public required long UplinkBits { get; init; }
+
+    /// <summary>Uplink bits of the one-time setup message.</summary>
+    public required long SetupBits { get; init; }
+
+    /// <summary>The longest uplink iteration message, in bits.</summary>
+    public required long MaxMessageBits { get; init; }
+
+    /// <summary>Downlink bits measured by the channel.</summary>
+    public required long DownlinkBits { get; init; }
+
+    /// <summary>Quantizer inputs outside the range (saturated coordinates).</summary>
+    public required long Overloads { get; init; }
+}
