@@ -1,0 +1,82 @@
+using CsCheck;
+using DiffQuant.Bits;
+
+namespace DiffQuant.Tests;
+
+public class BitIoTests
+{
+    [Fact]
+    public void Fields_of_any_width_round_trip()
+    {
+        var field = Gen.Int[0, 64].SelectMany(width => Gen.ULong.Select(v => (Width: width, Value: width == 64 ? v : v & ((1UL << width) - 1))));
+        field.Array[0, 300].Sample(fields =>
+        {
+            var writer = new BitWriter(1);
+            foreach (var (width, value) in fields)
+            {
+                writer.Write(value, width);
+            }
+
+            var payload = writer.ToPayload();
+            Assert.Equal(fields.Sum(f => (long)f.Width), payload.BitLength);
+            Assert.Equal(Payload.ByteCount(payload.BitLength), payload.Bytes.Length);
+            var reader = new BitReader(payload);
+            foreach (var (width, value) in fields)
+            {
+                Assert.Equal(value, reader.Read(width));
+            }
+
+            Assert.Equal(0, reader.Remaining);
+        }, seed: TestData.Seed, iter: 300, threads: 1);
+    }
+
+    [Fact]
+    public void Writer_reset_clears_the_previous_message()
+    {
+        var writer = new BitWriter();
+        writer.Write(ulong.MaxValue, 64);
+        writer.Reset();
+        writer.Write(0, 3);
+        var payload = writer.ToPayload();
+        Assert.Equal(3, payload.BitLength);
+        Assert.Equal(0, payload.Bytes.Span[0]);
+    }
+
+    [Fact]
+    public void Doubles_round_trip_bit_exactly()
+    {
+        double[] values = [0.0, -0.0, 1.5, double.Epsilon, double.MaxValue, -Math.PI, double.NaN];
+        var writer = new BitWriter();
+        foreach (var v in values)
+        {
+            writer.WriteDouble(v);
+        }
+
+        var reader = new BitReader(writer.ToPayload());
+        foreach (var v in values)
+        {
+            Assert.Equal(BitConverter.DoubleToInt64Bits(v), BitConverter.DoubleToInt64Bits(reader.ReadDouble()));
+        }
+    }
+
+    [Fact]
+    public void Reading_past_the_message_is_refused()
+    {
+        var writer = new BitWriter();
+        writer.Write(5, 3);
+        var payload = writer.ToPayload();
+        var error = Assert.Throws<DiffQuantException>(() =>
+        {
+            var reader = new BitReader(payload);
+            reader.Read(4);
+        });
+        Assert.Contains("message too short", error.Message);
+    }
+
+    [Fact]
+    public void Field_wider_than_64_bits_is_refused()
+    {
+        var writer = new BitWriter();
+        Assert.Throws<DiffQuantException>(() => writer.Write(1, 65));
+    }
+}

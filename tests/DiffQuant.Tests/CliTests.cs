@@ -1,0 +1,110 @@
+using System.Text.Json;
+using DiffQuant.Cli;
+
+namespace DiffQuant.Tests;
+
+public class CliTests
+{
+    private static (int Exit, string Output, string Error) Dq(params string[] args)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var exit = CliApp.Run(args, output, error);
+        return (exit, output.ToString(), error.ToString());
+    }
+
+    [Fact]
+    public void Run_json_reports_every_documented_field()
+    {
+        var (exit, output, error) = Dq("run", "--method", "dq-gd", "--rate", "6", "--m", "300", "--n", "30", "--json");
+        Assert.True(exit == 0, error);
+        using var json = JsonDocument.Parse(output);
+        var root = json.RootElement;
+        string[] fields =
+        [
+            "method", "quantizer", "n", "m", "kappa", "sigma", "rate_bits", "iterations", "bits_total", "bits_per_coordinate",
+            "downlink_bits_total", "relative_error", "empirical_rate", "bound", "converse", "overloads", "setup_bits", "bits_per_iteration",
+        ];
+        foreach (var field in fields)
+        {
+            Assert.True(root.TryGetProperty(field, out _), $"missing {field}");
+        }
+
+        Assert.Equal("dq-gd", root.GetProperty("method").GetString());
+        Assert.Equal(30, root.GetProperty("n").GetInt32());
+        Assert.Equal(300, root.GetProperty("m").GetInt32());
+        Assert.Equal(180, root.GetProperty("bits_per_iteration").GetInt64());
+        var iterations = root.GetProperty("iterations").GetInt64();
+        Assert.Equal(192 + (180 * iterations), root.GetProperty("bits_total").GetInt64());
+        Assert.True(root.GetProperty("relative_error").GetDouble() <= 1e-9);
+        Assert.Equal("TargetReached", root.GetProperty("exit_reason").GetString());
+        Assert.Equal(0, root.GetProperty("overloads").GetInt64());
+        Assert.True(root.GetProperty("empirical_rate").GetDouble() <= root.GetProperty("bound").GetDouble() * 1.01);
+    }
+
+    [Fact]
+    public void Run_prints_progress_and_a_summary_table()
+    {
+        var (exit, output, _) = Dq("run", "--method", "nq-hb", "--rate", "8", "--problem", "quadratic", "--n", "20", "--kappa", "5");
+        Assert.Equal(0, exit);
+        Assert.Contains("t =      1", output);
+        Assert.Contains("empirical rate", output);
+        Assert.Contains("uplink bits", output);
+    }
+
+    [Fact]
+    public void Run_reads_a_matrix_market_file()
+    {
+        var (exit, output, error) = Dq("run", "--matrix", TestData.Ash958Path, "--method", "dq-hb", "--rate", "8", "--json");
+        Assert.True(exit == 0, error);
+        using var json = JsonDocument.Parse(output);
+        Assert.Equal(292, json.RootElement.GetProperty("n").GetInt32());
+        Assert.Equal(958, json.RootElement.GetProperty("m").GetInt32());
+    }
+
+    [Fact]
+    public void Bounds_json_has_rates_and_thresholds_per_method()
+    {
+        var (exit, output, _) = Dq("bounds", "--kappa", "4", "--n", "100", "--rate", "6", "--json");
+        Assert.Equal(0, exit);
+        using var json = JsonDocument.Parse(output);
+        var methods = json.RootElement.GetProperty("methods");
+        Assert.Equal(3, methods.GetArrayLength());
+        var gd = methods[0];
+        Assert.Equal("gd", gd.GetProperty("method").GetString());
+        Assert.Equal(0.6, gd.GetProperty("sigma").GetDouble(), 12);
+        Assert.Equal(0.6 + (10.0 / 64), gd.GetProperty("nq_bound_paper").GetDouble(), 12);
+        Assert.Equal(Math.Log2(10 / 0.6), gd.GetProperty("loss_free_threshold").GetDouble(), 12);
+        Assert.Equal(Math.Log2(1e9), json.RootElement.GetProperty("volume_floor_bits").GetDouble(), 12);
+    }
+
+    [Theory]
+    [InlineData("--rate", "0", "rate must be a positive")]
+    [InlineData("--rate", "-3", "rate must be a positive")]
+    [InlineData("--rate", "NaN", "rate must be a positive")]
+    [InlineData("--method", "sgd", "unknown method 'sgd'")]
+    [InlineData("--matrix", "/no/such.mtx", "cannot read Matrix Market file")]
+    [InlineData("--kappa", "0.5", "--kappa must be a finite number ≥ 1")]
+    [InlineData("--eps", "-1", "target relative error must be a positive")]
+    [InlineData("--quantizer", "lattice", "unknown quantizer 'lattice'")]
+    public void Bad_input_gets_a_message_and_a_non_zero_exit(string option, string value, string expected)
+    {
+        var (exit, _, error) = Dq("run", "--m", "100", "--n", "10", option, value);
+        Assert.Equal(CliApp.InputError, exit);
+        Assert.Contains(expected, error);
+        Assert.DoesNotContain("   at ", error);
+    }
+
+    [Fact]
+    public void Singular_problems_and_unparsable_options_fail_cleanly()
+    {
+        var singular = Dq("run", "--m", "10", "--n", "20");
+        Assert.Equal(CliApp.InputError, singular.Exit);
+        Assert.Contains("singular", singular.Error);
+        var unparsable = Dq("run", "--rate", "six");
+        Assert.NotEqual(0, unparsable.Exit);
+        Assert.DoesNotContain("   at ", unparsable.Error);
+        var badBounds = Dq("bounds", "--kappa", "0", "--n", "10", "--rate", "3");
+        Assert.Equal(CliApp.InputError, badBounds.Exit);
+    }
+}

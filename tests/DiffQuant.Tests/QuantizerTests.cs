@@ -1,0 +1,170 @@
+using CsCheck;
+using DiffQuant.Bits;
+using DiffQuant.Quantization;
+
+namespace DiffQuant.Tests;
+
+public class QuantizerTests
+{
+    private static readonly Gen<double> Rate = Gen.OneOf(Gen.Int[1, 16].Select(r => (double)r), Gen.Double[0.05, 16]);
+
+    private static readonly Gen<(double[] Unit, double Rate, double Range, bool Dithered)> Inputs =
+        Gen.Select(Gen.Double[-1, 1].Array[0, 300], Rate, Gen.Double[1e-3, 1e3], Gen.Bool);
+
+    private static CubeQuantizerBase Create(int n, double rate, bool dithered) =>
+        dithered ? new DitheredCubeQuantizer(n, rate, seed: 99) : new CubeQuantizer(n, rate);
+
+    private static (Payload Payload, double[] Q, int Overloads) Encode(IQuantizer quantizer, double[] u, double range, long step = 3)
+    {
+        var writer = new BitWriter();
+        var q = new double[u.Length];
+        var overloads = quantizer.Encode(u, range, step, writer, q);
+        return (writer.ToPayload(), q, overloads);
+    }
+
+    [Fact]
+    public void Decoding_reproduces_the_encoder_output_bit_exactly_within_budget()
+    {
+        Inputs.Sample((unit, rate, range, dithered) =>
+        {
+            var u = unit.Select(x => x * range).ToArray();
+            var encoder = Create(u.Length, rate, dithered);
+            var decoder = Create(u.Length, rate, dithered);
+            var (payload, q, _) = Encode(encoder, u, range);
+            Assert.Equal(BitAllocation.Budget(u.Length, rate), payload.BitLength);
+            Assert.True(payload.BitLength <= encoder.BudgetBits);
+            var decoded = new double[u.Length];
+            var reader = new BitReader(payload);
+            decoder.Decode(ref reader, range, 3, decoded);
+            Assert.Equal(0, reader.Remaining);
+            for (var i = 0; i < u.Length; i++)
+            {
+                Assert.Equal(BitConverter.DoubleToInt64Bits(q[i]), BitConverter.DoubleToInt64Bits(decoded[i]));
+            }
+        }, seed: TestData.Seed, iter: 400, threads: 1);
+    }
+
+    [Fact]
+    public void Error_inside_the_range_is_within_the_covering_radius()
+    {
+        Inputs.Sample((unit, rate, range, dithered) =>
+        {
+            var u = unit.Select(x => x * range).ToArray();
+            var quantizer = Create(u.Length, rate, dithered);
+            var (_, q, overloads) = Encode(quantizer, u, range);
+            Assert.Equal(0, overloads);
+            var error = TestData.Norm(q.Zip(u, (a, b) => a - b).ToArray());
+            Assert.True(error <= quantizer.CoveringRadius(range) * (1 + 1e-9) + 1e-300, $"error {error} > radius {quantizer.CoveringRadius(range)}");
+            for (var i = 0; i < u.Length; i++)
+            {
+                int b = quantizer.BitsPerCoordinate[i];
+                var cell = dithered ? (b == 0 ? range : range / ((1UL << b) - 1)) : range * Math.Pow(2, -b);
+                Assert.True(Math.Abs(q[i] - u[i]) <= cell * (1 + 1e-9), $"coordinate {i}: |{q[i]} − {u[i]}| > {cell}");
+            }
+        }, seed: TestData.Seed, iter: 400, threads: 1);
+    }
+
+    [Fact]
+    public void Inputs_outside_the_range_saturate_and_count_as_overloads()
+    {
+        Gen.Select(Gen.Double[-3, 3].Array[1, 300], Gen.Int[1, 12]).Sample((u, rate) =>
+        {
+            var quantizer = new CubeQuantizer(u.Length, rate);
+            var (_, q, overloads) = Encode(quantizer, u, 1.0);
+            Assert.Equal(u.Count(x => Math.Abs(x) > 1), overloads);
+            Assert.All(q, x => Assert.InRange(x, -1.0, 1.0));
+        }, seed: TestData.Seed, iter: 200, threads: 1);
+    }
+
+    [Theory]
+    [InlineData(1, 1)]
+    [InlineData(100, 1)]
+    [InlineData(100, 6)]
+    [InlineData(292, 12)]
+    public void Cube_covering_efficiency_is_sqrt_n_at_integer_rates(int n, int rate)
+    {
+        var quantizer = new CubeQuantizer(n, rate);
+        Assert.Equal(Math.Sqrt(n), quantizer.CoveringEfficiency, 1e-9);
+        Assert.Equal(2.0 * Math.Sqrt(n) * Math.Pow(2, -rate), quantizer.CoveringRadius(2.0), 1e-12);
+    }
+
+    [Fact]
+    public void Fractional_rates_spread_exactly_the_budget_over_coordinates()
+    {
+        Gen.Select(Gen.Int[0, 300], Gen.Double[0.01, 20]).Sample((n, rate) =>
+        {
+            var bits = BitAllocation.Spread(n, rate);
+            var total = BitAllocation.Budget(n, rate);
+            Assert.Equal(total, bits.Sum(b => (long)b));
+            Assert.All(bits, b => Assert.InRange(b, Math.Floor(rate) - 1e-9, Math.Ceiling(rate) + 1e-9));
+        }, seed: TestData.Seed, iter: 300, threads: 1);
+        Assert.Equal(230, BitAllocation.Budget(100, 2.3));
+        Assert.Equal(50, BitAllocation.Budget(100, 0.5));
+    }
+
+    [Fact]
+    public void Zero_bit_coordinates_decode_to_zero()
+    {
+        var quantizer = new CubeQuantizer(10, 0.3);
+        var u = Enumerable.Range(0, 10).Select(i => 0.5 + (0.01 * i)).ToArray();
+        var (payload, q, _) = Encode(quantizer, u, 1);
+        Assert.Equal(3, payload.BitLength);
+        for (var i = 0; i < 10; i++)
+        {
+            Assert.Equal(quantizer.BitsPerCoordinate[i] == 0, q[i] == 0);
+        }
+    }
+
+    [Fact]
+    public void Dither_error_averages_to_zero_where_plain_rounding_is_biased()
+    {
+        // A constant input at 1/3 of a cell: the cube quantizer errs the same way every time,
+        // subtractive dither makes the error zero-mean across steps.
+        const int steps = 4000;
+        var u = new[] { 0.1 };
+        var dithered = new DitheredCubeQuantizer(1, 2, seed: 5);
+        var plain = new CubeQuantizer(1, 2);
+        double ditheredSum = 0;
+        for (var t = 0; t < steps; t++)
+        {
+            ditheredSum += Encode(dithered, u, 1, t).Q[0] - u[0];
+        }
+
+        var plainError = Encode(plain, u, 1).Q[0] - u[0];
+        Assert.True(Math.Abs(ditheredSum / steps) < 0.02, $"dithered mean error {ditheredSum / steps}");
+        Assert.True(Math.Abs(plainError) > 0.1, $"plain error {plainError}");
+    }
+
+    [Fact]
+    public void Float64_codec_is_lossless_and_float32_rounds()
+    {
+        var u = new[] { Math.PI, -1e-300, 1e300, 0.1 };
+        var (payload64, q64, _) = Encode(new FloatCodec(4, 64), u, 1);
+        Assert.Equal(256, payload64.BitLength);
+        Assert.Equal(u, q64);
+        var (payload32, q32, overloads) = Encode(new FloatCodec(4, 32), u, 1);
+        Assert.Equal(128, payload32.BitLength);
+        Assert.Equal((double)(float)Math.PI, q32[0]);
+        Assert.Equal(1, overloads);
+    }
+
+    [Theory]
+    [InlineData(0.0)]
+    [InlineData(-1.0)]
+    [InlineData(double.NaN)]
+    [InlineData(double.PositiveInfinity)]
+    public void Invalid_rate_is_refused_with_a_message(double rate)
+    {
+        var error = Assert.Throws<DiffQuantException>(() => new CubeQuantizer(10, rate));
+        Assert.Contains("rate", error.Message);
+    }
+
+    [Fact]
+    public void Invalid_range_and_nan_input_are_refused()
+    {
+        var quantizer = new CubeQuantizer(2, 4);
+        Assert.Throws<DiffQuantException>(() => Encode(quantizer, [0.1, 0.2], 0));
+        Assert.Throws<DiffQuantException>(() => Encode(quantizer, [0.1, double.NaN], 1));
+        Assert.Throws<DiffQuantException>(() => Encode(quantizer, [0.1], 1));
+    }
+}
