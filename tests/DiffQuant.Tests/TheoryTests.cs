@@ -93,4 +93,24 @@ public class TheoryTests
             expected = (Math.Pow(tuning.Sigma, t + 1) * d * l) + (epsilon * expected);
         }
     }
+
+    [Theory]
+    [InlineData(Momentum.HeavyBall)]
+    [InlineData(Momentum.Nesterov)]
+    public void Nq_momentum_bounds_fall_with_the_rate_toward_sigma(Momentum momentum)
+    {
+        const double kappa = 3.6;
+        var tuning = Tuning.For(momentum, kappa, 1);
+        var method = new MethodSpec(momentum, Compression.Naive);
+        var previous = double.PositiveInfinity;
+        for (var rate = 4; rate <= 24; rate += 2)
+        {
+            var bound = Bounds.Guaranteed(method, tuning, 10 * Math.Pow(2, -rate), kappa, 1);
+            Assert.True(bound < previous, $"R = {rate}: {bound} not below {previous}");
+            Assert.True(bound >= tuning.Sigma);
+            previous = bound;
+        }
+
+        Assert.InRange(previous, tuning.Sigma, tuning.Sigma * 1.01);
+    }
 }

@@ -1,0 +1,3 @@
+using BenchmarkDotNet.Running;
+
+BenchmarkSwitcher.FromAssembly(typeof(DiffQuant.Benchmarks.QuantizerBenchmarks).Assembly).Run(args);

@@ -1,0 +1,46 @@
+using BenchmarkDotNet.Attributes;
+using DiffQuant.Bits;
+using DiffQuant.Problems;
+using DiffQuant.Quantization;
+
+namespace DiffQuant.Benchmarks;
+
+/// <summary>Encode + decode of one vector; coordinates per second = N / mean time.</summary>
+[MemoryDiagnoser]
+public class QuantizerBenchmarks
+{
+    private IQuantizer _quantizer = null!;
+    private double[] _input = null!;
+    private double[] _encoded = null!;
+    private double[] _decoded = null!;
+    private BitWriter _writer = null!;
+
+    [Params(1_000, 10_000, 100_000, 1_000_000, 10_000_000)]
+    public int N { get; set; }
+
+    [Params("cube", "dithered")]
+    public string Kind { get; set; } = "cube";
+
+    [Params(6.0)]
+    public double Rate { get; set; }
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _quantizer = new QuantizerSpec(Kind, Rate, 1).Create(N);
+        _input = GaussianSource.Vector(N, 1, GaussianSource.Stream.Matrix);
+        _encoded = new double[N];
+        _decoded = new double[N];
+        _writer = new BitWriter(N);
+    }
+
+    [Benchmark]
+    public double EncodeDecode()
+    {
+        _writer.Reset();
+        _quantizer.Encode(_input, 5.0, 0, _writer, _encoded);
+        var reader = new BitReader(_writer.ToPayload());
+        _quantizer.Decode(ref reader, 5.0, 0, _decoded);
+        return _decoded[0];
+    }
+}
