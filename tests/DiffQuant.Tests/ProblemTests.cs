@@ -68,18 +68,48 @@ public class ProblemTests
     [Fact]
     public void Least_squares_solution_zeroes_the_gradient_and_constants_bound_the_spectrum()
     {
-        var problem = TestData.SmallGaussian();
+        var a = new DenseMatrix(200, 20, GaussianSource.Vector(4000, 6, GaussianSource.Stream.Matrix));
+        var problem = LeastSquaresProblem.Create("test", a, GaussianSource.Vector(200, 6, GaussianSource.Stream.Target));
         var gradient = new double[problem.Dimension];
         problem.Objective.Gradient(problem.Solution!, gradient);
-        Assert.True(TestData.Norm(gradient) < 1e-9 * problem.L, $"‖∇f(x*)‖ = {TestData.Norm(gradient)}");
+        Assert.True(TestData.Norm(gradient) < 1e-10 * problem.L, $"‖∇f(x*)‖ = {TestData.Norm(gradient)}");
 
         // Rayleigh quotients of AᵀA lie in [μ, L].
-        var ls = (LeastSquares)problem.Objective;
         var v = GaussianSource.Vector(problem.Dimension, 4, GaussianSource.Stream.Solution);
-        var av = new double[ls.Matrix.Rows];
-        ls.Matrix.Multiply(v, av);
+        var av = new double[a.Rows];
+        a.Multiply(v, av);
         var quotient = Math.Pow(TestData.Norm(av), 2) / Math.Pow(TestData.Norm(v), 2);
         Assert.InRange(quotient, problem.Mu, problem.L);
+    }
+
+    [Fact]
+    public void Gram_and_residual_forms_agree()
+    {
+        var a = new DenseMatrix(60, 8, GaussianSource.Vector(480, 2, GaussianSource.Stream.Matrix));
+        var y = GaussianSource.Vector(60, 2, GaussianSource.Stream.Target);
+        var residualForm = new LeastSquares(a, y);
+        var gram = GramMatrix.Compute(a);
+        var projection = new double[8];
+        a.MultiplyTransposed(y, projection);
+        var gramForm = new GramLeastSquares(gram, projection, y.Sum(v => v * v));
+        var x = GaussianSource.Vector(8, 3, GaussianSource.Stream.InitialPoint);
+        double[] g1 = new double[8], g2 = new double[8];
+        residualForm.Gradient(x, g1);
+        gramForm.Gradient(x, g2);
+        for (var i = 0; i < 8; i++)
+        {
+            Assert.Equal(g1[i], g2[i], 1e-9 * (1 + Math.Abs(g1[i])));
+        }
+
+        Assert.Equal(residualForm.Value(x), gramForm.Value(x), 1e-9 * residualForm.Value(x));
+        AssertGradientMatchesFiniteDifferences(gramForm, 7);
+
+        // The sparse path of GramMatrix gives the same G.
+        var sparseGram = GramMatrix.Compute(CsrMatrix.FromTriplets(60, 8, [.. Enumerable.Range(0, 480).Select(k => (k / 8, k % 8, a[k / 8, k % 8]))]));
+        for (var k = 0; k < gram.Length; k++)
+        {
+            Assert.Equal(gram[k], sparseGram[k], 1e-9 * (1 + Math.Abs(gram[k])));
+        }
     }
 
     [Theory]

@@ -1,3 +1,5 @@
+using System.Buffers.Binary;
+
 namespace DiffQuant.Bits;
 
 /// <summary>Reads values written by <see cref="BitWriter"/>, refusing to read past the message.</summary>
@@ -30,24 +32,45 @@ public ref struct BitReader
             Guard.Throw($"message too short: wanted {count} bits at bit {_position}, only {Remaining} left.");
         }
 
-        ulong value = 0;
-        var remaining = count;
-        while (remaining > 0)
+        if (count > 56)
         {
-            var byteIndex = (int)(_position >> 3);
-            var bitInByte = (int)(_position & 7);
-            var available = 8 - bitInByte;
-            var take = Math.Min(available, remaining);
-            var chunk = (_bytes[byteIndex] >> (available - take)) & ((1 << take) - 1);
-            value = (value << take) | (uint)chunk;
-            _position += take;
-            remaining -= take;
+            var high = ReadShort(count - 32);
+            return (high << 32) | ReadShort(32);
         }
 
-        return value;
+        return ReadShort(count);
     }
 
     public double ReadDouble() => BitConverter.Int64BitsToDouble((long)Read(64));
 
     public float ReadSingle() => BitConverter.UInt32BitsToSingle((uint)Read(32));
+
+    /// <summary>Reads a field of at most 56 bits from one big-endian 64-bit window.</summary>
+    private ulong ReadShort(int count)
+    {
+        if (count == 0)
+        {
+            return 0;
+        }
+
+        var byteIndex = (int)(_position >> 3);
+        var shift = (int)(_position & 7);
+        ulong window;
+        if (byteIndex + 8 <= _bytes.Length)
+        {
+            window = BinaryPrimitives.ReadUInt64BigEndian(_bytes[byteIndex..]);
+        }
+        else
+        {
+            // Near the end of the message: assemble the window from the bytes that exist.
+            window = 0;
+            for (var k = 0; k < 8; k++)
+            {
+                window = (window << 8) | (byteIndex + k < _bytes.Length ? _bytes[byteIndex + k] : 0u);
+            }
+        }
+
+        _position += count;
+        return (window << shift) >> (64 - count);
+    }
 }

@@ -1,15 +1,19 @@
+using System.Buffers.Binary;
+
 namespace DiffQuant.Bits;
 
 /// <summary>
-/// Packs values most-significant-bit first into a reusable buffer. The buffer grows on demand,
-/// so a writer reused across iterations does not allocate once it has reached its working size.
+/// Packs values most-significant-bit first into a reusable buffer. The buffer grows on demand and
+/// keeps eight spare bytes so a field is OR-ed in with one 64-bit read-modify-write; a writer reused
+/// across iterations does not allocate once it has reached its working size.
 /// </summary>
 public sealed class BitWriter
 {
+    private const int Slack = 8;
     private byte[] _buffer;
     private long _bitLength;
 
-    public BitWriter(int initialBytes = 64) => _buffer = new byte[Math.Max(initialBytes, 8)];
+    public BitWriter(int initialBytes = 64) => _buffer = new byte[Math.Max(initialBytes, 8) + Slack];
 
     /// <summary>Bits written since the last <see cref="Reset"/>.</summary>
     public long BitLength => _bitLength;
@@ -29,28 +33,14 @@ public sealed class BitWriter
             Guard.Throw($"a bit field has 0 to 64 bits, got {count}.");
         }
 
-        if (count == 0)
+        if (count > 56)
         {
+            WriteShort(value >> 32, count - 32);
+            WriteShort(value & uint.MaxValue, 32);
             return;
         }
 
-        EnsureCapacity(_bitLength + count);
-        if (count < 64)
-        {
-            value &= (1UL << count) - 1;
-        }
-
-        var remaining = count;
-        while (remaining > 0)
-        {
-            var byteIndex = (int)(_bitLength >> 3);
-            var freeInByte = 8 - (int)(_bitLength & 7);
-            var take = Math.Min(freeInByte, remaining);
-            var chunk = (byte)((value >> (remaining - take)) & ((1UL << take) - 1));
-            _buffer[byteIndex] |= (byte)(chunk << (freeInByte - take));
-            _bitLength += take;
-            remaining -= take;
-        }
+        WriteShort(count == 0 ? 0 : value & (ulong.MaxValue >> (64 - count)), count);
     }
 
     /// <summary>Writes the IEEE-754 binary64 bits of <paramref name="value"/>.</summary>
@@ -62,12 +52,23 @@ public sealed class BitWriter
     /// <summary>The message written so far; valid until the next <see cref="Reset"/> or write.</summary>
     public Payload ToPayload() => new(_buffer.AsMemory(0, Payload.ByteCount(_bitLength)), _bitLength);
 
-    private void EnsureCapacity(long bits)
+    /// <summary>ORs a masked field of at most 56 bits into place with one big-endian 64-bit word.</summary>
+    private void WriteShort(ulong value, int count)
     {
-        var needed = Payload.ByteCount(bits);
-        if (needed > _buffer.Length)
+        if (count == 0)
         {
-            Array.Resize(ref _buffer, Math.Max(needed, _buffer.Length * 2));
+            return;
         }
+
+        var byteIndex = (int)(_bitLength >> 3);
+        if (byteIndex + Slack > _buffer.Length)
+        {
+            Array.Resize(ref _buffer, Math.Max(byteIndex + Slack, _buffer.Length * 2));
+        }
+
+        var shift = (int)(_bitLength & 7);
+        var slot = _buffer.AsSpan(byteIndex, 8);
+        BinaryPrimitives.WriteUInt64BigEndian(slot, BinaryPrimitives.ReadUInt64BigEndian(slot) | (value << (64 - shift - count)));
+        _bitLength += count;
     }
 }
