@@ -1,4 +1,5 @@
 using System.CommandLine;
+using DiffQuant.Lab;
 using DiffQuant.Methods;
 using DiffQuant.Theory;
 using Spectre.Console;
@@ -25,11 +26,11 @@ internal static class BoundsCommand
             var report = Compute(parse.GetValue(kappa), parse.GetValue(n), parse.GetValue(rate), parse.GetValue(eps));
             if (parse.GetValue(json))
             {
-                output.WriteLine(Json.Serialize(report));
+                output.WriteLine(ResultJson.Serialize(report));
                 return 0;
             }
 
-            var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output) });
+            var console = CliApp.Console(output);
             console.MarkupLine($"κ = {report.Kappa}, n = {report.N}, R = {report.RateBits}, ρ = √n = {report.Rho:G4}");
             var table = new Table().AddColumns("method", "σ", "DQ bound", "NQ bound (paper)", "NQ bound (schedule)", "converse", "loss-free R ≥");
             foreach (var m in report.Methods)

@@ -17,9 +17,23 @@ public static class CliApp
         {
             RunCommand.Create(output, error),
             BoundsCommand.Create(output, error),
+            Figure3Command.Create(output, error),
+            BitsCommand.Create(output, error),
         };
         var parse = root.Parse(args);
         return parse.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
+    }
+
+    /// <summary>A Spectre console on <paramref name="output"/>, 120 columns wide when not a terminal.</summary>
+    public static Spectre.Console.IAnsiConsole Console(TextWriter output)
+    {
+        var console = Spectre.Console.AnsiConsole.Create(new Spectre.Console.AnsiConsoleSettings { Out = new Spectre.Console.AnsiConsoleOutput(output) });
+        if (!ReferenceEquals(output, System.Console.Out) || System.Console.IsOutputRedirected)
+        {
+            console.Profile.Width = 120;
+        }
+
+        return console;
     }
 
     /// <summary>Runs a command body, mapping <see cref="DiffQuantException"/> to a message and exit code 2.</summary>

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using DiffQuant.Lab;
 using DiffQuant.LinearAlgebra;
 using DiffQuant.Problems;
 
@@ -49,6 +50,34 @@ internal sealed class ProblemOptions
         var seed = parse.GetValue(Seed);
         var problem = Build(parse, seed);
         return (problem, GaussianSource.Vector(problem.Dimension, seed, GaussianSource.Stream.InitialPoint));
+    }
+
+    /// <summary>The instance source of a sweep: the Gaussian ensemble or a --matrix file.</summary>
+    public InstanceSource CreateSource(ParseResult parse)
+    {
+        if (parse.GetValue(Matrix) is { } path)
+        {
+            if (parse.GetValue(Kappa) is not null)
+            {
+                throw new DiffQuantException("--kappa applies to generated problems, not to --matrix files.");
+            }
+
+            return InstanceSource.Matrix(path);
+        }
+
+        if (!string.Equals(parse.GetValue(Kind), "gaussian", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new DiffQuantException($"sweeps run on the Gaussian ensemble or a --matrix file, not on '{parse.GetValue(Kind)}'.");
+        }
+
+        var m = parse.GetValue(Rows);
+        var n = parse.GetValue(Columns);
+        if (m <= 0 || n <= 0 || m < n)
+        {
+            throw new DiffQuantException($"the Gaussian ensemble needs m ≥ n > 0 for a strongly convex problem, got m = {m}, n = {n}.");
+        }
+
+        return InstanceSource.Gaussian(m, n, parse.GetValue(Kappa));
     }
 
     private Problem Build(ParseResult parse, long seed)

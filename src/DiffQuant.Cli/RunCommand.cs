@@ -1,4 +1,5 @@
 using System.CommandLine;
+using DiffQuant.Lab;
 using DiffQuant.Methods;
 using DiffQuant.Quantization;
 using DiffQuant.Running;
@@ -75,7 +76,7 @@ internal static class RunCommand
                 StallWindow = parse.GetValue(stall),
             };
             var asJson = parse.GetValue(json);
-            var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output) });
+            var console = CliApp.Console(output);
             Action<int, double>? progress = asJson ? null : (t, e) =>
             {
                 if ((t & (t - 1)) == 0)
@@ -92,7 +93,7 @@ internal static class RunCommand
             var report = Report(spec, quantizerSpec, config, instance, parse.GetValue(problem.Seed), result);
             if (asJson)
             {
-                output.WriteLine(Json.Serialize(report));
+                output.WriteLine(ResultJson.Serialize(report));
             }
             else
             {

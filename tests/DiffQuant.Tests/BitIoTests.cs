@@ -79,4 +79,37 @@ public class BitIoTests
         var writer = new BitWriter();
         Assert.Throws<DiffQuantException>(() => writer.Write(1, 65));
     }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(3)]
+    [InlineData(8)]
+    public void Double_spans_round_trip_at_any_bit_offset(int offset)
+    {
+        for (var length = 0; length <= 40; length++)
+        {
+            var values = Enumerable.Range(0, length).Select(i => Math.Sin(i) * Math.Pow(10, i % 7)).ToArray();
+            var writer = new BitWriter(1);
+            writer.Write(5, offset);
+            writer.WriteDoubles(values);
+            writer.Write(1, 1);
+            var reader = new BitReader(writer.ToPayload());
+            Assert.Equal(5UL & ((1UL << offset) - 1), reader.Read(offset));
+            var decoded = new double[length];
+            reader.ReadDoubles(decoded);
+            Assert.Equal(values, decoded);
+            Assert.Equal(1UL, reader.Read(1));
+
+            // The bulk path writes the same bits as one double at a time.
+            var single = new BitWriter(1);
+            single.Write(5, offset);
+            foreach (var v in values)
+            {
+                single.WriteDouble(v);
+            }
+
+            single.Write(1, 1);
+            Assert.Equal(single.ToPayload().Bytes.ToArray(), writer.ToPayload().Bytes.ToArray());
+        }
+    }
 }

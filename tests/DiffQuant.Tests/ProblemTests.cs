@@ -105,10 +105,24 @@ public class ProblemTests
         AssertGradientMatchesFiniteDifferences(gramForm, 7);
 
         // The sparse path of GramMatrix gives the same G.
+        var dense = gram.ToArray();
         var sparseGram = GramMatrix.Compute(CsrMatrix.FromTriplets(60, 8, [.. Enumerable.Range(0, 480).Select(k => (k / 8, k % 8, a[k / 8, k % 8]))]));
-        for (var k = 0; k < gram.Length; k++)
+        Assert.IsType<CsrMatrix>(sparseGram);
+        var sparse = sparseGram.ToArray();
+        for (var i = 0; i < 8; i++)
         {
-            Assert.Equal(gram[k], sparseGram[k], 1e-9 * (1 + Math.Abs(gram[k])));
+            for (var j = 0; j < 8; j++)
+            {
+                Assert.Equal(dense[i, j], sparse[i, j], 1e-9 * (1 + Math.Abs(dense[i, j])));
+            }
+        }
+
+        var sparseForm = new GramLeastSquares(sparseGram, projection, y.Sum(v => v * v));
+        var g3 = new double[8];
+        sparseForm.Gradient(x, g3);
+        for (var i = 0; i < 8; i++)
+        {
+            Assert.Equal(g1[i], g3[i], 1e-9 * (1 + Math.Abs(g1[i])));
         }
     }
 

@@ -11,7 +11,7 @@ public class QuantizerTests
     private static readonly Gen<(double[] Unit, double Rate, double Range, bool Dithered)> Inputs =
         Gen.Select(Gen.Double[-1, 1].Array[0, 300], Rate, Gen.Double[1e-3, 1e3], Gen.Bool);
 
-    private static CubeQuantizerBase Create(int n, double rate, bool dithered) =>
+    private static IQuantizer Create(int n, double rate, bool dithered) =>
         dithered ? new DitheredCubeQuantizer(n, rate, seed: 99) : new CubeQuantizer(n, rate);
 
     private static (Payload Payload, double[] Q, int Overloads) Encode(IQuantizer quantizer, double[] u, double range, long step = 3)
@@ -55,9 +55,10 @@ public class QuantizerTests
             Assert.Equal(0, overloads);
             var error = TestData.Norm(q.Zip(u, (a, b) => a - b).ToArray());
             Assert.True(error <= quantizer.CoveringRadius(range) * (1 + 1e-9) + 1e-300, $"error {error} > radius {quantizer.CoveringRadius(range)}");
+            var bits = BitAllocation.Spread(u.Length, rate);
             for (var i = 0; i < u.Length; i++)
             {
-                int b = quantizer.BitsPerCoordinate[i];
+                int b = bits[i];
                 var cell = dithered ? (b == 0 ? range : range / ((1UL << b) - 1)) : range * Math.Pow(2, -b);
                 Assert.True(Math.Abs(q[i] - u[i]) <= cell * (1 + 1e-9), $"coordinate {i}: |{q[i]} − {u[i]}| > {cell}");
             }

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.InteropServices;
 
 namespace DiffQuant.Bits;
 
@@ -42,6 +43,24 @@ public ref struct BitReader
     }
 
     public double ReadDouble() => BitConverter.Int64BitsToDouble((long)Read(64));
+
+    /// <summary>Reads binary64 values into every slot of <paramref name="values"/>; byte-aligned spans at once.</summary>
+    public void ReadDoubles(Span<double> values)
+    {
+        if ((_position & 7) != 0 || 64L * values.Length > Remaining)
+        {
+            for (var i = 0; i < values.Length; i++)
+            {
+                values[i] = ReadDouble();
+            }
+
+            return;
+        }
+
+        var byteIndex = (int)(_position >> 3);
+        BinaryPrimitives.ReverseEndianness(MemoryMarshal.Cast<byte, long>(_bytes.Slice(byteIndex, 8 * values.Length)), MemoryMarshal.Cast<double, long>(values));
+        _position += 64L * values.Length;
+    }
 
     public float ReadSingle() => BitConverter.UInt32BitsToSingle((uint)Read(32));
 

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.InteropServices;
 
 namespace DiffQuant.Bits;
 
@@ -48,6 +49,33 @@ public sealed class BitWriter
 
     /// <summary>Writes the IEEE-754 binary32 bits of <paramref name="value"/>.</summary>
     public void WriteSingle(float value) => Write(BitConverter.SingleToUInt32Bits(value), 32);
+
+    /// <summary>
+    /// Writes the binary64 bits of every value, 64 bits each; when the writer sits on a byte boundary the
+    /// whole span is byte-swapped into place at once.
+    /// </summary>
+    public void WriteDoubles(ReadOnlySpan<double> values)
+    {
+        if ((_bitLength & 7) != 0)
+        {
+            foreach (var value in values)
+            {
+                WriteDouble(value);
+            }
+
+            return;
+        }
+
+        var byteIndex = (int)(_bitLength >> 3);
+        var needed = byteIndex + (8 * values.Length) + Slack;
+        if (needed > _buffer.Length)
+        {
+            Array.Resize(ref _buffer, Math.Max(needed, _buffer.Length * 2));
+        }
+
+        BinaryPrimitives.ReverseEndianness(MemoryMarshal.Cast<double, long>(values), MemoryMarshal.Cast<byte, long>(_buffer.AsSpan(byteIndex, 8 * values.Length)));
+        _bitLength += 64L * values.Length;
+    }
 
     /// <summary>The message written so far; valid until the next <see cref="Reset"/> or write.</summary>
     public Payload ToPayload() => new(_buffer.AsMemory(0, Payload.ByteCount(_bitLength)), _bitLength);

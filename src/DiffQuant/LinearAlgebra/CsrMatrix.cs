@@ -22,6 +22,12 @@ public sealed class CsrMatrix : ILinearOperator
 
     public int NonZeros => _values.Length;
 
+    /// <summary>The column indices of row <paramref name="i"/>, ascending.</summary>
+    public ReadOnlySpan<int> RowColumns(int i) => _columnIndex.AsSpan(_rowStart[i], _rowStart[i + 1] - _rowStart[i]);
+
+    /// <summary>The values of row <paramref name="i"/>, in the order of <see cref="RowColumns"/>.</summary>
+    public ReadOnlySpan<double> RowValues(int i) => _values.AsSpan(_rowStart[i], _rowStart[i + 1] - _rowStart[i]);
+
     /// <summary>Builds the matrix from (row, column, value) triplets, 0-based; duplicates are summed.</summary>
     public static CsrMatrix FromTriplets(int rows, int columns, IReadOnlyList<(int Row, int Column, double Value)> entries)
     {

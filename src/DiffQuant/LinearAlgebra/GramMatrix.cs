@@ -2,64 +2,67 @@ using System.Numerics.Tensors;
 
 namespace DiffQuant.LinearAlgebra;
 
-/// <summary>G = AᵀA, row-major n × n.</summary>
+/// <summary>G = AᵀA, dense for dense A and sparse for sparse A.</summary>
 public static class GramMatrix
 {
     /// <summary>
     /// Dense A: the columns are gathered once and G_ij = ⟨a_i, a_j⟩ taken as SIMD dot products over the
-    /// upper triangle (n²m/2 multiply-adds). Other operators: G = Σ_rows a_r a_rᵀ from the entries.
+    /// upper triangle (n²m/2 multiply-adds). Sparse A: G = Σ_rows a_r a_rᵀ over each row's entries, kept
+    /// sparse. Any other operator is densified first.
     /// </summary>
-    public static double[] Compute(ILinearOperator a)
+    public static ILinearOperator Compute(ILinearOperator a)
+    {
+        return a switch
+        {
+            DenseMatrix dense => Dense(dense),
+            CsrMatrix sparse => Sparse(sparse),
+            _ => Dense(DenseMatrix.FromArray(a.ToArray())),
+        };
+    }
+
+    private static DenseMatrix Dense(DenseMatrix a)
     {
         var n = a.Columns;
         var m = a.Rows;
-        var gram = new double[n * n];
-        if (a is DenseMatrix dense)
+        var columns = new double[n * m];
+        for (var i = 0; i < m; i++)
         {
-            var columns = new double[n * m];
-            for (var i = 0; i < m; i++)
-            {
-                var row = dense.Row(i);
-                for (var j = 0; j < n; j++)
-                {
-                    columns[(j * m) + i] = row[j];
-                }
-            }
-
-            for (var i = 0; i < n; i++)
-            {
-                var ci = columns.AsSpan(i * m, m);
-                for (var j = i; j < n; j++)
-                {
-                    gram[(i * n) + j] = gram[(j * n) + i] = TensorPrimitives.Dot(ci, columns.AsSpan(j * m, m));
-                }
-            }
-
-            return gram;
-        }
-
-        var entries = a.ToArray();
-        var rowValues = new List<(int Column, double Value)>();
-        for (var r = 0; r < m; r++)
-        {
-            rowValues.Clear();
+            var row = a.Row(i);
             for (var j = 0; j < n; j++)
             {
-                if (entries[r, j] != 0)
-                {
-                    rowValues.Add((j, entries[r, j]));
-                }
+                columns[(j * m) + i] = row[j];
             }
+        }
 
-            foreach (var (i, vi) in rowValues)
+        var gram = new double[n * n];
+        for (var i = 0; i < n; i++)
+        {
+            var ci = columns.AsSpan(i * m, m);
+            for (var j = i; j < n; j++)
             {
-                foreach (var (j, vj) in rowValues)
+                gram[(i * n) + j] = gram[(j * n) + i] = TensorPrimitives.Dot(ci, columns.AsSpan(j * m, m));
+            }
+        }
+
+        return new DenseMatrix(n, n, gram);
+    }
+
+    private static CsrMatrix Sparse(CsrMatrix a)
+    {
+        var entries = new List<(int, int, double)>();
+        for (var r = 0; r < a.Rows; r++)
+        {
+            var columns = a.RowColumns(r);
+            var values = a.RowValues(r);
+            for (var p = 0; p < columns.Length; p++)
+            {
+                for (var q = 0; q < columns.Length; q++)
                 {
-                    gram[(i * n) + j] += vi * vj;
+                    entries.Add((columns[p], columns[q], values[p] * values[q]));
                 }
             }
         }
 
-        return gram;
+        return CsrMatrix.FromTriplets(a.Columns, a.Columns, entries);
     }
 }

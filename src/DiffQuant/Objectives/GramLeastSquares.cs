@@ -1,25 +1,27 @@
 using System.Numerics.Tensors;
+using DiffQuant.LinearAlgebra;
 
 namespace DiffQuant.Objectives;
 
 /// <summary>
-/// f(x) = ½‖y − A x‖² through its Gram form: ∇f(x) = G x − b with G = AᵀA and b = Aᵀy, and
-/// f(x) = ½ xᵀG x − bᵀx + ½‖y‖². A gradient costs n² multiply-adds instead of 2·nnz(A), the better
-/// choice for dense A with more rows than columns.
+/// f(x) = ½‖y − A x‖² through its Gram form: ∇f(x) = G x − b with G = AᵀA (dense or sparse) and b = Aᵀy,
+/// and f(x) = ½ xᵀG x − bᵀx + ½‖y‖². A gradient costs one product with G (n² or nnz(G) multiply-adds)
+/// instead of two with A (2·nnz(A)).
 /// </summary>
 public sealed class GramLeastSquares : IGradientOracle
 {
-    private readonly double[] _gram;
+    private readonly ILinearOperator _gram;
     private readonly double[] _projection;
     private readonly double _targetNormSquared;
     private readonly double[] _scratch;
 
-    /// <param name="gram">G = AᵀA, row-major n × n; kept, not copied.</param>
+    /// <param name="gram">G = AᵀA, n × n; kept, not copied.</param>
     /// <param name="projection">b = Aᵀy.</param>
     /// <param name="targetNormSquared">‖y‖².</param>
-    public GramLeastSquares(double[] gram, double[] projection, double targetNormSquared)
+    public GramLeastSquares(ILinearOperator gram, double[] projection, double targetNormSquared)
     {
-        Guard.SameLength(gram.Length, projection.Length * projection.Length, "the Gram matrix");
+        Guard.SameLength(gram.Rows, projection.Length, "the Gram matrix's rows");
+        Guard.SameLength(gram.Columns, projection.Length, "the Gram matrix's columns");
         _gram = gram;
         _projection = projection;
         _targetNormSquared = targetNormSquared;
@@ -38,11 +40,7 @@ public sealed class GramLeastSquares : IGradientOracle
 
     public void Gradient(ReadOnlySpan<double> x, Span<double> gradient)
     {
-        Guard.SameLength(x.Length, Dimension, "x");
-        var n = Dimension;
-        for (var i = 0; i < n; i++)
-        {
-            gradient[i] = TensorPrimitives.Dot(_gram.AsSpan(i * n, n), x) - _projection[i];
-        }
+        _gram.Multiply(x, gradient);
+        TensorPrimitives.Subtract(gradient, _projection, gradient);
     }
 }

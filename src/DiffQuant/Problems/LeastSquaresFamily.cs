@@ -8,12 +8,12 @@ namespace DiffQuant.Problems;
 /// <summary>
 /// Least-squares problems f(x) = ½‖y − A x‖² that share A: the Gram matrix G = AᵀA, its extreme
 /// eigenvalues L = λ_max(G) and μ = λ_min(G) and its Cholesky factor are computed once; each
-/// <see cref="Instance"/> then costs one solve. The gradient form is the cheaper of G x − b (n²) and
-/// Aᵀ(A x − y) (2·nnz(A)).
+/// <see cref="Instance"/> then costs one solve. The gradient form is the cheaper of G x − b (nnz(G), n² when
+/// dense) and Aᵀ(A x − y) (2·nnz(A)).
 /// </summary>
 public sealed class LeastSquaresFamily
 {
-    private readonly double[] _gram;
+    private readonly ILinearOperator _gram;
     private readonly Cholesky<double> _cholesky;
     private readonly bool _useGram;
 
@@ -33,7 +33,7 @@ public sealed class LeastSquaresFamily
         }
 
         _gram = GramMatrix.Compute(a);
-        var gram = Matrix<double>.Build.DenseOfRowMajor(n, n, _gram);
+        var gram = Matrix<double>.Build.DenseOfArray(_gram.ToArray());
         var eigenvalues = gram.Evd(Symmetricity.Symmetric).EigenValues.Select(c => c.Real).ToArray();
         L = eigenvalues.Max();
         Mu = eigenvalues.Min();
@@ -43,7 +43,8 @@ public sealed class LeastSquaresFamily
         }
 
         _cholesky = gram.Cholesky();
-        _useGram = (long)n * n < 2L * nonZeros;
+        var gramCost = _gram is CsrMatrix sparseGram ? sparseGram.NonZeros : (long)n * n;
+        _useGram = gramCost < 2L * nonZeros;
     }
 
     public string Name { get; }

@@ -6,21 +6,20 @@ namespace DiffQuant.Quantization;
 /// the cube; outside it saturates to the end cell (an overload). Covering radius r·√n·2^−R and
 /// ρ = √n at integer R.
 /// </summary>
-public sealed class CubeQuantizer(int dimension, double rate) : CubeQuantizerBase(dimension, rate)
+public sealed class CubeQuantizer(int dimension, double rate) : CubeQuantizerBase<CubeQuantizer.MidpointGrid>(dimension, rate)
 {
     public override string Name => "cube";
 
     protected override double CellRadius(int bits) => Math.ScaleB(1.0, -bits);
 
-    protected override ulong Cell(double value, double range, int bits, long step, int index)
-    {
-        var width = Math.ScaleB(2 * range, -bits);
-        return Saturate(Math.Floor((value + range) / width), bits);
-    }
+    protected override MidpointGrid Grid(double range, int bits, long step) =>
+        new(range, Math.ScaleB(2 * range, -bits), Math.ScaleB(1.0, bits) - 1);
 
-    protected override double Value(ulong cell, double range, int bits, long step, int index)
+    /// <summary>Cells [−r + kΔ, −r + (k+1)Δ), k = 0..2^b−1, decoded to their midpoints.</summary>
+    public readonly record struct MidpointGrid(double Range, double Width, double Last) : ICubeGrid
     {
-        var width = Math.ScaleB(2 * range, -bits);
-        return -range + ((cell + 0.5) * width);
+        public ulong Cell(double value, int index) => Saturate(Math.Floor((value + Range) / Width), Last);
+
+        public double Value(ulong cell, int index) => -Range + ((cell + 0.5) * Width);
     }
 }

@@ -3,13 +3,15 @@ using DiffQuant.Bits;
 namespace DiffQuant.Quantization;
 
 /// <summary>
-/// Shared machinery of the scalar quantizers of the cube [−r, r]ⁿ: the per-coordinate bit
-/// allocation, range checks, saturation counting and the bit packing. A subclass defines the grid:
-/// the cell index of a value and the value of a cell.
+/// Shared machinery of the scalar quantizers of the cube [−r, r]ⁿ: the per-coordinate bit allocation,
+/// range checks, saturation counting and the bit packing. A subclass supplies the grid of a coordinate
+/// with b bits (at most two distinct b per vector: floor(R) and ceil(R)).
 /// </summary>
-public abstract class CubeQuantizerBase : IQuantizer
+public abstract class CubeQuantizerBase<TGrid> : IQuantizer
+    where TGrid : struct, ICubeGrid
 {
     private readonly byte[] _bits;
+    private readonly int _lowBits;
     private readonly double _radiusPerUnitRange;
 
     protected CubeQuantizerBase(int dimension, double rate)
@@ -22,6 +24,7 @@ public abstract class CubeQuantizerBase : IQuantizer
         Dimension = dimension;
         Rate = rate;
         _bits = BitAllocation.Spread(dimension, rate);
+        _lowBits = dimension == 0 ? 0 : _bits.Min();
         BudgetBits = BitAllocation.Budget(dimension, rate);
         double sum = 0;
         foreach (var b in _bits)
@@ -57,6 +60,8 @@ public abstract class CubeQuantizerBase : IQuantizer
         Guard.SameLength(u.Length, Dimension, "the quantizer input");
         Guard.SameLength(q.Length, Dimension, "the quantizer output");
         CheckRange(range);
+        var low = Grid(range, _lowBits, step);
+        var high = Grid(range, _lowBits + 1, step);
         var overloads = 0;
         for (var i = 0; i < u.Length; i++)
         {
@@ -78,9 +83,19 @@ public abstract class CubeQuantizerBase : IQuantizer
                 continue;
             }
 
-            var cell = Cell(value, range, b, step, i);
+            ulong cell;
+            if (b == _lowBits)
+            {
+                cell = low.Cell(value, i);
+                q[i] = low.Value(cell, i);
+            }
+            else
+            {
+                cell = high.Cell(value, i);
+                q[i] = high.Value(cell, i);
+            }
+
             writer.Write(cell, b);
-            q[i] = Value(cell, range, b, step, i);
         }
 
         return overloads;
@@ -90,28 +105,24 @@ public abstract class CubeQuantizerBase : IQuantizer
     {
         Guard.SameLength(q.Length, Dimension, "the quantizer output");
         CheckRange(range);
+        var low = Grid(range, _lowBits, step);
+        var high = Grid(range, _lowBits + 1, step);
         for (var i = 0; i < q.Length; i++)
         {
             int b = _bits[i];
-            q[i] = b == 0 ? 0 : Value(reader.Read(b), range, b, step, i);
+            q[i] = b == 0 ? 0 : b == _lowBits ? low.Value(reader.Read(b), i) : high.Value(reader.Read(b), i);
         }
     }
 
     /// <summary>The worst |Q(u) − u| of one coordinate with b bits and range 1, for |u| ≤ 1.</summary>
     protected abstract double CellRadius(int bits);
 
-    /// <summary>The saturated cell index in [0, 2^b) of <paramref name="value"/>.</summary>
-    protected abstract ulong Cell(double value, double range, int bits, long step, int index);
-
-    /// <summary>The reconstruction of cell <paramref name="cell"/>.</summary>
-    protected abstract double Value(ulong cell, double range, int bits, long step, int index);
+    /// <summary>The grid of a coordinate with <paramref name="bits"/> bits (≥ 0) at this range and step.</summary>
+    protected abstract TGrid Grid(double range, int bits, long step);
 
     /// <summary>Clamps a real cell coordinate to a valid index of a 2^b-cell grid.</summary>
-    protected static ulong Saturate(double position, int bits)
-    {
-        var last = (double)((1UL << bits) - 1);
-        return position <= 0 ? 0 : position >= last ? (ulong)last : (ulong)position;
-    }
+    internal static ulong Saturate(double position, double last) =>
+        position <= 0 ? 0 : position >= last ? (ulong)last : (ulong)position;
 
     private static void CheckRange(double range)
     {

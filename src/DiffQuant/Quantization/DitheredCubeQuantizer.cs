@@ -6,29 +6,29 @@ namespace DiffQuant.Quantization;
 /// decoder subtracts d_i. Inside the cube the error is uniform on [−Δ/2, Δ/2) and independent of u,
 /// at the price of a covering radius r·sqrt(Σ (2^b_i − 1)^−2) instead of r·sqrt(Σ 4^−b_i).
 /// </summary>
-public sealed class DitheredCubeQuantizer(int dimension, double rate, ulong seed) : CubeQuantizerBase(dimension, rate)
+public sealed class DitheredCubeQuantizer(int dimension, double rate, ulong seed)
+    : CubeQuantizerBase<DitheredCubeQuantizer.DitheredGrid>(dimension, rate)
 {
     public ulong Seed { get; } = seed;
 
     public override string Name => "dithered";
 
-    protected override double CellRadius(int bits) => bits == 0 ? 1.0 : 1.0 / ((1UL << bits) - 1);
+    protected override double CellRadius(int bits) => bits == 0 ? 1.0 : 1.0 / (Math.ScaleB(1.0, bits) - 1);
 
-    protected override ulong Cell(double value, double range, int bits, long step, int index)
+    protected override DitheredGrid Grid(double range, int bits, long step)
     {
-        var width = Width(range, bits);
-        var dithered = value + Dither(width, step, index);
-        return Saturate(Math.Floor(((dithered + range) / width) + 0.5), bits);
+        var last = Math.ScaleB(1.0, bits) - 1;
+        return new DitheredGrid(range, 2 * range / last, last, Seed, step);
     }
 
-    protected override double Value(ulong cell, double range, int bits, long step, int index)
+    /// <summary>Points −r + kΔ, k = 0..2^b−1; the dither of coordinate i at step t is shared by both ends.</summary>
+    public readonly record struct DitheredGrid(double Range, double Width, double Last, ulong Seed, long Step) : ICubeGrid
     {
-        var width = Width(range, bits);
-        return -range + (cell * width) - Dither(width, step, index);
+        public ulong Cell(double value, int index) =>
+            Saturate(Math.Floor(((value + Dither(index) + Range) / Width) + 0.5), Last);
+
+        public double Value(ulong cell, int index) => -Range + (cell * Width) - Dither(index);
+
+        private double Dither(int index) => Width * (SharedRandom.Uniform(Seed, Step, index) - 0.5);
     }
-
-    private static double Width(double range, int bits) => 2 * range / ((1UL << bits) - 1);
-
-    private double Dither(double width, long step, int index) =>
-        width * (SharedRandom.Uniform(Seed, step, index) - 0.5);
 }

@@ -43,16 +43,16 @@ public sealed class FloatCodec : IQuantizer
     {
         Guard.SameLength(u.Length, Dimension, "the codec input");
         Guard.SameLength(q.Length, Dimension, "the codec output");
+        if (Rate == 64)
+        {
+            writer.WriteDoubles(u);
+            u.CopyTo(q);
+            return 0;
+        }
+
         var overloads = 0;
         for (var i = 0; i < u.Length; i++)
         {
-            if (Rate == 64)
-            {
-                writer.WriteDouble(u[i]);
-                q[i] = u[i];
-                continue;
-            }
-
             var single = (float)u[i];
             if (float.IsInfinity(single) && double.IsFinite(u[i]))
             {
@@ -69,9 +69,15 @@ public sealed class FloatCodec : IQuantizer
     public void Decode(ref BitReader reader, double range, long step, Span<double> q)
     {
         Guard.SameLength(q.Length, Dimension, "the codec output");
+        if (Rate == 64)
+        {
+            reader.ReadDoubles(q);
+            return;
+        }
+
         for (var i = 0; i < q.Length; i++)
         {
-            q[i] = Rate == 64 ? reader.ReadDouble() : reader.ReadSingle();
+            q[i] = reader.ReadSingle();
         }
     }
 }

@@ -1,10 +1,10 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace DiffQuant.Cli;
+namespace DiffQuant.Lab;
 
-/// <summary>The one JSON style of dq's output: snake_case, indented, non-finite numbers as strings.</summary>
-internal static class Json
+/// <summary>The one JSON style of DiffQuant's outputs: snake_case, indented, non-finite numbers as strings.</summary>
+public static class ResultJson
 {
     public static JsonSerializerOptions Options { get; } = new()
     {

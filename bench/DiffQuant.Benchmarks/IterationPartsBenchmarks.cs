@@ -1,0 +1,102 @@
+using BenchmarkDotNet.Attributes;
+using DiffQuant.Bits;
+using DiffQuant.Methods;
+using DiffQuant.Problems;
+using DiffQuant.Quantization;
+using DiffQuant.Running;
+using DiffQuant.Transport;
+
+namespace DiffQuant.Benchmarks;
+
+/// <summary>
+/// Where one DQ-GD iteration (R = 6, cube) goes on the two Fig. 3 problems: the worker's gradient, the
+/// uplink encode and decode, the binary64 downlink encode and decode, and the whole round through the
+/// session (which adds the error feedback, the server update, the channel copies and the range schedule).
+/// </summary>
+[MemoryDiagnoser]
+public class IterationPartsBenchmarks
+{
+    private Problem _problem = null!;
+    private MethodConfig _config = null!;
+    private double[] _initial = null!;
+    private double[] _gradient = null!;
+    private double[] _quantized = null!;
+    private IQuantizer _quantizer = null!;
+    private FloatCodec _downlink = null!;
+    private BitWriter _writer = null!;
+    private Payload _uplinkPayload;
+
+    [Params("gaussian", "ash958")]
+    public string Problem { get; set; } = "gaussian";
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _problem = Problem == "gaussian"
+            ? GaussianEnsemble.Create(1000, 100, null, 1)
+            : LeastSquaresProblem.Create("ash958", MatrixMarketReader.Read(FindAsh958()), GaussianSource.Vector(958, 1, GaussianSource.Stream.Target));
+        var n = _problem.Dimension;
+        _config = new MethodConfig { Method = MethodSpec.Parse("dq-gd"), Quantizer = new QuantizerSpec("cube", 6), Dimension = n };
+        _initial = GaussianSource.Vector(n, 1, GaussianSource.Stream.InitialPoint);
+        _gradient = new double[n];
+        _quantized = new double[n];
+        _quantizer = _config.Quantizer.Create(n);
+        _downlink = new FloatCodec(n);
+        _writer = new BitWriter(8 * n);
+        _problem.Objective.Gradient(_initial, _gradient);
+        _quantizer.Encode(_gradient, 1e3, 0, _writer, _quantized);
+        _uplinkPayload = new Payload(_writer.ToPayload().Bytes.ToArray(), _writer.BitLength);
+    }
+
+    [Benchmark]
+    public void Gradient() => _problem.Objective.Gradient(_initial, _gradient);
+
+    [Benchmark]
+    public void UplinkEncode()
+    {
+        _writer.Reset();
+        _quantizer.Encode(_gradient, 1e3, 0, _writer, _quantized);
+    }
+
+    [Benchmark]
+    public void UplinkDecode()
+    {
+        var reader = new BitReader(_uplinkPayload);
+        _quantizer.Decode(ref reader, 1e3, 0, _quantized);
+    }
+
+    [Benchmark]
+    public void DownlinkEncodeDecode()
+    {
+        _writer.Reset();
+        _downlink.Encode(_initial, 1, 0, _writer, _quantized);
+        var reader = new BitReader(_writer.ToPayload());
+        _downlink.Decode(ref reader, 1, 0, _quantized);
+    }
+
+    /// <summary>Per iteration of a fresh 40-round session (setup exchange included).</summary>
+    [Benchmark(OperationsPerInvoke = 40)]
+    public void Round()
+    {
+        var session = new Session(new GradientServer(_config, _initial), LocalRun.CreateWorker(_problem, _config), new Channel(_quantizer.BudgetBits));
+        session.Start();
+        for (var t = 0; t < 40; t++)
+        {
+            session.Round();
+        }
+    }
+
+    private static string FindAsh958()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, "shared", "data", "ash958.mtx");
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        throw new FileNotFoundException("ash958.mtx not found in any shared/data folder above the benchmark.");
+    }
+}

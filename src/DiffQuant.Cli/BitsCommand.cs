@@ -1,0 +1,79 @@
+using System.CommandLine;
+using DiffQuant.Lab;
+using Spectre.Console;
+
+namespace DiffQuant.Cli;
+
+/// <summary>`dq bits`: bits per coordinate to reach a relative accuracy, per method, quantizer and rate.</summary>
+internal static class BitsCommand
+{
+    public static Command Create(TextWriter output, TextWriter error)
+    {
+        var problem = new ProblemOptions();
+        var sweep = new SweepOptions(Path.Combine("dq-out", "bits"), 20, "2:12:0.5", string.Join(",", DiffQuant.Methods.MethodSpec.All.Select(m => m.Name)));
+        var quantizers = new Option<string>("--quantizers") { Description = "Comma-separated quantizers of the nq-/dq- methods: cube, dithered.", DefaultValueFactory = _ => "cube,dithered" };
+        var eps = new Option<double>("--eps") { Description = "Target relative error ‖x̂−x*‖/‖x̂_0−x*‖.", DefaultValueFactory = _ => 1e-9 };
+        var command = new Command("bits", "Bits per coordinate to reach relative accuracy eps, against the volume floor log2(1/eps).");
+        foreach (var option in problem.All.Concat(sweep.All).Concat([quantizers, eps]))
+        {
+            command.Add(option);
+        }
+
+        command.SetAction(parse => CliApp.Guarded(error, () =>
+        {
+            var options = new BitsOptions
+            {
+                Instances = parse.GetValue(sweep.Instances),
+                Rates = RateGrid.Parse(parse.GetRequiredValue(sweep.Rates)),
+                Methods = SweepOptions.ParseMethods(parse.GetRequiredValue(sweep.Methods)),
+                Quantizers = [.. parse.GetRequiredValue(quantizers).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(q => q.ToLowerInvariant()).Distinct()],
+                Eps = parse.GetValue(eps),
+                Seed = parse.GetValue(problem.Seed),
+                Threads = parse.GetValue(sweep.Threads),
+            };
+            var source = problem.CreateSource(parse);
+            var directory = SweepOptions.PrepareDirectory(parse.GetRequiredValue(sweep.Out));
+            var console = CliApp.Console(output);
+            var quiet = parse.GetValue(sweep.Quiet) || parse.GetValue(sweep.Json);
+            var result = SweepOptions.WithProgress(console, quiet, $"bits {source.Name}", options.Instances, progress => BitsSweep.Run(source, options, progress));
+            var json = ResultJson.Serialize(result);
+            SweepOptions.WriteFile(Path.Combine(directory, "bits.json"), json);
+            BitsPlot.Save(result, directory);
+            if (parse.GetValue(sweep.Json))
+            {
+                output.WriteLine(json);
+            }
+            else if (!parse.GetValue(sweep.Quiet))
+            {
+                Print(console, result);
+            }
+
+            output.WriteLine($"wrote {Path.Combine(directory, "bits.json")}, bits.png and bits.svg");
+            return 0;
+        }));
+        return command;
+    }
+
+    internal static void Print(IAnsiConsole console, BitsResult result)
+    {
+        var table = new Table().AddColumns("method", "best quantizer", "R", "iterations", "bits / coordinate", "× floor");
+        foreach (var (method, row) in result.Best.OrderBy(b => b.Value.BitsPerCoordinateMean))
+        {
+            table.AddRow(
+                method,
+                row.Quantizer,
+                $"{row.RateBits:G}",
+                $"{row.IterationsMean:F1}",
+                $"{row.BitsPerCoordinateMean:F1}",
+                $"{row.BitsPerCoordinateMean / result.FloorBits:F2}");
+        }
+
+        console.MarkupLine(Markup.Escape($"Bits per coordinate to reach relative error {result.Eps:G2} on {result.Problem} ({result.Instances} instances); volume floor log2(1/ε) = {result.FloorBits:F2}"));
+        console.Write(table);
+        var missing = result.Rows.Where(r => r.BitsPerCoordinateMean is null).Select(r => r.Method).Distinct().Where(m => !result.Best.ContainsKey(m)).ToList();
+        if (missing.Count > 0)
+        {
+            console.MarkupLine(Markup.Escape($"never reached ε on every instance at any swept rate: {string.Join(", ", missing)}"));
+        }
+    }
+}

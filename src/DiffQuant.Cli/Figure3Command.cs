@@ -1,0 +1,83 @@
+using System.CommandLine;
+using DiffQuant.Lab;
+using Spectre.Console;
+
+namespace DiffQuant.Cli;
+
+/// <summary>`dq figure3`: the paper's Fig. 3 as a parallel sweep with JSON, CSV and plots.</summary>
+internal static class Figure3Command
+{
+    public static Command Create(TextWriter output, TextWriter error)
+    {
+        var problem = new ProblemOptions();
+        var sweep = new SweepOptions(Path.Combine("dq-out", "figure3"), 500, "1-12", "gd,nq-gd,dq-gd");
+        var quantizer = new Option<string>("--quantizer") { Description = "Quantizer of the nq-/dq- methods: cube (the paper's) or dithered.", DefaultValueFactory = _ => "cube" };
+        var floor = new Option<double>("--floor") { Description = "Stop a run at this relative error (machine precision).", DefaultValueFactory = _ => 1e-13 };
+        var stall = new Option<int>("--stall") { Description = "Stop a run when its error has not improved for this many iterations.", DefaultValueFactory = _ => 25 };
+        var maxIterations = new Option<int>("--max-iterations") { Description = "Iteration cap per run.", DefaultValueFactory = _ => 1000 };
+        var command = new Command("figure3", "Reproduce Fig. 3: empirical contraction factors of GD, NQ-GD and DQ-GD (or any methods) against R, with bounds and the converse.");
+        foreach (var option in problem.All.Concat(sweep.All).Concat([quantizer, floor, stall, maxIterations]))
+        {
+            command.Add(option);
+        }
+
+        command.SetAction(parse => CliApp.Guarded(error, () =>
+        {
+            var options = new Figure3Options
+            {
+                Instances = parse.GetValue(sweep.Instances),
+                Rates = RateGrid.Parse(parse.GetRequiredValue(sweep.Rates)),
+                Methods = SweepOptions.ParseMethods(parse.GetRequiredValue(sweep.Methods)),
+                Quantizer = parse.GetRequiredValue(quantizer).ToLowerInvariant() is "cube" or "dithered" ? parse.GetRequiredValue(quantizer).ToLowerInvariant() : throw new DiffQuantException($"--quantizer must be cube or dithered, got '{parse.GetValue(quantizer)}'."),
+                Seed = parse.GetValue(problem.Seed),
+                Floor = parse.GetValue(floor),
+                StallWindow = parse.GetValue(stall),
+                MaxIterations = parse.GetValue(maxIterations),
+                Threads = parse.GetValue(sweep.Threads),
+            };
+            var source = problem.CreateSource(parse);
+            var directory = SweepOptions.PrepareDirectory(parse.GetRequiredValue(sweep.Out));
+            var quiet = parse.GetValue(sweep.Quiet) || parse.GetValue(sweep.Json);
+            var console = CliApp.Console(output);
+            var result = SweepOptions.WithProgress(console, quiet, $"figure3 {source.Name}", options.Instances, progress => Figure3Sweep.Run(source, options, progress));
+            var json = ResultJson.Serialize(result);
+            SweepOptions.WriteFile(Path.Combine(directory, "figure3.json"), json);
+            SweepOptions.WriteFile(Path.Combine(directory, "runs.csv"), result.RunsCsv());
+            Figure3Plot.Save(result, directory);
+            if (parse.GetValue(sweep.Json))
+            {
+                output.WriteLine(json);
+            }
+            else if (!parse.GetValue(sweep.Quiet))
+            {
+                Print(console, result);
+            }
+
+            output.WriteLine($"wrote {Path.Combine(directory, "figure3.json")}, runs.csv, figure3.png and figure3.svg");
+            return 0;
+        }));
+        return command;
+    }
+
+    internal static void Print(IAnsiConsole console, Figure3Result result)
+    {
+        var table = new Table().AddColumns("method", "R", "rate (mean ± std)", "bound", "paper bound", "converse", "iterations", "overloads");
+        foreach (var row in result.Rows)
+        {
+            table.AddRow(
+                row.Method,
+                $"{row.RateBits:G}",
+                $"{row.EmpiricalRateMean:F4} ± {row.EmpiricalRateStd:F4}",
+                $"{Math.Min(1, row.Bound):F4}",
+                row.PaperBound is { } p ? $"{Math.Min(1, p):F4}" : "—",
+                $"{row.Converse:F4}",
+                $"{row.IterationsMean:F1}",
+                $"{row.Overloads}");
+        }
+
+        console.Write(table);
+        var analysis = Figure3Analysis.Of(result);
+        console.MarkupLine(Markup.Escape(analysis.Summary));
+        console.MarkupLine(Markup.Escape($"{result.Instances} instances, {result.IterationsTotal} iterations in {result.ElapsedSeconds:F2} s on {result.Threads} threads ({result.MicrosecondsPerIteration:F2} µs per iteration per thread)"));
+    }
+}

@@ -1,0 +1,94 @@
+using System.CommandLine;
+using DiffQuant.Methods;
+using Spectre.Console;
+
+namespace DiffQuant.Cli;
+
+/// <summary>Options every sweep command shares, and the progress display they run under.</summary>
+internal sealed class SweepOptions(string defaultOut, int defaultInstances, string defaultRates, string defaultMethods)
+{
+    public Option<int> Instances { get; } = new("--instances")
+    {
+        Description = "Problem instances (fresh y and x̂_0 each; a fresh A for the Gaussian ensemble).",
+        DefaultValueFactory = _ => defaultInstances,
+    };
+
+    public Option<string> Rates { get; } = new("--rates")
+    {
+        Description = "Rates R in bits per coordinate: a list or ranges, e.g. 1-12, 4,6,8 or 2:6:0.5.",
+        DefaultValueFactory = _ => defaultRates,
+    };
+
+    public Option<string> Methods { get; } = new("--methods")
+    {
+        Description = $"Comma-separated methods among {string.Join(", ", MethodSpec.All.Select(m => m.Name))}.",
+        DefaultValueFactory = _ => defaultMethods,
+    };
+
+    public Option<string> Out { get; } = new("--out")
+    {
+        Description = "Output directory.",
+        DefaultValueFactory = _ => defaultOut,
+    };
+
+    public Option<int> Threads { get; } = new("--threads")
+    {
+        Description = "Worker threads (results do not depend on it).",
+        DefaultValueFactory = _ => Environment.ProcessorCount,
+    };
+
+    public Option<bool> Quiet { get; } = new("--quiet") { Description = "No progress bar or tables; only the paths written." };
+
+    public Option<bool> Json { get; } = new("--json") { Description = "Print the result JSON instead of tables." };
+
+    public IEnumerable<Option> All => [Instances, Rates, Methods, Out, Threads, Quiet, Json];
+
+    public static IReadOnlyList<MethodSpec> ParseMethods(string text) =>
+        [.. text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(MethodSpec.Parse).Distinct()];
+
+    /// <summary>Creates the output directory, with a clear error if it cannot be.</summary>
+    public static string PrepareDirectory(string path)
+    {
+        try
+        {
+            return Directory.CreateDirectory(path).FullName;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            throw new DiffQuantException($"cannot create output directory '{path}': {e.Message}", e);
+        }
+    }
+
+    /// <summary>Writes a text file, with a clear error if it cannot be.</summary>
+    public static void WriteFile(string path, string text)
+    {
+        try
+        {
+            File.WriteAllText(path, text);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new DiffQuantException($"cannot write '{path}': {e.Message}", e);
+        }
+    }
+
+    /// <summary>Runs <paramref name="work"/> under a progress bar of <paramref name="total"/> instances unless quiet.</summary>
+    public static T WithProgress<T>(IAnsiConsole console, bool quiet, string label, int total, Func<Action<int>, T> work)
+    {
+        if (quiet)
+        {
+            return work(_ => { });
+        }
+
+        T result = default!;
+        console.Progress()
+            .AutoClear(false)
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
+            .Start(context =>
+            {
+                var task = context.AddTask(Markup.Escape(label), maxValue: total);
+                result = work(done => task.Value = done);
+            });
+        return result;
+    }
+}

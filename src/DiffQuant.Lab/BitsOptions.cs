@@ -1,0 +1,34 @@
+using DiffQuant.Methods;
+
+namespace DiffQuant.Lab;
+
+/// <summary>
+/// Bits to accuracy: every run stops at the first iterate with relative error ≤ <see cref="Eps"/>, or when
+/// its error has not improved for <see cref="StallWindow"/> iterations, or at <see cref="MaxIterations"/>.
+/// Quantized methods sweep <see cref="Rates"/> × <see cref="Quantizers"/>; plain methods send binary32
+/// and binary64 floats.
+/// </summary>
+public readonly record struct BitsOptions
+{
+    public BitsOptions()
+    {
+    }
+
+    public int Instances { get; init; } = 20;
+
+    public IReadOnlyList<double> Rates { get; init; } = [.. Enumerable.Range(0, 21).Select(k => 2 + (0.5 * k))];
+
+    public IReadOnlyList<MethodSpec> Methods { get; init; } = MethodSpec.All;
+
+    public IReadOnlyList<string> Quantizers { get; init; } = ["cube", "dithered"];
+
+    public double Eps { get; init; } = 1e-9;
+
+    public long Seed { get; init; } = 1;
+
+    public int StallWindow { get; init; } = 100;
+
+    public int MaxIterations { get; init; } = 3000;
+
+    public int Threads { get; init; } = Environment.ProcessorCount;
+}

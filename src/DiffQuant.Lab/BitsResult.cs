@@ -1,0 +1,28 @@
+namespace DiffQuant.Lab;
+
+/// <summary>
+/// A method with a quantizer at a rate, over all instances: <see cref="Reached"/> instances got to ε;
+/// the means are over all instances and null unless every one did (a partial mean would flatter).
+/// Bits are uplink bits as the channel measured them, setup included, divided by n.
+/// </summary>
+public sealed record BitsRow(
+    string Method,
+    string Quantizer,
+    double RateBits,
+    int Reached,
+    double? IterationsMean,
+    double? BitsPerCoordinateMean);
+
+/// <summary>The outcome of a bits-to-accuracy sweep; <see cref="Best"/> holds each method's cheapest row.</summary>
+public sealed record BitsResult(
+    string Problem,
+    int N,
+    int M,
+    int Instances,
+    long Seed,
+    double Eps,
+    double FloorBits,
+    IReadOnlyList<BitsRow> Rows,
+    IReadOnlyDictionary<string, BitsRow> Best,
+    BitsRow? BestOverall,
+    double ElapsedSeconds);

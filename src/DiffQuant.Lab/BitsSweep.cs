@@ -1,0 +1,120 @@
+using System.Diagnostics;
+using DiffQuant.Methods;
+using DiffQuant.Quantization;
+using DiffQuant.Running;
+using DiffQuant.Theory;
+
+namespace DiffQuant.Lab;
+
+/// <summary>
+/// Bits per coordinate needed to reach relative accuracy ε, for every method, quantizer and rate, against
+/// the volume floor log2(1/ε) below which no algorithm of the class can go.
+/// </summary>
+public static class BitsSweep
+{
+    public static BitsResult Run(InstanceSource source, BitsOptions options, Action<int>? progress = null)
+    {
+        Validate(options);
+        var stop = new StopRule { TargetRelativeError = options.Eps, StallWindow = options.StallWindow, MaxIterations = options.MaxIterations };
+        var configs = Configurations(options);
+        var clock = Stopwatch.StartNew();
+        var perInstance = InstanceSweep.Run(options.Instances, options.Seed, options.Threads, (_, seed) =>
+        {
+            var problem = source.Create(seed);
+            var x0 = source.InitialIterate(seed);
+            return configs.Select(c =>
+            {
+                var quantizer = QuantizerSpec.Parse(c.Quantizer, c.Rate, (ulong)seed);
+                var config = new MethodConfig { Method = c.Method, Quantizer = quantizer, Dimension = problem.Dimension };
+                var result = LocalRun.Execute(problem, config, x0, stop);
+                return (Reached: result.ExitReason == ExitReason.TargetReached, result.Iterations, Bits: (double)result.UplinkBits / problem.Dimension);
+            }).ToArray();
+        }, progress);
+        clock.Stop();
+
+        var rows = new List<BitsRow>();
+        for (var k = 0; k < configs.Count; k++)
+        {
+            var outcomes = perInstance.Select(p => p[k]).ToList();
+            var reached = outcomes.Count(o => o.Reached);
+            var all = reached == outcomes.Count;
+            rows.Add(new BitsRow(
+                configs[k].Method.Name,
+                configs[k].Quantizer,
+                QuantizerSpec.Parse(configs[k].Quantizer, configs[k].Rate).Rate,
+                reached,
+                all ? outcomes.Average(o => (double)o.Iterations) : null,
+                all ? outcomes.Average(o => o.Bits) : null));
+        }
+
+        var complete = rows.Where(r => r.BitsPerCoordinateMean is not null).ToList();
+        var best = complete
+            .GroupBy(r => r.Method)
+            .ToDictionary(g => g.Key, g => g.MinBy(r => r.BitsPerCoordinateMean)!);
+        return new BitsResult(
+            source.Name,
+            source.Dimension,
+            source.Rows,
+            options.Instances,
+            options.Seed,
+            options.Eps,
+            Bounds.VolumeFloor(options.Eps),
+            rows,
+            best,
+            complete.MinBy(r => r.BitsPerCoordinateMean),
+            clock.Elapsed.TotalSeconds);
+    }
+
+    private static List<(MethodSpec Method, string Quantizer, double Rate)> Configurations(BitsOptions options)
+    {
+        var configs = new List<(MethodSpec, string, double)>();
+        foreach (var method in options.Methods)
+        {
+            if (method.Compression == Compression.None)
+            {
+                configs.Add((method, "float32", 32));
+                configs.Add((method, "float64", 64));
+                continue;
+            }
+
+            foreach (var quantizer in options.Quantizers)
+            {
+                foreach (var rate in options.Rates)
+                {
+                    configs.Add((method, quantizer, rate));
+                }
+            }
+        }
+
+        return configs;
+    }
+
+    private static void Validate(BitsOptions options)
+    {
+        if (!(options.Eps > 0 && options.Eps < 1))
+        {
+            throw new DiffQuantException($"--eps must lie in (0, 1), got {options.Eps}.");
+        }
+
+        if (options.Methods.Count == 0 || options.Rates.Count == 0 || options.Quantizers.Count == 0)
+        {
+            throw new DiffQuantException("a bits sweep needs at least one method, rate and quantizer.");
+        }
+
+        foreach (var quantizer in options.Quantizers)
+        {
+            if (quantizer is not ("cube" or "dithered"))
+            {
+                throw new DiffQuantException($"quantizer '{quantizer}' cannot be swept over rates; use cube or dithered.");
+            }
+        }
+
+        foreach (var rate in options.Rates)
+        {
+            if (!(rate > 0) || rate > BitAllocation.MaxBitsPerCoordinate)
+            {
+                throw new DiffQuantException($"rate {rate} is outside (0, {BitAllocation.MaxBitsPerCoordinate}] bits per coordinate.");
+            }
+        }
+    }
+}

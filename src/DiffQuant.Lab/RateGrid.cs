@@ -1,0 +1,61 @@
+using System.Globalization;
+
+namespace DiffQuant.Lab;
+
+/// <summary>Parses rate lists such as "1-12", "4,6,8", "2:6:0.5" or "1-4,5.5".</summary>
+public static class RateGrid
+{
+    /// <summary>
+    /// Comma-separated items, each a number, an integer range "a-b" (step 1) or "a:b:step"; fractional
+    /// values allowed. Duplicates are removed and the result sorted.
+    /// </summary>
+    public static IReadOnlyList<double> Parse(string text)
+    {
+        var rates = new SortedSet<double>();
+        foreach (var raw in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var stepped = raw.Split(':');
+            var ranged = raw.Split('-');
+            if (stepped.Length == 3)
+            {
+                AddRange(rates, Number(stepped[0], raw), Number(stepped[1], raw), Number(stepped[2], raw), raw);
+            }
+            else if (ranged.Length == 2 && ranged[0].Length > 0)
+            {
+                AddRange(rates, Number(ranged[0], raw), Number(ranged[1], raw), 1, raw);
+            }
+            else
+            {
+                rates.Add(Positive(Number(raw, raw), raw));
+            }
+        }
+
+        if (rates.Count == 0)
+        {
+            throw new DiffQuantException($"no rates in '{text}'; write e.g. 1-12, 4,6,8 or 2:6:0.5.");
+        }
+
+        return [.. rates];
+    }
+
+    private static void AddRange(SortedSet<double> rates, double from, double to, double step, string item)
+    {
+        if (!(step > 0) || to < from || (to - from) / step > 10_000)
+        {
+            throw new DiffQuantException($"rate range '{item}' needs from ≤ to and a positive step with at most 10000 points.");
+        }
+
+        for (var k = 0; from + (k * step) <= to + 1e-9; k++)
+        {
+            rates.Add(Positive(Math.Round(from + (k * step), 9), item));
+        }
+    }
+
+    private static double Number(string text, string item) =>
+        double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && double.IsFinite(value)
+            ? value
+            : throw new DiffQuantException($"'{text}' in rate item '{item}' is not a number.");
+
+    private static double Positive(double rate, string item) =>
+        rate > 0 ? rate : throw new DiffQuantException($"rate {rate} in '{item}' must be positive.");
+}
