@@ -32,16 +32,14 @@ internal static class BitsCommand
                 Threads = parse.GetValue(sweep.Threads),
             };
             var source = problem.CreateSource(parse);
-            var directory = SweepOptions.PrepareDirectory(parse.GetRequiredValue(sweep.Out));
+            var directory = ResultFiles.Directory(parse.GetRequiredValue(sweep.Out));
             var console = CliApp.Console(output);
             var quiet = parse.GetValue(sweep.Quiet) || parse.GetValue(sweep.Json);
             var result = SweepOptions.WithProgress(console, quiet, $"bits {source.Name}", options.Instances, progress => BitsSweep.Run(source, options, progress));
-            var json = ResultJson.Serialize(result);
-            SweepOptions.WriteFile(Path.Combine(directory, "bits.json"), json);
-            BitsPlot.Save(result, directory);
+            ResultFiles.WriteBits(result, directory, "bits");
             if (parse.GetValue(sweep.Json))
             {
-                output.WriteLine(json);
+                output.WriteLine(ResultJson.Serialize(result));
             }
             else if (!parse.GetValue(sweep.Quiet))
             {

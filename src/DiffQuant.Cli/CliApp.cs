@@ -19,6 +19,7 @@ public static class CliApp
             BoundsCommand.Create(output, error),
             Figure3Command.Create(output, error),
             BitsCommand.Create(output, error),
+            DemoCommand.Create(output, error),
         };
         var parse = root.Parse(args);
         return parse.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });

@@ -36,17 +36,14 @@ internal static class Figure3Command
                 Threads = parse.GetValue(sweep.Threads),
             };
             var source = problem.CreateSource(parse);
-            var directory = SweepOptions.PrepareDirectory(parse.GetRequiredValue(sweep.Out));
+            var directory = ResultFiles.Directory(parse.GetRequiredValue(sweep.Out));
             var quiet = parse.GetValue(sweep.Quiet) || parse.GetValue(sweep.Json);
             var console = CliApp.Console(output);
             var result = SweepOptions.WithProgress(console, quiet, $"figure3 {source.Name}", options.Instances, progress => Figure3Sweep.Run(source, options, progress));
-            var json = ResultJson.Serialize(result);
-            SweepOptions.WriteFile(Path.Combine(directory, "figure3.json"), json);
-            SweepOptions.WriteFile(Path.Combine(directory, "runs.csv"), result.RunsCsv());
-            Figure3Plot.Save(result, directory);
+            ResultFiles.WriteFigure3(result, directory, "figure3", "runs.csv");
             if (parse.GetValue(sweep.Json))
             {
-                output.WriteLine(json);
+                output.WriteLine(ResultJson.Serialize(result));
             }
             else if (!parse.GetValue(sweep.Quiet))
             {
@@ -59,15 +56,28 @@ internal static class Figure3Command
         return command;
     }
 
+    /// <summary>The paper's claims next to what this sweep measured.</summary>
+    internal static void PrintClaims(IAnsiConsole console, Figure3Result result)
+    {
+        var claims = new Table().AddColumns("the paper says", "predicted here", "measured");
+        foreach (var claim in Figure3Analysis.Of(result).Claims)
+        {
+            claims.AddRow(Markup.Escape(claim.Statement), Markup.Escape(claim.Predicted), Markup.Escape(claim.Measured));
+        }
+
+        console.Write(claims);
+    }
+
     internal static void Print(IAnsiConsole console, Figure3Result result)
     {
-        var table = new Table().AddColumns("method", "R", "rate (mean ± std)", "bound", "paper bound", "converse", "iterations", "overloads");
+        var table = new Table().AddColumns("method", "R", "rate (mean ± std)", "tail rate", "bound", "paper bound", "converse", "iterations", "overloads");
         foreach (var row in result.Rows)
         {
             table.AddRow(
                 row.Method,
                 $"{row.RateBits:G}",
                 $"{row.EmpiricalRateMean:F4} ± {row.EmpiricalRateStd:F4}",
+                $"{row.TailRateMean:F4}",
                 $"{Math.Min(1, row.Bound):F4}",
                 row.PaperBound is { } p ? $"{Math.Min(1, p):F4}" : "—",
                 $"{row.Converse:F4}",
@@ -76,8 +86,7 @@ internal static class Figure3Command
         }
 
         console.Write(table);
-        var analysis = Figure3Analysis.Of(result);
-        console.MarkupLine(Markup.Escape(analysis.Summary));
+        PrintClaims(console, result);
         console.MarkupLine(Markup.Escape($"{result.Instances} instances, {result.IterationsTotal} iterations in {result.ElapsedSeconds:F2} s on {result.Threads} threads ({result.MicrosecondsPerIteration:F2} µs per iteration per thread)"));
     }
 }

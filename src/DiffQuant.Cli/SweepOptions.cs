@@ -46,32 +46,6 @@ internal sealed class SweepOptions(string defaultOut, int defaultInstances, stri
     public static IReadOnlyList<MethodSpec> ParseMethods(string text) =>
         [.. text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(MethodSpec.Parse).Distinct()];
 
-    /// <summary>Creates the output directory, with a clear error if it cannot be.</summary>
-    public static string PrepareDirectory(string path)
-    {
-        try
-        {
-            return Directory.CreateDirectory(path).FullName;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
-        {
-            throw new DiffQuantException($"cannot create output directory '{path}': {e.Message}", e);
-        }
-    }
-
-    /// <summary>Writes a text file, with a clear error if it cannot be.</summary>
-    public static void WriteFile(string path, string text)
-    {
-        try
-        {
-            File.WriteAllText(path, text);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new DiffQuantException($"cannot write '{path}': {e.Message}", e);
-        }
-    }
-
     /// <summary>Runs <paramref name="work"/> under a progress bar of <paramref name="total"/> instances unless quiet.</summary>
     public static T WithProgress<T>(IAnsiConsole console, bool quiet, string label, int total, Func<Action<int>, T> work)
     {

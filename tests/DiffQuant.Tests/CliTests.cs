@@ -107,4 +107,93 @@ public class CliTests
         var badBounds = Dq("bounds", "--kappa", "0", "--n", "10", "--rate", "3");
         Assert.Equal(CliApp.InputError, badBounds.Exit);
     }
+
+    private static string TempDirectory(string name)
+    {
+        var path = Path.Combine(Path.GetTempPath(), "dq-tests", name, Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(path);
+        return path;
+    }
+
+    [Fact]
+    public void Figure3_writes_json_csv_and_plots_with_the_documented_fields()
+    {
+        var directory = TempDirectory("figure3");
+        var (exit, output, error) = Dq("figure3", "--instances", "3", "--m", "300", "--n", "30", "--rates", "2,4,6", "--out", directory, "--json");
+        Assert.True(exit == 0, error);
+        using var json = JsonDocument.Parse(output[..(output.LastIndexOf('}') + 1)]);
+        var root = json.RootElement;
+        foreach (var field in new[] { "problem", "n", "m", "instances", "sigma_gd", "rows", "elapsed_seconds" })
+        {
+            Assert.True(root.TryGetProperty(field, out _), $"missing {field}");
+        }
+
+        var row = root.GetProperty("rows")[1];
+        foreach (var field in new[] { "method", "rate_bits", "empirical_rate_mean", "empirical_rate_std", "bound", "converse" })
+        {
+            Assert.True(row.TryGetProperty(field, out _), $"row misses {field}");
+        }
+
+        Assert.Equal(7, root.GetProperty("rows").GetArrayLength());
+        foreach (var file in new[] { "figure3.json", "runs.csv", "figure3.png", "figure3.svg" })
+        {
+            Assert.True(File.Exists(Path.Combine(directory, file)), $"missing {file}");
+        }
+    }
+
+    [Fact]
+    public void Bits_reports_floor_rows_and_best()
+    {
+        var directory = TempDirectory("bits");
+        var (exit, output, error) = Dq("bits", "--instances", "2", "--m", "300", "--n", "30", "--rates", "4,6", "--methods", "gd,dq-gd", "--quantizers", "cube", "--out", directory, "--json");
+        Assert.True(exit == 0, error);
+        using var json = JsonDocument.Parse(output[..(output.LastIndexOf('}') + 1)]);
+        var root = json.RootElement;
+        Assert.Equal(1e-9, root.GetProperty("eps").GetDouble());
+        Assert.Equal(Math.Log2(1e9), root.GetProperty("floor_bits").GetDouble(), 12);
+        Assert.Equal(4, root.GetProperty("rows").GetArrayLength());
+        var best = root.GetProperty("best").GetProperty("dq-gd");
+        foreach (var field in new[] { "method", "quantizer", "rate_bits", "iterations_mean", "bits_per_coordinate_mean" })
+        {
+            Assert.True(best.TryGetProperty(field, out _), $"best misses {field}");
+        }
+
+        Assert.True(File.Exists(Path.Combine(directory, "bits.png")));
+    }
+
+    [Fact]
+    public void Demo_writes_a_report_with_its_pictures()
+    {
+        var directory = TempDirectory("demo");
+        var (exit, output, error) = Dq("demo", "--instances", "2", "--bits-instances", "1", "--out", directory, "--quiet");
+        Assert.True(exit == 0, error);
+        var report = Path.Combine(directory, "report.md");
+        Assert.Contains($"report: {report}", output);
+        var text = File.ReadAllText(report);
+        foreach (var image in new[] { "figure3-gaussian.png", "figure3-ash958.png", "bits-gaussian.png", "bits-ash958.png" })
+        {
+            Assert.Contains($"]({image})", text);
+            Assert.True(File.Exists(Path.Combine(directory, image)), $"missing {image}");
+        }
+
+        Assert.Contains("DQ-GD contracts at σ_GD once R ≥ log2(ρ/σ_GD)", text);
+    }
+
+    [Theory]
+    [InlineData("figure3", "--rates", "x", "not a number")]
+    [InlineData("figure3", "--instances", "0", "instances must be positive")]
+    [InlineData("figure3", "--methods", "dq-sgd", "unknown method")]
+    [InlineData("figure3", "--quantizer", "float64", "--quantizer must be cube or dithered")]
+    [InlineData("figure3", "--problem", "quadratic", "sweeps run on the Gaussian ensemble")]
+    [InlineData("bits", "--quantizers", "lattice", "cannot be swept")]
+    [InlineData("bits", "--eps", "0", "--eps must lie in (0, 1)")]
+    [InlineData("figure3", "--out", "/proc/dq-cannot-write-here", "cannot write")]
+    public void Sweeps_refuse_bad_input_with_a_message(string command, string option, string value, string expected)
+    {
+        var options = new Dictionary<string, string> { ["--instances"] = "1", ["--m"] = "100", ["--n"] = "10", ["--rates"] = "4", [option] = value };
+        var (exit, _, error) = Dq([command, .. options.SelectMany(o => new[] { o.Key, o.Value })]);
+        Assert.Equal(CliApp.InputError, exit);
+        Assert.Contains(expected, error);
+        Assert.DoesNotContain("   at ", error);
+    }
 }

@@ -9,14 +9,6 @@ namespace DiffQuant.Tests;
 /// <summary>Measured contraction factors against closed forms, bounds and the converse.</summary>
 public class RateTests
 {
-    /// <summary>(e_{2T}/e_T)^(1/T): the rate of the tail, free of the start-up transient.</summary>
-    private static double TailRate(double[] history)
-    {
-        var end = history.Length - 1;
-        var half = end / 2;
-        return Math.Pow(history[end] / history[half], 1.0 / (end - half));
-    }
-
     private static RunResult Run(Problem problem, string method, QuantizerSpec quantizer, StopRule stop, long seed = 11) =>
         LocalRun.Execute(
             problem,
@@ -41,7 +33,7 @@ public class RateTests
 
         // HB and AGD have a double root at the spectrum's edge, e_t ~ (a + b t) σ^t, so over the
         // tail from T/2 to T their rate may exceed σ by the factor 2^(2/T) of the linear term.
-        var tail = TailRate(result.ErrorHistory);
+        var tail = result.TailRate;
         var polynomial = momentum == Momentum.None ? 1 : Math.Pow(2, 2.0 / result.Iterations);
         Assert.InRange(tail, sigma * 0.98, sigma * polynomial * 1.005);
         Assert.Equal(sigma, Tuning.For(momentum, kappa, 1).Sigma, 12);
@@ -68,7 +60,7 @@ public class RateTests
                     // Bounds and converse are asymptotic rates: e_T ≤ C·bound^T with a constant C that the
                     // definitional (e_T)^(1/T) carries as C^(1/T) (up to 1.03 near the crossover σ = ρ2^−R,
                     // where C grows like 1/(1 − σ/ε)). The tail rate (e_T/e_{T/2})^(2/T) sheds most of it.
-                    var tail = Math.Min(1, TailRate(result.ErrorHistory));
+                    var tail = result.TailRate;
                     if (tail > bound * 1.01 || result.EmpiricalRate > bound * 1.05)
                     {
                         failures.Add($"{method} R={rate} seed={seed}: rates {result.EmpiricalRate:F4} (tail {tail:F4}) > bound {bound:F4}");

@@ -20,6 +20,19 @@ public sealed record RunResult
     /// <summary>(‖x̂_T − x*‖ / ‖x̂_0 − x*‖)^(1/T), clipped at 1.</summary>
     public required double EmpiricalRate { get; init; }
 
+    /// <summary>
+    /// (e_T / e_⌊T/2⌋)^(1/(T − ⌊T/2⌋)), clipped at 1: the rate of the second half of the run, free of the
+    /// faster start-up that makes (e_T)^(1/T) undershoot an asymptotic rate; NaN for T &lt; 2 or no referee.
+    /// </summary>
+    public double TailRate
+    {
+        get
+        {
+            var half = Iterations / 2;
+            return Iterations < 2 ? double.NaN : Math.Min(1, Math.Pow(ErrorHistory[Iterations] / ErrorHistory[half], 1.0 / (Iterations - half)));
+        }
+    }
+
     /// <summary>The relative error after each iteration t = 0..T (entry 0 is 1).</summary>
     public required double[] ErrorHistory { get; init; }
 

@@ -1,0 +1,75 @@
+using DiffQuant.Lab;
+using DiffQuant.Methods;
+using DiffQuant.Quantization;
+using DiffQuant.Theory;
+
+namespace DiffQuant.Tests;
+
+public class BitsTests
+{
+    private static readonly Lazy<BitsResult> Small = new(() => BitsSweep.Run(
+        InstanceSource.Gaussian(300, 30),
+        new BitsOptions { Instances = 3, Rates = [3, 4.5, 6, 9], Threads = 2 }));
+
+    [Fact]
+    public void Every_configuration_has_a_row_and_bits_are_what_the_channel_counted()
+    {
+        var result = Small.Value;
+        Assert.Equal((6 * 2 * 4) + (3 * 2), result.Rows.Count);
+        Assert.Equal(Bounds.VolumeFloor(1e-9), result.FloorBits, 12);
+        foreach (var row in result.Rows.Where(r => r.BitsPerCoordinateMean is not null))
+        {
+            // Every run pays the 192-bit setup and floor(n·R) bits per iteration: the means obey the same line.
+            var perIteration = QuantizerSpec.Parse(row.Quantizer, row.RateBits).Create(30).BudgetBits;
+            var expected = (SetupMessage.Bits + (row.IterationsMean!.Value * perIteration)) / 30;
+            Assert.Equal(expected, row.BitsPerCoordinateMean!.Value, 1e-9);
+            Assert.True(row.BitsPerCoordinateMean > result.FloorBits);
+        }
+    }
+
+    [Fact]
+    public void Best_rows_are_the_cheapest_complete_rows_and_dq_beats_nq_and_floats()
+    {
+        var result = Small.Value;
+        foreach (var (method, best) in result.Best)
+        {
+            Assert.Equal(3, best.Reached);
+            Assert.Equal(result.Rows.Where(r => r.Method == method && r.BitsPerCoordinateMean is not null).Min(r => r.BitsPerCoordinateMean), best.BitsPerCoordinateMean);
+        }
+
+        Assert.True(result.Best["dq-gd"].BitsPerCoordinateMean < result.Best["nq-gd"].BitsPerCoordinateMean);
+        Assert.True(result.Best["nq-gd"].BitsPerCoordinateMean < result.Best["gd"].BitsPerCoordinateMean);
+        Assert.Equal("float32", result.Best["gd"].Quantizer);
+        Assert.Equal(result.BestOverall, result.Best.Values.MinBy(r => r.BitsPerCoordinateMean));
+    }
+
+    [Fact]
+    public void Rows_that_miss_eps_on_some_instance_have_no_mean()
+    {
+        var row = Small.Value.Rows.Single(r => r.Method == "nq-gd" && r.Quantizer == "cube" && r.RateBits == 3);
+        Assert.True(row.Reached < 3);
+        Assert.Null(row.BitsPerCoordinateMean);
+    }
+
+    [Fact]
+    public void Bits_plot_renders()
+    {
+        var directory = Path.Combine(AppContext.BaseDirectory, "plots");
+        Directory.CreateDirectory(directory);
+        ResultFiles.WriteBits(Small.Value, directory, "bits-small");
+        Assert.True(new FileInfo(Path.Combine(directory, "bits-small.png")).Length > 20_000);
+        Assert.Contains("\"floor_bits\"", File.ReadAllText(Path.Combine(directory, "bits-small.json")));
+    }
+
+    [Fact]
+    public void Bad_options_are_refused()
+    {
+        var source = InstanceSource.Gaussian(300, 30);
+        Assert.Throws<DiffQuantException>(() => BitsSweep.Run(source, new BitsOptions { Eps = 2 }));
+        Assert.Throws<DiffQuantException>(() => BitsSweep.Run(source, new BitsOptions { Quantizers = ["float64"] }));
+        Assert.Throws<DiffQuantException>(() => BitsSweep.Run(source, new BitsOptions { Instances = 0 }));
+        Assert.Throws<DiffQuantException>(() => Figure3Sweep.Run(source, new Figure3Options { Rates = [60] }));
+        Assert.Throws<DiffQuantException>(() => Figure3Sweep.Run(source, new Figure3Options { Methods = [] }));
+        Assert.Throws<DiffQuantException>(() => BitsSweep.Run(source, new BitsOptions { Methods = [MethodSpec.Parse("gd")], Threads = 0 }));
+    }
+}
