@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using DiffQuant.Bits;
+using DiffQuant.Lab;
 using DiffQuant.Methods;
 using DiffQuant.Problems;
 using DiffQuant.Quantization;
@@ -34,7 +35,7 @@ public class IterationPartsBenchmarks
     {
         _problem = Problem == "gaussian"
             ? GaussianEnsemble.Create(1000, 100, null, 1)
-            : LeastSquaresProblem.Create("ash958", MatrixMarketReader.Read(FindAsh958()), GaussianSource.Vector(958, 1, GaussianSource.Stream.Target));
+            : LeastSquaresProblem.Create("ash958", MatrixMarketReader.Read(SharedData.Find("ash958.mtx") ?? throw new FileNotFoundException("ash958.mtx not found in a shared/data folder above here.")), GaussianSource.Vector(958, 1, GaussianSource.Stream.Target));
         var n = _problem.Dimension;
         _config = new MethodConfig { Method = MethodSpec.Parse("dq-gd"), Quantizer = new QuantizerSpec("cube", 6), Dimension = n };
         _initial = GaussianSource.Vector(n, 1, GaussianSource.Stream.InitialPoint);
@@ -84,19 +85,5 @@ public class IterationPartsBenchmarks
         {
             session.Round();
         }
-    }
-
-    private static string FindAsh958()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "shared", "data", "ash958.mtx");
-            if (File.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        throw new FileNotFoundException("ash958.mtx not found in any shared/data folder above the benchmark.");
     }
 }

@@ -32,22 +32,15 @@ internal static class BitsCommand
                 Threads = parse.GetValue(sweep.Threads),
             };
             var source = problem.CreateSource(parse);
-            var directory = ResultFiles.Directory(parse.GetRequiredValue(sweep.Out));
-            var console = CliApp.Console(output);
-            var quiet = parse.GetValue(sweep.Quiet) || parse.GetValue(sweep.Json);
-            var result = SweepOptions.WithProgress(console, quiet, $"bits {source.Name}", options.Instances, progress => BitsSweep.Run(source, options, progress));
-            ResultFiles.WriteBits(result, directory, "bits");
-            if (parse.GetValue(sweep.Json))
-            {
-                output.WriteLine(ResultJson.Serialize(result));
-            }
-            else if (!parse.GetValue(sweep.Quiet))
-            {
-                Print(console, result);
-            }
-
-            output.WriteLine($"wrote {Path.Combine(directory, "bits.json")}, bits.png and bits.svg");
-            return 0;
+            return sweep.Execute(
+                parse,
+                output,
+                $"bits {source.Name}",
+                options.Instances,
+                progress => BitsSweep.Run(source, options, progress),
+                (result, directory) => ResultFiles.WriteBits(result, directory, "bits"),
+                Print,
+                "bits.json, bits.md, bits.png and bits.svg");
         }));
         return command;
     }

@@ -29,7 +29,7 @@ internal static class DemoCommand
             var silent = parse.GetValue(quiet);
             var directory = ResultFiles.Directory(parse.GetRequiredValue(outDir));
             var sources = new List<(InstanceSource Source, string Stem)> { (InstanceSource.Gaussian(1000, 100), "gaussian") };
-            var matrixPath = parse.GetValue(matrix) ?? FindAsh958();
+            var matrixPath = parse.GetValue(matrix) ?? SharedData.Find("ash958.mtx");
             if (matrixPath is not null)
             {
                 sources.Add((InstanceSource.Matrix(matrixPath), Path.GetFileNameWithoutExtension(matrixPath)));
@@ -65,23 +65,5 @@ internal static class DemoCommand
             return 0;
         }));
         return command;
-    }
-
-    /// <summary>shared/data/ash958.mtx in the working directory or a folder above it, or above the tool.</summary>
-    private static string? FindAsh958()
-    {
-        foreach (var start in new[] { Environment.CurrentDirectory, AppContext.BaseDirectory })
-        {
-            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
-            {
-                var candidate = Path.Combine(dir.FullName, "shared", "data", "ash958.mtx");
-                if (File.Exists(candidate))
-                {
-                    return candidate;
-                }
-            }
-        }
-
-        return null;
     }
 }

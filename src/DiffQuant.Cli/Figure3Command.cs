@@ -28,7 +28,7 @@ internal static class Figure3Command
                 Instances = parse.GetValue(sweep.Instances),
                 Rates = RateGrid.Parse(parse.GetRequiredValue(sweep.Rates)),
                 Methods = SweepOptions.ParseMethods(parse.GetRequiredValue(sweep.Methods)),
-                Quantizer = parse.GetRequiredValue(quantizer).ToLowerInvariant() is "cube" or "dithered" ? parse.GetRequiredValue(quantizer).ToLowerInvariant() : throw new DiffQuantException($"--quantizer must be cube or dithered, got '{parse.GetValue(quantizer)}'."),
+                Quantizer = RangedQuantizer(parse.GetRequiredValue(quantizer)),
                 Seed = parse.GetValue(problem.Seed),
                 Floor = parse.GetValue(floor),
                 StallWindow = parse.GetValue(stall),
@@ -36,25 +36,25 @@ internal static class Figure3Command
                 Threads = parse.GetValue(sweep.Threads),
             };
             var source = problem.CreateSource(parse);
-            var directory = ResultFiles.Directory(parse.GetRequiredValue(sweep.Out));
-            var quiet = parse.GetValue(sweep.Quiet) || parse.GetValue(sweep.Json);
-            var console = CliApp.Console(output);
-            var result = SweepOptions.WithProgress(console, quiet, $"figure3 {source.Name}", options.Instances, progress => Figure3Sweep.Run(source, options, progress));
-            ResultFiles.WriteFigure3(result, directory, "figure3", "runs.csv");
-            if (parse.GetValue(sweep.Json))
-            {
-                output.WriteLine(ResultJson.Serialize(result));
-            }
-            else if (!parse.GetValue(sweep.Quiet))
-            {
-                Print(console, result);
-            }
-
-            output.WriteLine($"wrote {Path.Combine(directory, "figure3.json")}, runs.csv, figure3.png and figure3.svg");
-            return 0;
+            return sweep.Execute(
+                parse,
+                output,
+                $"figure3 {source.Name}",
+                options.Instances,
+                progress => Figure3Sweep.Run(source, options, progress),
+                (result, directory) => ResultFiles.WriteFigure3(result, directory, "figure3", "runs.csv"),
+                Print,
+                "figure3.json, figure3.md, runs.csv, figure3.png and figure3.svg");
         }));
         return command;
     }
+
+    private static string RangedQuantizer(string name) => name.Trim().ToLowerInvariant() switch
+    {
+        "cube" => "cube",
+        "dithered" => "dithered",
+        _ => throw new DiffQuantException($"--quantizer must be cube or dithered, got '{name}'."),
+    };
 
     /// <summary>The paper's claims next to what this sweep measured.</summary>
     internal static void PrintClaims(IAnsiConsole console, Figure3Result result)

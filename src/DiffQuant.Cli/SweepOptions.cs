@@ -1,4 +1,5 @@
 using System.CommandLine;
+using DiffQuant.Lab;
 using DiffQuant.Methods;
 using Spectre.Console;
 
@@ -45,6 +46,30 @@ internal sealed class SweepOptions(string defaultOut, int defaultInstances, stri
 
     public static IReadOnlyList<MethodSpec> ParseMethods(string text) =>
         [.. text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(MethodSpec.Parse).Distinct()];
+
+    /// <summary>
+    /// The common tail of a sweep command: runs the sweep (with a progress bar unless --quiet or --json),
+    /// writes its files into --out, prints its tables or its JSON, and names what it wrote.
+    /// </summary>
+    public int Execute<T>(ParseResult parse, TextWriter output, string label, int instances, Func<Action<int>, T> run, Action<T, string> write, Action<IAnsiConsole, T> print, string written)
+    {
+        var directory = ResultFiles.Directory(parse.GetRequiredValue(Out));
+        var console = CliApp.Console(output);
+        var json = parse.GetValue(Json);
+        var result = WithProgress(console, parse.GetValue(Quiet) || json, label, instances, run);
+        write(result, directory);
+        if (json)
+        {
+            output.WriteLine(ResultJson.Serialize(result));
+        }
+        else if (!parse.GetValue(Quiet))
+        {
+            print(console, result);
+        }
+
+        output.WriteLine($"wrote {written} to {directory}");
+        return 0;
+    }
 
     /// <summary>Runs <paramref name="work"/> under a progress bar of <paramref name="total"/> instances unless quiet.</summary>
     public static T WithProgress<T>(IAnsiConsole console, bool quiet, string label, int total, Func<Action<int>, T> work)

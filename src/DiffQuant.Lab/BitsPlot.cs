@@ -8,12 +8,6 @@ namespace DiffQuant.Lab;
 /// </summary>
 public static class BitsPlot
 {
-    private static readonly Color[] Palette =
-    [
-        Colors.OrangeRed, Colors.RoyalBlue, Colors.SeaGreen, Colors.Purple, Colors.DarkGoldenRod, Colors.Teal,
-        Colors.Crimson, Colors.SlateGray, Colors.Black,
-    ];
-
     public static Plot Create(BitsResult result)
     {
         var plot = new Plot();
@@ -28,7 +22,7 @@ public static class BitsPlot
 
             if (!hues.TryGetValue(group.Key.Method, out var tint))
             {
-                tint = hues[group.Key.Method] = Palette[hues.Count % Palette.Length];
+                tint = hues[group.Key.Method] = PlotStyle.Colour(hues.Count + 1);
             }
 
             var dithered = group.Key.Quantizer == "dithered";
@@ -50,8 +44,6 @@ public static class BitsPlot
 
     public static void Save(BitsResult result, string directory, string stem = "bits")
     {
-        var plot = Create(result);
-        plot.SavePng(Path.Combine(directory, stem + ".png"), 900, 600);
-        plot.SaveSvg(Path.Combine(directory, stem + ".svg"), 900, 600);
+        PlotStyle.Save(Create(result), directory, stem);
     }
 }

@@ -96,24 +96,18 @@ public static class BitsSweep
             throw new DiffQuantException($"--eps must lie in (0, 1), got {options.Eps}.");
         }
 
-        if (options.Methods.Count == 0 || options.Rates.Count == 0 || options.Quantizers.Count == 0)
+        if (options.Methods.Count == 0 || options.Quantizers.Count == 0)
         {
-            throw new DiffQuantException("a bits sweep needs at least one method, rate and quantizer.");
+            throw new DiffQuantException("a bits sweep needs at least one method and quantizer.");
         }
+
+        RateGrid.Validate(options.Rates);
 
         foreach (var quantizer in options.Quantizers)
         {
             if (quantizer is not ("cube" or "dithered"))
             {
                 throw new DiffQuantException($"quantizer '{quantizer}' cannot be swept over rates; use cube or dithered.");
-            }
-        }
-
-        foreach (var rate in options.Rates)
-        {
-            if (!(rate > 0) || rate > BitAllocation.MaxBitsPerCoordinate)
-            {
-                throw new DiffQuantException($"rate {rate} is outside (0, {BitAllocation.MaxBitsPerCoordinate}] bits per coordinate.");
             }
         }
     }

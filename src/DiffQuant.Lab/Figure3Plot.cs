@@ -13,12 +13,6 @@ namespace DiffQuant.Lab;
 /// </summary>
 public static class Figure3Plot
 {
-    private static readonly Color[] Palette =
-    [
-        Colors.Black, Colors.OrangeRed, Colors.RoyalBlue, Colors.SeaGreen, Colors.Purple, Colors.DarkGoldenRod,
-        Colors.Teal, Colors.Crimson, Colors.SlateGray,
-    ];
-
     public static Plot Create(Figure3Result result)
     {
         var plot = new Plot();
@@ -38,7 +32,7 @@ public static class Figure3Plot
         var color = 0;
         foreach (var group in result.Rows.GroupBy(r => r.Method))
         {
-            var tint = Palette[color++ % Palette.Length];
+            var tint = PlotStyle.Colour(color++);
             var rows = group.OrderBy(r => r.RateBits).ToList();
             if (!group.Key.Contains('-', StringComparison.Ordinal))
             {
@@ -73,9 +67,7 @@ public static class Figure3Plot
     /// <summary>Writes figure3.png and figure3.svg (or <paramref name="stem"/>.png/.svg) into <paramref name="directory"/>.</summary>
     public static void Save(Figure3Result result, string directory, string stem = "figure3")
     {
-        var plot = Create(result);
-        plot.SavePng(Path.Combine(directory, stem + ".png"), 900, 600);
-        plot.SaveSvg(Path.Combine(directory, stem + ".svg"), 900, 600);
+        PlotStyle.Save(Create(result), directory, stem);
     }
 
     private static string Display(string method) => MethodSpec.Parse(method).Name.ToUpperInvariant();

@@ -111,18 +111,12 @@ public static class Figure3Sweep
 
     private static void Validate(Figure3Options options)
     {
-        if (options.Rates.Count == 0 || options.Methods.Count == 0)
+        if (options.Methods.Count == 0)
         {
-            throw new DiffQuantException("a sweep needs at least one rate and one method.");
+            throw new DiffQuantException("a sweep needs at least one method.");
         }
 
-        foreach (var rate in options.Rates)
-        {
-            if (!(rate > 0) || rate > BitAllocation.MaxBitsPerCoordinate)
-            {
-                throw new DiffQuantException($"rate {rate} is outside (0, {BitAllocation.MaxBitsPerCoordinate}] bits per coordinate.");
-            }
-        }
+        RateGrid.Validate(options.Rates);
 
         new StopRule { TargetRelativeError = options.Floor, StallWindow = options.StallWindow, MaxIterations = options.MaxIterations }.Validate();
     }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using DiffQuant.Quantization;
 
 namespace DiffQuant.Lab;
 
@@ -36,6 +37,23 @@ public static class RateGrid
         }
 
         return [.. rates];
+    }
+
+    /// <summary>Refuses an empty list or a rate outside (0, 52] bits per coordinate.</summary>
+    public static void Validate(IReadOnlyList<double> rates)
+    {
+        if (rates.Count == 0)
+        {
+            throw new DiffQuantException("a sweep needs at least one rate.");
+        }
+
+        foreach (var rate in rates)
+        {
+            if (!(rate > 0) || rate > BitAllocation.MaxBitsPerCoordinate)
+            {
+                throw new DiffQuantException($"rate {rate} is outside (0, {BitAllocation.MaxBitsPerCoordinate}] bits per coordinate.");
+            }
+        }
     }
 
     private static void AddRange(SortedSet<double> rates, double from, double to, double step, string item)

@@ -6,18 +6,20 @@ public static class ResultFiles
     /// <summary>Creates <paramref name="path"/> if needed and returns its full path.</summary>
     public static string Directory(string path) => Io(path, () => System.IO.Directory.CreateDirectory(path).FullName);
 
-    /// <summary>{stem}.json, {csv} (one line per run), {stem}.png and {stem}.svg.</summary>
+    /// <summary>{stem}.json, {stem}.md (claims and rows), {csv} (one line per run), {stem}.png and {stem}.svg.</summary>
     public static void WriteFigure3(Figure3Result result, string directory, string stem, string csv)
     {
         Text(Path.Combine(directory, stem + ".json"), ResultJson.Serialize(result));
+        Text(Path.Combine(directory, stem + ".md"), Figure3Analysis.Of(result).ClaimsMarkdown + "\n" + DemoReport.Figure3Table(result));
         Text(Path.Combine(directory, csv), result.RunsCsv());
         Io(directory, () => Figure3Plot.Save(result, directory, stem));
     }
 
-    /// <summary>{stem}.json, {stem}.png and {stem}.svg.</summary>
+    /// <summary>{stem}.json, {stem}.md (each method's best row), {stem}.png and {stem}.svg.</summary>
     public static void WriteBits(BitsResult result, string directory, string stem)
     {
         Text(Path.Combine(directory, stem + ".json"), ResultJson.Serialize(result));
+        Text(Path.Combine(directory, stem + ".md"), DemoReport.BitsTable(result));
         Io(directory, () => BitsPlot.Save(result, directory, stem));
     }
 

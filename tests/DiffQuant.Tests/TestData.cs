@@ -1,3 +1,4 @@
+using DiffQuant.Lab;
 using DiffQuant.Problems;
 
 namespace DiffQuant.Tests;
@@ -8,23 +9,9 @@ internal static class TestData
     /// <summary>CsCheck's seed string for PCG(1, 20261124): property tests replay the same inputs.</summary>
     public const string Seed = "0000001diA71";
 
-    /// <summary>../shared/data/ash958.mtx, found by walking up from the test binaries.</summary>
-    public static string Ash958Path
-    {
-        get
-        {
-            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            {
-                var candidate = Path.Combine(dir.FullName, "shared", "data", "ash958.mtx");
-                if (File.Exists(candidate))
-                {
-                    return candidate;
-                }
-            }
-
-            throw new FileNotFoundException("ash958.mtx not found in any shared/data folder above the test binaries.");
-        }
-    }
+    /// <summary>../shared/data/ash958.mtx, found in a shared/data folder above the tests.</summary>
+    public static string Ash958Path =>
+        SharedData.Find("ash958.mtx") ?? throw new FileNotFoundException("ash958.mtx not found in any shared/data folder above the tests.");
 
     public static Problem SmallGaussian(long seed = 11, int m = 200, int n = 20, double? kappa = null) =>
         GaussianEnsemble.Create(m, n, kappa, seed);

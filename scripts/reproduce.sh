@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Regenerates every number and figure in README.md from the dq commands:
+#   dq figure3 (full defaults: 500 instances, R = 1..12, GD/NQ-GD/DQ-GD) on the Gaussian ensemble and on ash958,
+#   dq bits (defaults: 20 instances, all nine methods, cube and dithered, R = 2..12 step 0.5) on both,
+#   scripts/rates-table.sh (single runs of every method).
+# Outputs go to dq-out/readme/; the figures are copied to docs/ and the Markdown tables spliced into
+# README.md between <!-- generated:NAME --> and <!-- end:NAME --> markers.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ash958="${ASH958:-../shared/data/ash958.mtx}"
+out=dq-out/readme
+dotnet build src/DiffQuant.Cli -c Release -v quiet -nologo >/dev/null
+dq() { dotnet src/DiffQuant.Cli/bin/Release/net10.0/DiffQuant.Cli.dll "$@"; }
+mkdir -p "$out" docs
+dq figure3 --out "$out/figure3-gaussian" --quiet
+dq figure3 --matrix "$ash958" --out "$out/figure3-ash958" --quiet
+dq bits --out "$out/bits-gaussian" --quiet
+dq bits --matrix "$ash958" --out "$out/bits-ash958" --quiet
+scripts/rates-table.sh > "$out/rates.md"
+for name in figure3-gaussian figure3-ash958; do
+  cp "$out/$name/figure3.png" "docs/$name.png"
+  cp "$out/$name/figure3.md" "$out/$name.md"
+  python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print("Measured by this run: {} instances, {} iterations in {:.2f} s on {} threads ({:.2f} µs per iteration per thread, instance setup included).".format(d["instances"], d["iterations_total"], d["elapsed_seconds"], d["threads"], d["microseconds_per_iteration"]))' "$out/$name/figure3.json" >> "$out/$name.md"
+done
+for name in bits-gaussian bits-ash958; do
+  cp "$out/$name/bits.png" "docs/$name.png"
+  cp "$out/$name/bits.md" "$out/$name.md"
+done
+python3 - "$out" <<'PY'
+import pathlib, re, sys
+out = pathlib.Path(sys.argv[1])
+readme = pathlib.Path("README.md")
+text = readme.read_text()
+for name in ["figure3-gaussian", "figure3-ash958", "bits-gaussian", "bits-ash958", "rates"]:
+    block = (out / f"{name}.md").read_text().strip()
+    pattern = re.compile(rf"(<!-- generated:{name} -->\n).*?(<!-- end:{name} -->)", re.S)
+    if not pattern.search(text):
+        sys.exit(f"README.md has no <!-- generated:{name} --> block")
+    text = pattern.sub(lambda m: m.group(1) + block + "\n" + m.group(2), text)
+readme.write_text(text)
+PY
+echo "README.md, docs/*.png regenerated from $out"

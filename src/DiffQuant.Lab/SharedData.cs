@@ -1,0 +1,26 @@
+namespace DiffQuant.Lab;
+
+/// <summary>Finds the project's shared data (kept outside the repository, in a shared/data folder above it).</summary>
+public static class SharedData
+{
+    /// <summary>
+    /// shared/data/<paramref name="file"/> in the working directory or any folder above it, else above the
+    /// running binaries; null when there is none.
+    /// </summary>
+    public static string? Find(string file)
+    {
+        foreach (var start in new[] { Environment.CurrentDirectory, AppContext.BaseDirectory })
+        {
+            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+            {
+                var candidate = Path.Combine(dir.FullName, "shared", "data", file);
+                if (File.Exists(candidate))
+                {
+                    return candidate;
+                }
+            }
+        }
+
+        return null;
+    }
+}
