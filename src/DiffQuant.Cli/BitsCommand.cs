@@ -30,6 +30,7 @@ internal static class BitsCommand
                 Eps = parse.GetValue(eps),
                 Seed = parse.GetValue(problem.Seed),
                 Threads = parse.GetValue(sweep.Threads),
+                DitherSeed = parse.GetValue(sweep.DitherSeed),
             };
             var source = problem.CreateSource(parse);
             return sweep.Execute(

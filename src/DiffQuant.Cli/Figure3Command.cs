@@ -34,6 +34,7 @@ internal static class Figure3Command
                 StallWindow = parse.GetValue(stall),
                 MaxIterations = parse.GetValue(maxIterations),
                 Threads = parse.GetValue(sweep.Threads),
+                DitherSeed = parse.GetValue(sweep.DitherSeed),
             };
             var source = problem.CreateSource(parse);
             return sweep.Execute(

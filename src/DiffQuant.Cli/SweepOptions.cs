@@ -38,11 +38,17 @@ internal sealed class SweepOptions(string defaultOut, int defaultInstances, stri
         DefaultValueFactory = _ => Environment.ProcessorCount,
     };
 
+    public Option<ulong> DitherSeed { get; } = new("--dither-seed")
+    {
+        Description = "Seed both ends share for the dithered quantizer (independent of the instances).",
+        DefaultValueFactory = _ => 7,
+    };
+
     public Option<bool> Quiet { get; } = new("--quiet") { Description = "No progress bar or tables; only the paths written." };
 
     public Option<bool> Json { get; } = new("--json") { Description = "Print the result JSON instead of tables." };
 
-    public IEnumerable<Option> All => [Instances, Rates, Methods, Out, Threads, Quiet, Json];
+    public IEnumerable<Option> All => [Instances, Rates, Methods, Out, Threads, DitherSeed, Quiet, Json];
 
     public static IReadOnlyList<MethodSpec> ParseMethods(string text) =>
         [.. text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(MethodSpec.Parse).Distinct()];

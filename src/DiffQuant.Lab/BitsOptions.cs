@@ -26,6 +26,9 @@ public readonly record struct BitsOptions
 
     public long Seed { get; init; } = 1;
 
+    /// <summary>The dithered quantizer's shared seed: independent of the instances, so it says nothing about them.</summary>
+    public ulong DitherSeed { get; init; } = 7;
+
     public int StallWindow { get; init; } = 100;
 
     public int MaxIterations { get; init; } = 3000;

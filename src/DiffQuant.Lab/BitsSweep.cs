@@ -24,7 +24,7 @@ public static class BitsSweep
             var x0 = source.InitialIterate(seed);
             return configs.Select(c =>
             {
-                var quantizer = QuantizerSpec.Parse(c.Quantizer, c.Rate, (ulong)seed);
+                var quantizer = QuantizerSpec.Parse(c.Quantizer, c.Rate, options.DitherSeed);
                 var config = new MethodConfig { Method = c.Method, Quantizer = quantizer, Dimension = problem.Dimension };
                 var result = LocalRun.Execute(problem, config, x0, stop);
                 return (Reached: result.ExitReason == ExitReason.TargetReached, result.Iterations, Bits: (double)result.UplinkBits / problem.Dimension);

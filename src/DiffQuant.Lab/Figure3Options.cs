@@ -25,6 +25,9 @@ public readonly record struct Figure3Options
 
     public long Seed { get; init; } = 1;
 
+    /// <summary>The dithered quantizer's shared seed: independent of the instances, so it says nothing about them.</summary>
+    public ulong DitherSeed { get; init; } = 7;
+
     public double Floor { get; init; } = 1e-13;
 
     public int StallWindow { get; init; } = 25;

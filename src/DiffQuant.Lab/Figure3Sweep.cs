@@ -28,7 +28,7 @@ public static class Figure3Sweep
                 var rates = method.Compression == Compression.None ? [64.0] : options.Rates;
                 foreach (var rate in rates)
                 {
-                    var quantizer = method.Compression == Compression.None ? QuantizerSpec.Parse("float64", 64) : QuantizerSpec.Parse(options.Quantizer, rate, (ulong)seed);
+                    var quantizer = method.Compression == Compression.None ? QuantizerSpec.Parse("float64", 64) : QuantizerSpec.Parse(options.Quantizer, rate, options.DitherSeed);
                     runs.Add(RunOne(index, seed, problem, x0, method, quantizer, stop));
                 }
             }

@@ -37,7 +37,12 @@ public class BitsTests
             Assert.Equal(result.Rows.Where(r => r.Method == method && r.BitsPerCoordinateMean is not null).Min(r => r.BitsPerCoordinateMean), best.BitsPerCoordinateMean);
         }
 
-        Assert.True(result.Best["dq-gd"].BitsPerCoordinateMean < result.Best["nq-gd"].BitsPerCoordinateMean);
+        foreach (var momentum in new[] { "gd", "hb", "agd" })
+        {
+            Assert.True(result.Best["dq-" + momentum].BitsPerCoordinateMean < result.Best["nq-" + momentum].BitsPerCoordinateMean, momentum);
+        }
+
+        Assert.Equal("dq-hb", result.BestOverall!.Method);
         Assert.True(result.Best["nq-gd"].BitsPerCoordinateMean < result.Best["gd"].BitsPerCoordinateMean);
         Assert.Equal("float32", result.Best["gd"].Quantizer);
         Assert.Equal(result.BestOverall, result.Best.Values.MinBy(r => r.BitsPerCoordinateMean));
