@@ -6,16 +6,21 @@ namespace DiffQuant.Lab;
 
 /// <summary>
 /// Reads a Fig. 3 result the way the paper argues. For each quantized method, the smallest swept R at
-/// which its mean empirical rate comes within <see cref="Tolerance"/> of its unquantized σ, next to the R
-/// its bound predicts; and the paper's claims side by side with the measured numbers.
+/// which its mean empirical rate comes within <see cref="Tolerance"/> of its unquantized counterpart —
+/// max{σ, the plain method's measured mean rate when the sweep has it}, since a finite run of HB or AGD
+/// (error ~ t σ^t) measures above σ even unquantized — next to the R its bound predicts; and the paper's
+/// claims side by side with the measured numbers.
 /// </summary>
 public sealed record Figure3Analysis(IReadOnlyList<Figure3Analysis.Reach> Reaches, IReadOnlyList<Figure3Analysis.Claim> Claims)
 {
-    /// <summary>"Reaches σ" means a mean empirical rate at most σ·(1 + 3%).</summary>
+    /// <summary>"Reaches the unquantized rate" means a mean empirical rate at most reference·(1 + 3%).</summary>
     public const double Tolerance = 0.03;
 
-    /// <summary>When a method first contracts at σ: <see cref="Rate"/> is null if no swept R did.</summary>
-    public sealed record Reach(string Method, double Sigma, double? Rate, double? Predicted);
+    /// <summary>
+    /// When a method first contracts like its unquantized counterpart: <see cref="Reference"/> is the rate it
+    /// is held to, <see cref="Rate"/> null if no swept R did.
+    /// </summary>
+    public sealed record Reach(string Method, double Sigma, double Reference, double? Rate, double? Predicted);
 
     /// <summary>A statement of the paper, what theory predicts for this problem, and what the sweep measured.</summary>
     public sealed record Claim(string Statement, string Predicted, string Measured);
@@ -23,7 +28,7 @@ public sealed record Figure3Analysis(IReadOnlyList<Figure3Analysis.Reach> Reache
     public string Summary => string.Join(
         "\n",
         Reaches.Select(r => Format(
-            $"{r.Method} reaches σ = {r.Sigma:F4} (within {Tolerance:P0}) at R = {(r.Rate is { } rate ? rate.ToString("G", CultureInfo.InvariantCulture) : "none of the swept rates")}{(r.Predicted is { } p ? $"; its bound predicts R ≥ {p:F2}" : string.Empty)}")));
+            $"{r.Method} reaches its unquantized rate {r.Reference:F4} (within {Tolerance:P0}) at R = {(r.Rate is { } rate ? rate.ToString("G", CultureInfo.InvariantCulture) : "none of the swept rates")}{(r.Predicted is { } p ? $"; its bound predicts R ≥ {p:F2}" : string.Empty)}")));
 
     /// <summary>The claims as a Markdown table.</summary>
     public string ClaimsMarkdown => "| the paper says | predicted here | measured |\n|---|---|---|\n"
@@ -36,7 +41,9 @@ public sealed record Figure3Analysis(IReadOnlyList<Figure3Analysis.Reach> Reache
         {
             var method = MethodSpec.Parse(group.Key);
             var sigma = group.First().Sigma;
-            var first = group.OrderBy(r => r.RateBits).FirstOrDefault(r => r.EmpiricalRateMean <= sigma * (1 + Tolerance));
+            var plain = result.Rows.FirstOrDefault(r => r.Method == new MethodSpec(method.Momentum, Compression.None).Name);
+            var reference = Math.Max(sigma, plain?.EmpiricalRateMean ?? sigma);
+            var first = group.OrderBy(r => r.RateBits).FirstOrDefault(r => r.EmpiricalRateMean <= reference * (1 + Tolerance));
             double? predicted = method.Compression switch
             {
                 Compression.Differential when method.Momentum == Momentum.None => Bounds.LossFreeThreshold(sigma, result.Rho),
@@ -46,7 +53,7 @@ public sealed record Figure3Analysis(IReadOnlyList<Figure3Analysis.Reach> Reache
                 _ when method.Momentum == Momentum.None => Math.Log2(result.Rho / (Tolerance * sigma)),
                 _ => null,
             };
-            reaches.Add(new Reach(group.Key, sigma, first?.RateBits, predicted));
+            reaches.Add(new Reach(group.Key, sigma, reference, first?.RateBits, predicted));
         }
 
         return new Figure3Analysis(reaches, ClaimsOf(result, reaches));
@@ -55,29 +62,47 @@ public sealed record Figure3Analysis(IReadOnlyList<Figure3Analysis.Reach> Reache
     private static List<Claim> ClaimsOf(Figure3Result result, List<Reach> reaches)
     {
         var claims = new List<Claim>();
-        var sigma = result.SigmaGd;
-        if (reaches.Find(r => r.Method == "dq-gd") is { } dq)
+        foreach (var reach in reaches)
         {
-            claims.Add(new Claim(
-                "DQ-GD contracts at σ_GD once R ≥ log2(ρ/σ_GD)",
-                Format($"R ≥ {dq.Predicted:F2} (σ_GD = {sigma:F4}, ρ = √n = {result.Rho:F2})"),
-                dq.Rate is { } r ? Format($"mean rate within 3% of σ_GD from R = {r:G}: {result.Row("dq-gd", r)!.EmpiricalRateMean:F4}") : "not reached"));
+            var method = MethodSpec.Parse(reach.Method);
+            var name = reach.Method.ToUpperInvariant();
+            var plain = new MethodSpec(method.Momentum, Compression.None).Name.ToUpperInvariant();
+            var measured = reach.Rate is { } r
+                ? Format($"mean rate within 3% of {(reach.Reference > reach.Sigma ? $"{plain}'s measured {reach.Reference:F4}" : $"σ_{plain}")} from R = {r:G}: {result.Row(reach.Method, r)!.EmpiricalRateMean:F4}")
+                : "not reached at the swept rates";
+            if (method.Compression == Compression.Differential)
+            {
+                claims.Add(new Claim(
+                    method.Momentum == Momentum.None
+                        ? "DQ-GD contracts at σ_GD once R ≥ log2(ρ/σ_GD)"
+                        : $"{name} contracts at σ_{plain} once R ≥ log2(ρ((1+γ)σ + γ)/σ²)",
+                    Format($"R ≥ {reach.Predicted:F2} (σ_{plain} = {reach.Sigma:F4}, ρ = √n = {result.Rho:F2})"),
+                    measured));
+            }
+            else
+            {
+                claims.Add(new Claim(
+                    method.Momentum == Momentum.None
+                        ? "NQ-GD contracts only at σ_GD + ρ2^−R: it needs more bits"
+                        : $"{name}, without error feedback, needs more bits than DQ-{plain}",
+                    reach.Predicted is { } p ? Format($"σ + ρ2^−R within 3% of σ from R ≥ {p:F2}") : "—",
+                    measured));
+            }
         }
 
-        if (reaches.Find(r => r.Method == "nq-gd") is { } nq)
+        foreach (var row in result.Rows.Where(r => !IsQuantized(r)))
         {
+            var formula = MethodSpec.Parse(row.Method).Momentum switch
+            {
+                Momentum.HeavyBall => "(√κ−1)/(√κ+1)",
+                Momentum.Nesterov => "1 − 1/√κ",
+                _ => "(κ−1)/(κ+1)",
+            };
+            var plain = row.Method.ToUpperInvariant();
             claims.Add(new Claim(
-                "NQ-GD contracts only at σ_GD + ρ2^−R: it needs more bits",
-                Format($"σ + ρ2^−R within 3% of σ from R ≥ {nq.Predicted:F2}"),
-                nq.Rate is { } r ? Format($"mean rate within 3% of σ_GD from R = {r:G}: {result.Row("nq-gd", r)!.EmpiricalRateMean:F4}") : "not reached"));
-        }
-
-        if (result.Row("gd", 64) is { } gd)
-        {
-            claims.Add(new Claim(
-                "GD contracts at σ_GD = (κ−1)/(κ+1)",
-                Format($"σ_GD = {sigma:F4}"),
-                Format($"mean rate {gd.EmpiricalRateMean:F4} ± {gd.EmpiricalRateStd:F4}, tail rate {gd.TailRateMean:F4}")));
+                $"{plain} contracts at σ_{plain} = {formula}",
+                Format($"σ_{plain} = {row.Sigma:F4}"),
+                Format($"mean rate {row.EmpiricalRateMean:F4} ± {row.EmpiricalRateStd:F4}, tail rate {row.TailRateMean:F4}")));
         }
 
         var quantized = result.Rows.Where(IsQuantized).ToList();
