@@ -62,7 +62,7 @@ public sealed record Figure3Analysis(IReadOnlyList<Figure3Analysis.Reach> Reache
     private static List<Claim> ClaimsOf(Figure3Result result, List<Reach> reaches)
     {
         var claims = new List<Claim>();
-        foreach (var reach in reaches)
+        foreach (var reach in reaches.OrderByDescending(r => MethodSpec.Parse(r.Method).Compression))
         {
             var method = MethodSpec.Parse(reach.Method);
             var name = reach.Method.ToUpperInvariant();
