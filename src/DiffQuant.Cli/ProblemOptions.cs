@@ -70,14 +70,7 @@ internal sealed class ProblemOptions
             throw new DiffQuantException($"sweeps run on the Gaussian ensemble or a --matrix file, not on '{parse.GetValue(Kind)}'.");
         }
 
-        var m = parse.GetValue(Rows);
-        var n = parse.GetValue(Columns);
-        if (m <= 0 || n <= 0 || m < n)
-        {
-            throw new DiffQuantException($"the Gaussian ensemble needs m ≥ n > 0 for a strongly convex problem, got m = {m}, n = {n}.");
-        }
-
-        return InstanceSource.Gaussian(m, n, parse.GetValue(Kappa));
+        return InstanceSource.Gaussian(parse.GetValue(Rows), parse.GetValue(Columns), parse.GetValue(Kappa));
     }
 
     private Problem Build(ParseResult parse, long seed)

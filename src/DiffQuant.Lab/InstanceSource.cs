@@ -23,7 +23,20 @@ public abstract class InstanceSource
     public double[] InitialIterate(long seed) => GaussianSource.Vector(Dimension, seed, GaussianSource.Stream.InitialPoint);
 
     /// <summary>A (m × n) and y with i.i.d. N(0, 1) entries, κ optionally rescaled.</summary>
-    public static InstanceSource Gaussian(int m, int n, double? kappa = null) => new GaussianEnsembleSource(m, n, kappa);
+    public static InstanceSource Gaussian(int m, int n, double? kappa = null)
+    {
+        if (m <= 0 || n <= 0 || m < n)
+        {
+            throw new DiffQuantException($"the Gaussian ensemble needs m ≥ n > 0 for a strongly convex problem, got m = {m}, n = {n}.");
+        }
+
+        if (kappa is { } k && (!(k >= 1) || !double.IsFinite(k)))
+        {
+            throw new DiffQuantException($"--kappa must be a finite number ≥ 1, got {k}.");
+        }
+
+        return new GaussianEnsembleSource(m, n, kappa);
+    }
 
     /// <summary>The Matrix Market file at <paramref name="path"/> with y ~ N(0, I).</summary>
     public static InstanceSource Matrix(string path)

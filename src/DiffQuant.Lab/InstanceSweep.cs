@@ -1,8 +1,11 @@
+using System.Runtime.ExceptionServices;
+
 namespace DiffQuant.Lab;
 
 /// <summary>
 /// Runs one body per instance on every core. Instance i gets the seed <see cref="SeedOf"/>(seed, i) and
-/// writes only its own slot, so results are identical whatever the thread count.
+/// writes only its own slot, so results are identical whatever the thread count. Bad input met inside an
+/// instance surfaces as one <see cref="DiffQuantException"/> naming the instance, not as an AggregateException.
 /// </summary>
 public static class InstanceSweep
 {
@@ -26,14 +29,31 @@ public static class InstanceSweep
         var done = 0;
         var gate = new object();
         var options = new ParallelOptions { MaxDegreeOfParallelism = threads };
-        Parallel.For(0, instances, options, i =>
+        try
         {
-            results[i] = body(i, SeedOf(seed, i));
-            lock (gate)
+            Parallel.For(0, instances, options, i =>
             {
-                progress?.Invoke(++done);
-            }
-        });
+                var instanceSeed = SeedOf(seed, i);
+                try
+                {
+                    results[i] = body(i, instanceSeed);
+                }
+                catch (DiffQuantException e)
+                {
+                    throw new DiffQuantException($"instance {i} (seed {instanceSeed}): {e.Message}", e);
+                }
+
+                lock (gate)
+                {
+                    progress?.Invoke(++done);
+                }
+            });
+        }
+        catch (AggregateException e) when (e.InnerExceptions.OfType<DiffQuantException>().FirstOrDefault() is { } first)
+        {
+            ExceptionDispatchInfo.Capture(first).Throw();
+        }
+
         return results;
     }
 }

@@ -76,5 +76,9 @@ public class BitsTests
         Assert.Throws<DiffQuantException>(() => Figure3Sweep.Run(source, new Figure3Options { Rates = [60] }));
         Assert.Throws<DiffQuantException>(() => Figure3Sweep.Run(source, new Figure3Options { Methods = [] }));
         Assert.Throws<DiffQuantException>(() => BitsSweep.Run(source, new BitsOptions { Methods = [MethodSpec.Parse("gd")], Threads = 0 }));
+
+        // Bad input met inside the parallel part arrives as one clear error naming an instance.
+        var inside = Assert.Throws<DiffQuantException>(() => InstanceSweep.Run<int>(4, 1, 2, (i, _) => i == 2 ? throw new DiffQuantException("singular") : i));
+        Assert.Equal($"instance 2 (seed {InstanceSweep.SeedOf(1, 2)}): singular", inside.Message);
     }
 }

@@ -188,6 +188,8 @@ public class CliTests
     [InlineData("bits", "--quantizers", "lattice", "cannot be swept")]
     [InlineData("bits", "--eps", "0", "--eps must lie in (0, 1)")]
     [InlineData("figure3", "--out", "/proc/dq-cannot-write-here", "cannot write")]
+    [InlineData("figure3", "--kappa", "0.5", "--kappa must be a finite number ≥ 1")]
+    [InlineData("bits", "--m", "5", "needs m ≥ n > 0")]
     public void Sweeps_refuse_bad_input_with_a_message(string command, string option, string value, string expected)
     {
         var options = new Dictionary<string, string> { ["--instances"] = "1", ["--m"] = "100", ["--n"] = "10", ["--rates"] = "4", [option] = value };
