@@ -23,7 +23,7 @@ picture() { echo "${1/ash958/sparse}"; }
 for name in figure3-gaussian figure3-ash958; do
   cp "$out/$name/figure3.png" "docs/$(picture "$name").png"
   cp "$out/$name/figure3.md" "$out/$name.md"
-  python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print("Measured by this run: {} instances, {} iterations in {:.2f} s on {} threads ({:.2f} µs per iteration per thread, instance setup included).".format(d["instances"], d["iterations_total"], d["elapsed_seconds"], d["threads"], d["microseconds_per_iteration"]))' "$out/$name/figure3.json" >> "$out/$name.md"
+  python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print("Measured by this run: {} instances, {} runs, {} iterations in {:.2f} s on {} threads ({:.2f} µs per iteration per thread, instance setup included).".format(d["instances"], d["run_count"], d["iterations_total"], d["elapsed_seconds"], d["threads"], d["microseconds_per_iteration"]))' "$out/$name/figure3.json" >> "$out/$name.md"
 done
 for name in bits-gaussian bits-ash958; do
   cp "$out/$name/bits.png" "docs/$(picture "$name").png"

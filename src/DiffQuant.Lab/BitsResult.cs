@@ -3,7 +3,8 @@ namespace DiffQuant.Lab;
 /// <summary>
 /// A method with a quantizer at a rate, over all instances: <see cref="Reached"/> instances got to ε;
 /// the means are over all instances and null unless every one did (a partial mean would flatter).
-/// Bits are uplink bits as the channel measured them, setup included, divided by n.
+/// Bits are uplink bits as the channel measured them, setup included, divided by n. <see cref="Overloads"/>
+/// sums the saturated quantizer inputs over all instances.
 /// </summary>
 public sealed record BitsRow(
     string Method,
@@ -11,7 +12,8 @@ public sealed record BitsRow(
     double RateBits,
     int Reached,
     double? IterationsMean,
-    double? BitsPerCoordinateMean);
+    double? BitsPerCoordinateMean,
+    long Overloads);
 
 /// <summary>The outcome of a bits-to-accuracy sweep; <see cref="Best"/> holds each method's cheapest row.</summary>
 public sealed record BitsResult(
@@ -25,4 +27,11 @@ public sealed record BitsResult(
     IReadOnlyList<BitsRow> Rows,
     IReadOnlyDictionary<string, BitsRow> Best,
     BitsRow? BestOverall,
-    double ElapsedSeconds);
+    double ElapsedSeconds)
+{
+    /// <summary>Runs in the sweep: one per instance and row.</summary>
+    public int RunCount => Instances * Rows.Count;
+
+    /// <summary>Saturated quantizer inputs over every run of the sweep.</summary>
+    public long OverloadsTotal => Rows.Sum(r => r.Overloads);
+}

@@ -27,7 +27,7 @@ public static class BitsSweep
                 var quantizer = QuantizerSpec.Parse(c.Quantizer, c.Rate, options.DitherSeed);
                 var config = new MethodConfig { Method = c.Method, Quantizer = quantizer, Dimension = problem.Dimension };
                 var result = LocalRun.Execute(problem, config, x0, stop);
-                return (Reached: result.ExitReason == ExitReason.TargetReached, result.Iterations, Bits: (double)result.UplinkBits / problem.Dimension);
+                return (Reached: result.ExitReason == ExitReason.TargetReached, result.Iterations, Bits: (double)result.UplinkBits / problem.Dimension, result.Overloads);
             }).ToArray();
         }, progress);
         clock.Stop();
@@ -44,7 +44,8 @@ public static class BitsSweep
                 QuantizerSpec.Parse(configs[k].Quantizer, configs[k].Rate).Rate,
                 reached,
                 all ? outcomes.Average(o => (double)o.Iterations) : null,
-                all ? outcomes.Average(o => o.Bits) : null));
+                all ? outcomes.Average(o => o.Bits) : null,
+                outcomes.Sum(o => o.Overloads)));
         }
 
         var complete = rows.Where(r => r.BitsPerCoordinateMean is not null).ToList();

@@ -23,7 +23,7 @@ public static class DemoReport
             text.Append(CultureInfo.InvariantCulture, $"![Fig. 3 on {result.Problem}]({image})\n\n");
             text.Append(Figure3Analysis.Of(result).ClaimsMarkdown).Append('\n');
             text.Append(Figure3Table(result)).Append('\n');
-            text.Append(CultureInfo.InvariantCulture, $"{result.IterationsTotal} iterations in {result.ElapsedSeconds:F2} s on {result.Threads} threads.\n\n");
+            text.Append(CultureInfo.InvariantCulture, $"{result.RunCount} runs, {result.IterationsTotal} iterations in {result.ElapsedSeconds:F2} s on {result.Threads} threads.\n\n");
         }
 
         foreach (var (result, image) in bits)
@@ -52,7 +52,7 @@ public static class DemoReport
     public static string BitsTable(BitsResult result)
     {
         var text = new StringBuilder();
-        text.Append(CultureInfo.InvariantCulture, $"Volume floor log2(1/ε) = {result.FloorBits:F2} bits per coordinate.\n\n");
+        text.Append(CultureInfo.InvariantCulture, $"Volume floor log2(1/ε) = {result.FloorBits:F2} bits per coordinate. {result.RunCount} runs; quantizer overloads over all of them: {result.OverloadsTotal}.\n\n");
         text.Append("| method | quantizer | R | iterations | bits / coordinate | × floor |\n|---|---|---|---|---|---|\n");
         foreach (var (method, r) in result.Best.OrderBy(b => b.Value.BitsPerCoordinateMean))
         {

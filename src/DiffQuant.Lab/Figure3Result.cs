@@ -60,6 +60,9 @@ public sealed record Figure3Result(
     [JsonIgnore]
     public IReadOnlyList<Figure3Run> Runs { get; init; } = [];
 
+    /// <summary>Runs in the sweep (plain methods once per instance, quantized ones once per rate).</summary>
+    public int RunCount => Runs.Count;
+
     /// <summary>The row of <paramref name="method"/> at <paramref name="rate"/> (plain methods: any rate).</summary>
     public Figure3Row? Row(string method, double rate) =>
         Rows.FirstOrDefault(r => r.Method == method && (r.RateBits == rate || r.RateBits == 64 && !method.Contains('-', StringComparison.Ordinal)));

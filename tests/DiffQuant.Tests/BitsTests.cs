@@ -16,6 +16,8 @@ public class BitsTests
     {
         var result = Small.Value;
         Assert.Equal((6 * 2 * 4) + (3 * 2), result.Rows.Count);
+        Assert.Equal(3 * result.Rows.Count, result.RunCount);
+        Assert.Equal(0, result.OverloadsTotal);
         Assert.Equal(Bounds.VolumeFloor(1e-9), result.FloorBits, 12);
         foreach (var row in result.Rows.Where(r => r.BitsPerCoordinateMean is not null))
         {

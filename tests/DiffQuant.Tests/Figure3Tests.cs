@@ -78,6 +78,7 @@ public class Figure3Tests
 
         var csv = File.ReadAllLines(Path.Combine(directory, "runs-gaussian.csv"));
         Assert.Equal(1 + (8 * (1 + 12 + 12)), csv.Length);
+        Assert.Equal(csv.Length - 1, Gaussian.Value.RunCount);
         Assert.StartsWith("instance,seed,method,rate_bits,iterations,empirical_rate,tail_rate", csv[0]);
     }
 
