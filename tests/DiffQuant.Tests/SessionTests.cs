@@ -62,4 +62,24 @@ public class SessionTests
         Assert.Equal(5, blind.Iterations);
         Assert.True(double.IsNaN(blind.RelativeError));
     }
+
+    [Fact]
+    public void A_diverging_iterate_ends_the_run_with_and_without_a_referee()
+    {
+        var problem = TestData.SmallGaussian();
+        var config = new MethodConfig
+        {
+            Method = MethodSpec.Parse("gd"),
+            Quantizer = QuantizerSpec.Parse("float64", 64),
+            Dimension = problem.Dimension,
+            StepSize = 10 / problem.L,
+        };
+        var x0 = TestData.InitialPoint(problem.Dimension);
+        var refereed = LocalRun.Execute(problem, config, x0, new StopRule { MaxIterations = 5000 });
+        var blind = LocalRun.Execute(problem with { Solution = null }, config, x0, new StopRule { MaxIterations = 5000 }, distanceBound: 100);
+        Assert.Equal(ExitReason.Diverged, refereed.ExitReason);
+        Assert.Equal(ExitReason.Diverged, blind.ExitReason);
+        Assert.Equal(refereed.Iterations, blind.Iterations);
+        Assert.True(refereed.Iterations < 5000);
+    }
 }
