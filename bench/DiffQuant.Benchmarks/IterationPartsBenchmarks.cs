@@ -5,7 +5,6 @@ using DiffQuant.Methods;
 using DiffQuant.Problems;
 using DiffQuant.Quantization;
 using DiffQuant.Running;
-using DiffQuant.Transport;
 
 namespace DiffQuant.Benchmarks;
 
@@ -45,7 +44,7 @@ public class IterationPartsBenchmarks
         _downlink = new FloatCodec(n);
         _writer = new BitWriter(8 * n);
         _problem.Objective.Gradient(_initial, _gradient);
-        _quantizer.Encode(_gradient, 1e3, 0, _writer, _quantized);
+        _quantizer.Encode(_gradient, new QuantizerContext(1e3, 0, long.MaxValue), _writer, _quantized);
         _uplinkPayload = new Payload(_writer.ToPayload().Bytes.ToArray(), _writer.BitLength);
     }
 
@@ -56,30 +55,30 @@ public class IterationPartsBenchmarks
     public void UplinkEncode()
     {
         _writer.Reset();
-        _quantizer.Encode(_gradient, 1e3, 0, _writer, _quantized);
+        _quantizer.Encode(_gradient, new QuantizerContext(1e3, 0, long.MaxValue), _writer, _quantized);
     }
 
     [Benchmark]
     public void UplinkDecode()
     {
         var reader = new BitReader(_uplinkPayload);
-        _quantizer.Decode(ref reader, 1e3, 0, _quantized);
+        _quantizer.Decode(ref reader, new QuantizerContext(1e3, 0, long.MaxValue), _quantized);
     }
 
     [Benchmark]
     public void DownlinkEncodeDecode()
     {
         _writer.Reset();
-        _downlink.Encode(_initial, 1, 0, _writer, _quantized);
+        _downlink.Encode(_initial, new QuantizerContext(1, 0, long.MaxValue), _writer, _quantized);
         var reader = new BitReader(_writer.ToPayload());
-        _downlink.Decode(ref reader, 1, 0, _quantized);
+        _downlink.Decode(ref reader, new QuantizerContext(1, 0, long.MaxValue), _quantized);
     }
 
     /// <summary>Per iteration of a fresh 40-round session (setup exchange included).</summary>
     [Benchmark(OperationsPerInvoke = 40)]
     public void Round()
     {
-        var session = new Session(new GradientServer(_config, _initial), LocalRun.CreateWorker(_problem, _config), new Channel(_quantizer.BudgetBits));
+        var session = LocalRun.CreateSession(_problem, _config, _initial);
         session.Start();
         for (var t = 0; t < 40; t++)
         {

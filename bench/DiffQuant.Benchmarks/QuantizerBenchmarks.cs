@@ -38,9 +38,9 @@ public class QuantizerBenchmarks
     public double EncodeDecode()
     {
         _writer.Reset();
-        _quantizer.Encode(_input, 5.0, 0, _writer, _encoded);
+        _quantizer.Encode(_input, new QuantizerContext(5.0, 0, long.MaxValue), _writer, _encoded);
         var reader = new BitReader(_writer.ToPayload());
-        _quantizer.Decode(ref reader, 5.0, 0, _decoded);
+        _quantizer.Decode(ref reader, new QuantizerContext(5.0, 0, long.MaxValue), _decoded);
         return _decoded[0];
     }
 }

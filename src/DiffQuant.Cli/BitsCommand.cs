@@ -10,9 +10,9 @@ internal static class BitsCommand
     public static Command Create(TextWriter output, TextWriter error)
     {
         var problem = new ProblemOptions();
-        var sweep = new SweepOptions(Path.Combine("dq-out", "bits"), 20, "2:12:0.5", string.Join(",", DiffQuant.Methods.MethodSpec.All.Select(m => m.Name)));
+        var sweep = new SweepOptions(Path.Combine("dq-out", "bits"), 20, "2:12:0.5", string.Join(",", DiffQuant.Methods.MethodSpec.Paper.Select(m => m.Name)));
         var quantizers = new Option<string>("--quantizers") { Description = "Comma-separated quantizers of the nq-/dq- methods: cube, dithered.", DefaultValueFactory = _ => "cube,dithered" };
-        var eps = new Option<double>("--eps") { Description = "Target relative error ‖x̂−x*‖/‖x̂_0−x*‖.", DefaultValueFactory = _ => 1e-9 };
+        var eps = CliNumbers.Double("--eps", "Target relative error ‖x̂−x*‖/‖x̂_0−x*‖.", new BitsOptions().Eps);
         var command = new Command("bits", "Bits per coordinate to reach relative accuracy eps, against the volume floor log2(1/eps).");
         foreach (var option in problem.All.Concat(sweep.All).Concat([quantizers, eps]))
         {
@@ -36,6 +36,7 @@ internal static class BitsCommand
             return sweep.Execute(
                 parse,
                 output,
+                error,
                 $"bits {source.Name}",
                 options.Instances,
                 progress => BitsSweep.Run(source, options, progress),

@@ -11,15 +11,13 @@ internal static class BoundsCommand
 {
     public static Command Create(TextWriter output, TextWriter error)
     {
-        var kappa = new Option<double>("--kappa") { Description = "Condition number κ = L/μ of f.", Required = true };
+        var kappa = CliNumbers.Double("--kappa", "Condition number κ = L/μ of f.", double.NaN);
         var n = new Option<int>("--n") { Description = "Dimension n (the cube quantizer's ρ = √n).", Required = true };
-        var rate = new Option<double>("--rate") { Description = "R, bits per coordinate.", Required = true };
-        var eps = new Option<double>("--eps")
-        {
-            Description = "Target relative accuracy for the volume floor log2(1/eps).",
-            DefaultValueFactory = _ => 1e-9,
-        };
+        var rate = CliNumbers.Double("--rate", "R, bits per coordinate.", double.NaN);
+        var eps = CliNumbers.Double("--eps", "Target relative accuracy for the volume floor log2(1/eps).", 1e-9);
         var json = new Option<bool>("--json") { Description = "Print JSON." };
+        kappa.Required = true;
+        rate.Required = true;
         var command = new Command("bounds", "Contraction factors, DQ/NQ bounds, the converse and loss-free thresholds.") { kappa, n, rate, eps, json };
         command.SetAction(parse => CliApp.Guarded(error, () =>
         {
@@ -76,11 +74,11 @@ internal static class BoundsCommand
             var sigma = tuning.Sigma;
             var gd = momentum == Momentum.None;
             rows.Add(new MethodBounds(
-                new MethodSpec(momentum, Compression.None).Name,
+                new MethodSpec(momentum, Compensation.None).Name,
                 sigma,
-                Bounds.Guaranteed(new MethodSpec(momentum, Compression.Differential), tuning, epsilon, kappa, 1),
+                Bounds.Guaranteed(new MethodSpec(momentum, Compensation.Differential), tuning, epsilon, kappa, 1),
                 gd ? Bounds.NqGdPaper(sigma, rho, rate) : null,
-                Bounds.Guaranteed(new MethodSpec(momentum, Compression.Naive), tuning, epsilon, kappa, 1),
+                Bounds.Guaranteed(new MethodSpec(momentum, Compensation.Naive), tuning, epsilon, kappa, 1),
                 Bounds.Converse(sigma, rate),
                 gd ? Bounds.LossFreeThreshold(sigma, rho) : Bounds.MomentumThreshold(sigma, tuning.Gamma, rho)));
         }

@@ -22,6 +22,16 @@ public static class CliApp
             DemoCommand.Create(output, error),
         };
         var parse = root.Parse(args);
+        if (parse.Errors.Count > 0 && parse.CommandResult.Command != root)
+        {
+            foreach (var problem in parse.Errors)
+            {
+                error.WriteLine($"error: {problem.Message}");
+            }
+
+            return InputError;
+        }
+
         return parse.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
     }
 

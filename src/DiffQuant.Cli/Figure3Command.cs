@@ -1,5 +1,6 @@
 using System.CommandLine;
 using DiffQuant.Lab;
+using DiffQuant.Ranges;
 using Spectre.Console;
 
 namespace DiffQuant.Cli;
@@ -10,13 +11,19 @@ internal static class Figure3Command
     public static Command Create(TextWriter output, TextWriter error)
     {
         var problem = new ProblemOptions();
+        var workers = new WorkerOptions();
+        var ranges = new Option<string>("--ranges")
+        {
+            Description = "Range policies of the quantized methods (each distinct one is its own curve): paper, worst-case, adaptive.",
+            DefaultValueFactory = _ => string.Join(",", new Figure3Options().Ranges.Select(RangePolicyNames.Name)),
+        };
         var sweep = new SweepOptions(Path.Combine("dq-out", "figure3"), 500, "1-12", "gd,nq-gd,dq-gd");
         var quantizer = new Option<string>("--quantizer") { Description = "Quantizer of the nq-/dq- methods: cube (the paper's) or dithered.", DefaultValueFactory = _ => "cube" };
-        var floor = new Option<double>("--floor") { Description = "Stop a run at this relative error (machine precision).", DefaultValueFactory = _ => 1e-13 };
+        var floor = CliNumbers.Double("--floor", "Stop a run at this relative error (machine precision).", new Figure3Options().Floor);
         var stall = new Option<int>("--stall") { Description = "Stop a run when its error has not improved for this many iterations.", DefaultValueFactory = _ => 25 };
         var maxIterations = new Option<int>("--max-iterations") { Description = "Iteration cap per run.", DefaultValueFactory = _ => 1000 };
         var command = new Command("figure3", "Reproduce Fig. 3: empirical contraction factors of GD, NQ-GD and DQ-GD (or any methods) against R, with bounds and the converse.");
-        foreach (var option in problem.All.Concat(sweep.All).Concat([quantizer, floor, stall, maxIterations]))
+        foreach (var option in problem.All.Concat(sweep.All).Concat(workers.All).Concat([quantizer, ranges, floor, stall, maxIterations]))
         {
             command.Add(option);
         }
@@ -35,11 +42,15 @@ internal static class Figure3Command
                 MaxIterations = parse.GetValue(maxIterations),
                 Threads = parse.GetValue(sweep.Threads),
                 DitherSeed = parse.GetValue(sweep.DitherSeed),
+                Ranges = [.. parse.GetRequiredValue(ranges).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(RangePolicyNames.Parse).Distinct()],
+                Workers = workers.GetWorkers(parse),
+                Allocation = workers.GetAllocation(parse),
             };
             var source = problem.CreateSource(parse);
             return sweep.Execute(
                 parse,
                 output,
+                error,
                 $"figure3 {source.Name}",
                 options.Instances,
                 progress => Figure3Sweep.Run(source, options, progress),
@@ -50,12 +61,11 @@ internal static class Figure3Command
         return command;
     }
 
-    private static string RangedQuantizer(string name) => name.Trim().ToLowerInvariant() switch
+    private static string RangedQuantizer(string name)
     {
-        "cube" => "cube",
-        "dithered" => "dithered",
-        _ => throw new DiffQuantException($"--quantizer must be cube or dithered, got '{name}'."),
-    };
+        var registration = DiffQuant.Quantization.QuantizerRegistry.Find(name);
+        return registration.Capabilities.NeedsRange ? registration.Name : throw new DiffQuantException($"--quantizer must be a ranged quantizer such as cube or dithered, got '{name}'.");
+    }
 
     /// <summary>The paper's claims next to what this sweep measured.</summary>
     internal static void PrintClaims(IAnsiConsole console, Figure3Result result)
@@ -71,16 +81,17 @@ internal static class Figure3Command
 
     internal static void Print(IAnsiConsole console, Figure3Result result)
     {
-        var table = new Table().AddColumns("method", "R", "rate (mean ± std)", "tail rate", "bound", "paper bound", "converse", "iterations", "overloads");
+        var table = new Table().AddColumns("method", "range", "R", "rate (mean ± std)", "tail rate", "bound", "paper bound", "converse", "iterations", "overloads");
         foreach (var row in result.Rows)
         {
             table.AddRow(
                 row.Method,
+                row.Range,
                 $"{row.RateBits:G}",
                 $"{row.EmpiricalRateMean:F4} ± {row.EmpiricalRateStd:F4}",
                 $"{row.TailRateMean:F4}",
-                $"{Math.Min(1, row.Bound):F4}",
-                row.PaperBound is { } p ? $"{Math.Min(1, p):F4}" : "—",
+                DemoReport.Clipped(row.Bound),
+                DemoReport.Clipped(row.PaperBound),
                 $"{row.Converse:F4}",
                 $"{row.IterationsMean:F1}",
                 $"{row.Overloads}");

@@ -26,10 +26,7 @@ internal sealed class ProblemOptions
         DefaultValueFactory = _ => 100,
     };
 
-    public Option<double?> Kappa { get; } = new("--kappa")
-    {
-        Description = "Condition number of f: rescales A's spectrum (gaussian) or sets L/mu (quadratic; default 10).",
-    };
+    public Option<double?> Kappa { get; } = CliNumbers.OptionalDouble("--kappa", "Condition number of f: rescales A's spectrum (gaussian) or sets L/mu (quadratic; default 10).");
 
     public Option<string?> Matrix { get; } = new("--matrix")
     {
@@ -42,11 +39,84 @@ internal sealed class ProblemOptions
         DefaultValueFactory = _ => 1,
     };
 
-    public IEnumerable<Option> All => [Kind, Rows, Columns, Kappa, Matrix, Seed];
+    public Option<string?> Rhs { get; } = new("--rhs")
+    {
+        Description = "The right-hand side y: a Matrix Market array file or one number per line (default: y ~ N(0, I) from --seed).",
+    };
+
+    public Option<string?> ShardFile { get; } = new("--shards")
+    {
+        Description = "With --workers K: one worker index (0..K−1) per row of A, one per line (default: K contiguous blocks).",
+    };
+
+    public IEnumerable<Option> All => [Kind, Rows, Columns, Kappa, Matrix, Seed, Rhs, ShardFile];
+
+    /// <summary>The problem split over K workers as --shards says (contiguous blocks without it).</summary>
+    public Problem Split(ParseResult parse, Problem problem, int workers)
+    {
+        if (parse.GetValue(ShardFile) is not { } path)
+        {
+            return LeastSquaresShards.Split(problem, workers);
+        }
+
+        if (workers == 1)
+        {
+            throw new DiffQuantException("--shards needs --workers K with K ≥ 2.");
+        }
+
+        var indices = VectorFileReader.Read(path, "shard");
+        var assignment = new int[indices.Length];
+        for (var i = 0; i < indices.Length; i++)
+        {
+            if (indices[i] != Math.Floor(indices[i]) || indices[i] < 0 || indices[i] >= workers)
+            {
+                throw new DiffQuantException($"{path}: value {i + 1} is {indices[i]}, not a worker index 0..{workers - 1}.");
+            }
+
+            assignment[i] = (int)indices[i];
+        }
+
+        return LeastSquaresShards.Split(problem, workers, assignment);
+    }
+
+    /// <summary>Refuses options that the chosen problem would silently ignore.</summary>
+    private void RefuseIgnored(ParseResult parse)
+    {
+        if (parse.GetValue(Matrix) is null)
+        {
+            return;
+        }
+
+        foreach (var option in new Option[] { Kind, Rows, Columns, Kappa })
+        {
+            if (parse.GetResult(option) is { Implicit: false })
+            {
+                throw new DiffQuantException($"{option.Name} applies to generated problems; --matrix gives A, so drop {option.Name}.");
+            }
+        }
+    }
+
+    /// <summary>y from --rhs (checked against the m rows of A), else i.i.d. N(0, 1) from the seed.</summary>
+    private double[] Target(ParseResult parse, int rows, long seed)
+    {
+        if (parse.GetValue(Rhs) is not { } path)
+        {
+            return GaussianSource.Vector(rows, seed, GaussianSource.Stream.Target);
+        }
+
+        var y = VectorFileReader.Read(path, "right-hand side");
+        if (y.Length != rows)
+        {
+            throw new DiffQuantException($"--rhs {path} has {y.Length} values, but A has {rows} rows.");
+        }
+
+        return y;
+    }
 
     /// <summary>The problem the parsed options describe, and the initial iterate for it.</summary>
     public (Problem Problem, double[] InitialIterate) Create(ParseResult parse)
     {
+        RefuseIgnored(parse);
         var seed = parse.GetValue(Seed);
         var problem = Build(parse, seed);
         return (problem, GaussianSource.Vector(problem.Dimension, seed, GaussianSource.Stream.InitialPoint));
@@ -55,13 +125,14 @@ internal sealed class ProblemOptions
     /// <summary>The instance source of a sweep: the Gaussian ensemble or a --matrix file.</summary>
     public InstanceSource CreateSource(ParseResult parse)
     {
+        RefuseIgnored(parse);
+        if (parse.GetValue(Rhs) is not null || parse.GetValue(ShardFile) is not null)
+        {
+            throw new DiffQuantException("--rhs and --shards choose one instance; sweeps draw a fresh y per instance and split into contiguous shards.");
+        }
+
         if (parse.GetValue(Matrix) is { } path)
         {
-            if (parse.GetValue(Kappa) is not null)
-            {
-                throw new DiffQuantException("--kappa applies to generated problems, not to --matrix files.");
-            }
-
             return InstanceSource.Matrix(path);
         }
 
@@ -78,20 +149,16 @@ internal sealed class ProblemOptions
         var kappa = parse.GetValue(Kappa);
         if (parse.GetValue(Matrix) is { } path)
         {
-            if (kappa is not null)
-            {
-                throw new DiffQuantException("--kappa applies to generated problems, not to --matrix files.");
-            }
-
             CsrMatrix a = MatrixMarketReader.Read(path);
-            var y = GaussianSource.Vector(a.Rows, seed, GaussianSource.Stream.Target);
-            return LeastSquaresProblem.Create(Path.GetFileNameWithoutExtension(path), a, y);
+            return LeastSquaresProblem.Create(Path.GetFileNameWithoutExtension(path), a, Target(parse, a.Rows, seed));
         }
 
         var n = parse.GetValue(Columns);
+        var m = parse.GetValue(Rows);
         return parse.GetValue(Kind)?.ToLowerInvariant() switch
         {
-            "gaussian" => GaussianEnsemble.Create(parse.GetValue(Rows), n, kappa, seed),
+            "gaussian" => GaussianEnsemble.Create(m, n, kappa, seed, parse.GetValue(Rhs) is null ? null : Target(parse, m, seed)),
+            "quadratic" when parse.GetValue(Rhs) is not null => throw new DiffQuantException("--rhs gives y of a least-squares problem; the quadratic has none."),
             "quadratic" => QuadraticProblem.Create(n, 1, kappa ?? 10, seed),
             var other => throw new DiffQuantException($"unknown problem '{other}'; choose gaussian or quadratic, or give --matrix PATH."),
         };

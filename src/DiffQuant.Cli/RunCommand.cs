@@ -1,39 +1,47 @@
 using System.CommandLine;
 using DiffQuant.Lab;
 using DiffQuant.Methods;
+using DiffQuant.Problems;
 using DiffQuant.Quantization;
+using DiffQuant.Ranges;
 using DiffQuant.Running;
 using DiffQuant.Theory;
 using Spectre.Console;
 
 namespace DiffQuant.Cli;
 
-/// <summary>`dq run`: one method on one problem instance, in-process through the measuring channel.</summary>
+/// <summary>`dq run`: one method on one problem instance with K workers, in-process through measuring links.</summary>
 internal static class RunCommand
 {
     public static Command Create(TextWriter output, TextWriter error)
     {
         var problem = new ProblemOptions();
+        var workers = new WorkerOptions();
         var method = new Option<string>("--method")
         {
             Description = $"Method: {string.Join(", ", MethodSpec.All.Select(m => m.Name))}.",
             DefaultValueFactory = _ => "dq-gd",
         };
-        var rate = new Option<double>("--rate")
-        {
-            Description = "R, bits per coordinate per iteration (fractional allowed); ignored by float codecs.",
-            DefaultValueFactory = _ => 6,
-        };
+        var rate = CliNumbers.Double("--rate", "R, bits per coordinate per iteration and worker (fractional allowed); ignored by float codecs.", 6);
         var quantizer = new Option<string?>("--quantizer")
         {
-            Description = $"Quantizer: {string.Join(", ", QuantizerSpec.Kinds)} (default: cube for nq-/dq- methods, float64 otherwise).",
+            Description = $"Quantizer: {string.Join(", ", QuantizerSpec.Kinds)} (default: cube for quantizing methods, float64 otherwise).",
         };
+        var range = new Option<string>("--range")
+        {
+            Description = $"Range policy: {string.Join(", ", Enum.GetValues<RangePolicyKind>().Select(RangePolicyNames.Name))}.",
+            DefaultValueFactory = _ => RangePolicyNames.Name(MethodConfig.DefaultRange),
+        };
+        var downlink = new Option<string>("--downlink") { Description = "Codec of the iterates the server sends: float64 or float32.", DefaultValueFactory = _ => QuantizerSpec.Float64.Kind };
+        var mode = new Option<string>("--mode") { Description = "Server mode: sync (one update per round of K messages) or async (one update per message).", DefaultValueFactory = _ => "sync" };
+        var staleness = new Option<int>("--staleness") { Description = "τ: async refuses a gradient more than τ updates old.", DefaultValueFactory = _ => 16 };
+        var arrivals = new Option<string>("--arrivals") { Description = "Async arrival order: round-robin or random (seeded by --seed).", DefaultValueFactory = _ => "round-robin" };
         var ditherSeed = new Option<ulong>("--dither-seed")
         {
             Description = "Seed both ends share for the dithered quantizer.",
             DefaultValueFactory = _ => 7,
         };
-        var eps = new Option<double?>("--eps") { Description = "Stop at this relative error ‖x̂−x*‖/‖x̂_0−x*‖ (default 1e-9 unless --iterations is given)." };
+        var eps = CliNumbers.OptionalDouble("--eps", "Stop at this relative error ‖x̂−x*‖/‖x̂_0−x*‖ (default 1e-9 unless --iterations is given).");
         var iterations = new Option<int?>("--iterations") { Description = "Iteration budget (default 10000)." };
         var maxBits = new Option<long?>("--max-bits") { Description = "Uplink bit budget for the whole run, setup included." };
         var stall = new Option<int?>("--stall")
@@ -41,13 +49,13 @@ internal static class RunCommand
             Description = "Stop when the error has not improved for this many iterations.",
             DefaultValueFactory = _ => 200,
         };
-        var eta = new Option<double?>("--eta") { Description = "Step size η (default: the classical tuning from L and μ)." };
-        var gamma = new Option<double?>("--gamma") { Description = "Momentum γ for hb/agd (default: the classical tuning)." };
-        var distance = new Option<double?>("--d-bound") { Description = "D ≥ ‖x̂_0 − x*‖ for the range schedule (default: computed from x*)." };
+        var eta = CliNumbers.OptionalDouble("--eta", "Step size η (default: the classical tuning from L and μ).");
+        var gamma = CliNumbers.OptionalDouble("--gamma", "Momentum γ for hb/agd (default: the classical tuning).");
+        var distance = CliNumbers.OptionalDouble("--d-bound", "D ≥ ‖x̂_0 − x*‖ for the range schedule (default: computed from x*).");
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of tables." };
 
         var command = new Command("run", "Run one method on one problem instance and report accuracy, rate and bits.");
-        foreach (var option in problem.All.Concat<Option>([method, rate, quantizer, ditherSeed, eps, iterations, maxBits, stall, eta, gamma, distance, json]))
+        foreach (var option in problem.All.Concat(workers.All).Concat<Option>([method, rate, quantizer, range, downlink, mode, staleness, arrivals, ditherSeed, eps, iterations, maxBits, stall, eta, gamma, distance, json]))
         {
             command.Add(option);
         }
@@ -55,9 +63,17 @@ internal static class RunCommand
         command.SetAction(parse => CliApp.Guarded(error, () =>
         {
             var spec = MethodSpec.Parse(parse.GetRequiredValue(method));
-            var quantizerKind = parse.GetValue(quantizer) ?? (spec.Compression == Compression.None ? "float64" : "cube");
+            var quantizerKind = parse.GetValue(quantizer) ?? (spec.Compensation.Quantizes ? "cube" : QuantizerSpec.Float64.Kind);
             var quantizerSpec = QuantizerSpec.Parse(quantizerKind, parse.GetValue(rate), parse.GetValue(ditherSeed));
-            var (instance, x0) = problem.Create(parse);
+            var k = workers.GetWorkers(parse);
+            var asynchronous = parse.GetRequiredValue(mode).Trim().ToLowerInvariant() switch
+            {
+                "sync" => false,
+                "async" => true,
+                var other => throw new DiffQuantException($"--mode must be sync or async, got '{other}'."),
+            };
+            var (whole, x0) = problem.Create(parse);
+            var instance = problem.Split(parse, whole, k);
             var config = new MethodConfig
             {
                 Method = spec,
@@ -65,8 +81,19 @@ internal static class RunCommand
                 Dimension = instance.Dimension,
                 StepSize = parse.GetValue(eta),
                 Gamma = parse.GetValue(gamma),
+                Range = RangePolicyNames.Parse(parse.GetRequiredValue(range)),
+                Downlink = QuantizerSpec.Parse(parse.GetRequiredValue(downlink), 64),
+                Workers = k,
+                Allocation = workers.GetAllocation(parse),
+                Mode = asynchronous ? ServerMode.Async(parse.GetValue(staleness)) : ServerMode.Synchronous,
             };
             config.Validate();
+            var schedule = parse.GetRequiredValue(arrivals).Trim().ToLowerInvariant() switch
+            {
+                "round-robin" => ArrivalSchedule.RoundRobin(),
+                "random" => ArrivalSchedule.Seeded((ulong)parse.GetValue(problem.Seed)),
+                var other => throw new DiffQuantException($"--arrivals must be round-robin or random, got '{other}'."),
+            };
             var budget = parse.GetValue(iterations);
             var stop = new StopRule
             {
@@ -75,6 +102,7 @@ internal static class RunCommand
                 TargetRelativeError = parse.GetValue(eps) ?? (budget is null ? 1e-9 : null),
                 StallWindow = parse.GetValue(stall),
             };
+            stop.Validate();
             var asJson = parse.GetValue(json);
             var console = CliApp.Console(output);
             Action<int, double>? progress = asJson ? null : (t, e) =>
@@ -86,11 +114,11 @@ internal static class RunCommand
             };
             if (!asJson)
             {
-                console.MarkupLine($"[bold]{spec.Name}[/] with {Markup.Escape(quantizerSpec.Kind)} at R = {quantizerSpec.Rate} on {Markup.Escape(instance.Name)} (n = {instance.Dimension}, κ = {instance.Kappa:G5})");
+                console.MarkupLine(Markup.Escape($"{spec.Name} with {quantizerSpec.Kind} at R = {quantizerSpec.Rate} on {instance.Name} (n = {instance.Dimension}, κ = {instance.Kappa:G5}, K = {k}, {config.Mode.Name}, range {RangePolicyNames.Name(RangePolicies.Effective(config.Range, spec, k))})"));
             }
 
-            var result = LocalRun.Execute(instance, config, x0, stop, parse.GetValue(distance), progress);
-            var report = Report(spec, quantizerSpec, config, instance, parse.GetValue(problem.Seed), result);
+            var result = LocalRun.Execute(instance, config, x0, stop, parse.GetValue(distance), progress, schedule);
+            var report = Report(config, instance, parse.GetValue(problem.Seed), result);
             if (asJson)
             {
                 output.WriteLine(ResultJson.Serialize(report));
@@ -105,26 +133,39 @@ internal static class RunCommand
         return command;
     }
 
-    private static RunReport Report(MethodSpec spec, QuantizerSpec quantizerSpec, MethodConfig config, Problems.Problem instance, long seed, RunResult result)
+    private static RunReport Report(MethodConfig config, Problem instance, long seed, RunResult result)
     {
-        var tuning = Tuning.For(spec.Momentum, instance.L, instance.Mu, config.StepSize, config.Gamma);
-        var quantizer = quantizerSpec.Create(instance.Dimension);
+        var spec = config.Method;
+        var shards = instance.ShardsFor(config.Workers);
+        var tuning = Tuning.For(spec.Momentum, shards.Sum(s => s.L), shards.Sum(s => s.Mu), config.StepSize, config.Gamma);
+        var quantizer = config.Quantizer.Create(instance.Dimension);
         var epsilon = quantizer.CoveringRadius(1);
         var rho = quantizer.UsesRange ? quantizer.CoveringEfficiency : (double?)null;
-        double? paper = (spec.Momentum, spec.Compression, rho) switch
+        var range = RangePolicies.Effective(config.Range, spec, config.Workers);
+        double? paper = (spec.Momentum, rho) switch
         {
-            (Momentum.None, Compression.Differential, { } r) => Bounds.DqGd(tuning.Sigma, r, quantizer.Rate),
-            (Momentum.None, Compression.Naive, { } r) => Bounds.NqGdPaper(tuning.Sigma, r, quantizer.Rate),
+            (Momentum.None, { } r) when spec.Compensation == Compensation.Differential => Bounds.DqGd(tuning.Sigma, r, quantizer.Rate),
+            (Momentum.None, { } r) when spec.Compensation == Compensation.Naive => Bounds.NqGdPaper(tuning.Sigma, r, quantizer.Rate),
             _ => null,
         };
+        var guaranteed = Bounds.Guaranteed(spec, tuning, double.IsNaN(epsilon) ? 0 : epsilon, instance.L, instance.Mu);
+        var bound = !spec.Compensation.Quantizes ? new BoundWithNote(tuning.Sigma, null)
+            : config.Workers > 1 ? new BoundWithNote(null, "no rate bound is derived for several workers")
+            : range == RangePolicyKind.Adaptive ? new BoundWithNote(null, "adaptive ranges carry no guarantee")
+            : range == RangePolicyKind.Paper ? new BoundWithNote(paper, "the paper's schedule σ + ρ2^−R")
+            : double.IsFinite(guaranteed) ? new BoundWithNote(guaranteed, null) : new BoundWithNote(null, $"no worst-case bound is derived for {spec.Name}");
         return new RunReport
         {
             Method = spec.Name,
-            Quantizer = quantizerSpec.Kind,
+            Quantizer = config.Quantizer.Kind,
             Problem = instance.Name,
             N = instance.Dimension,
             M = instance.Rows,
             Seed = seed,
+            Workers = config.Workers,
+            Range = spec.Compensation.Quantizes ? RangePolicyNames.Name(range) : "none",
+            Allocation = RateAllocation.Name(config.Allocation),
+            Mode = config.Mode.Asynchronous ? "async" : "sync",
             L = instance.L,
             Mu = instance.Mu,
             Kappa = instance.Kappa,
@@ -140,14 +181,19 @@ internal static class RunCommand
             BitsPerIteration = result.MaxMessageBits,
             BitsPerCoordinate = (double)result.UplinkBits / instance.Dimension,
             DownlinkBitsTotal = result.DownlinkBits,
+            FramingBitsTotal = result.FramingBits,
             RelativeError = result.RelativeError,
             EmpiricalRate = result.EmpiricalRate,
-            Bound = Bounds.Guaranteed(spec, tuning, double.IsNaN(epsilon) ? 0 : epsilon, instance.L, instance.Mu),
+            Bound = bound.Value,
+            BoundNote = bound.Note,
             PaperBound = paper,
             Converse = Bounds.Converse(tuning.Sigma, quantizer.Rate),
             Overloads = result.Overloads,
+            Links = result.Links,
         };
     }
+
+    private readonly record struct BoundWithNote(double? Value, string? Note);
 
     private static void Print(IAnsiConsole console, RunReport r)
     {
@@ -156,7 +202,7 @@ internal static class RunCommand
         Row("exit", $"{r.ExitReason} after {r.Iterations} iterations");
         Row("relative error", $"{r.RelativeError:E3}");
         Row("empirical rate", $"{r.EmpiricalRate:F4}");
-        Row("bound (schedule)", $"{r.Bound:F4}");
+        Row("bound", r.Bound is { } b ? $"{b:F4}" : $"— ({r.BoundNote})");
         if (r.PaperBound is { } paper)
         {
             Row("bound (paper)", $"{paper:F4}");
@@ -164,8 +210,17 @@ internal static class RunCommand
 
         Row("converse", $"{r.Converse:F4}");
         Row("sigma", $"{r.Sigma:F4} (eta = {r.StepSize:G4}, gamma = {r.Gamma:G4})");
-        Row("uplink bits", $"{r.BitsTotal} ({r.BitsPerCoordinate:F1} per coordinate; setup {r.SetupBits}; ≤ {r.BitsPerIteration} per iteration)");
+        Row("uplink bits", $"{r.BitsTotal} ({r.BitsPerCoordinate:F1} per coordinate; setup {r.SetupBits}; ≤ {r.BitsPerIteration} per message)");
         Row("downlink bits", $"{r.DownlinkBitsTotal}");
+        Row("framing bits", $"{r.FramingBitsTotal} (envelopes the receivers could check; not information)");
+        if (r.Workers > 1)
+        {
+            foreach (var link in r.Links)
+            {
+                Row($"worker {link.Worker}", $"uplink {link.Uplink.TotalBits} bits ({link.UplinkBudgetBits} per message), downlink {link.Downlink.TotalBits}");
+            }
+        }
+
         Row("overloads", $"{r.Overloads}");
         console.Write(table);
     }

@@ -21,6 +21,15 @@ internal sealed record RunReport
 
     public required double Kappa { get; init; }
 
+    public required int Workers { get; init; }
+
+    /// <summary>The range policy the method ran under ("none" for floats).</summary>
+    public required string Range { get; init; }
+
+    public required string Allocation { get; init; }
+
+    public required string Mode { get; init; }
+
     public required double StepSize { get; init; }
 
     public required double Gamma { get; init; }
@@ -46,12 +55,18 @@ internal sealed record RunReport
 
     public required long DownlinkBitsTotal { get; init; }
 
+    /// <summary>Envelope bits the receivers could check against their own state, both directions (not information).</summary>
+    public required long FramingBitsTotal { get; init; }
+
     public required double RelativeError { get; init; }
 
     public required double EmpiricalRate { get; init; }
 
-    /// <summary>The rate the worst-case schedule guarantees (see Bounds.Guaranteed).</summary>
-    public required double Bound { get; init; }
+    /// <summary>The rate the range policy guarantees (see Bounds.Guaranteed); null where none is derived, see <see cref="BoundNote"/>.</summary>
+    public required double? Bound { get; init; }
+
+    /// <summary>Why <see cref="Bound"/> is null, or which bound it is.</summary>
+    public required string? BoundNote { get; init; }
 
     /// <summary>The paper's stated bound for DQ-GD and NQ-GD; null for other methods.</summary>
     public required double? PaperBound { get; init; }
@@ -59,4 +74,7 @@ internal sealed record RunReport
     public required double Converse { get; init; }
 
     public required long Overloads { get; init; }
+
+    /// <summary>Each worker's link meters.</summary>
+    public required IReadOnlyList<Running.LinkReport> Links { get; init; }
 }

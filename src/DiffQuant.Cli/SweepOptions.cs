@@ -57,7 +57,7 @@ internal sealed class SweepOptions(string defaultOut, int defaultInstances, stri
     /// The common tail of a sweep command: runs the sweep (with a progress bar unless --quiet or --json),
     /// writes its files into --out, prints its tables or its JSON, and names what it wrote.
     /// </summary>
-    public int Execute<T>(ParseResult parse, TextWriter output, string label, int instances, Func<Action<int>, T> run, Action<T, string> write, Action<IAnsiConsole, T> print, string written)
+    public int Execute<T>(ParseResult parse, TextWriter output, TextWriter error, string label, int instances, Func<Action<int>, T> run, Action<T, string> write, Action<IAnsiConsole, T> print, string written)
     {
         var directory = ResultFiles.Directory(parse.GetRequiredValue(Out));
         var console = CliApp.Console(output);
@@ -73,7 +73,8 @@ internal sealed class SweepOptions(string defaultOut, int defaultInstances, stri
             print(console, result);
         }
 
-        output.WriteLine($"wrote {written} to {directory}");
+        // stdout of --json is one JSON document; what was written is a message, so it goes to stderr.
+        (json ? error : output).WriteLine($"wrote {written} to {directory}");
         return 0;
     }
 

@@ -18,7 +18,7 @@ public readonly record struct BitsOptions
 
     public IReadOnlyList<double> Rates { get; init; } = [.. Enumerable.Range(0, 21).Select(k => 2 + (0.5 * k))];
 
-    public IReadOnlyList<MethodSpec> Methods { get; init; } = MethodSpec.All;
+    public IReadOnlyList<MethodSpec> Methods { get; init; } = MethodSpec.Paper;
 
     public IReadOnlyList<string> Quantizers { get; init; } = ["cube", "dithered"];
 

@@ -71,7 +71,7 @@ public static class BitsSweep
         var configs = new List<(MethodSpec, string, double)>();
         foreach (var method in options.Methods)
         {
-            if (method.Compression == Compression.None)
+            if (!method.Compensation.Quantizes)
             {
                 configs.Add((method, "float32", 32));
                 configs.Add((method, "float64", 64));
@@ -106,9 +106,9 @@ public static class BitsSweep
 
         foreach (var quantizer in options.Quantizers)
         {
-            if (quantizer is not ("cube" or "dithered"))
+            if (!QuantizerRegistry.Find(quantizer).Capabilities.NeedsRange)
             {
-                throw new DiffQuantException($"quantizer '{quantizer}' cannot be swept over rates; use cube or dithered.");
+                throw new DiffQuantException($"quantizer '{quantizer}' cannot be swept over rates; use a ranged quantizer such as cube or dithered.");
             }
         }
     }

@@ -39,14 +39,17 @@ public static class DemoReport
     /// <summary>The rows of a Fig. 3 result as a Markdown table.</summary>
     public static string Figure3Table(Figure3Result result)
     {
-        var text = new StringBuilder("| method | R | rate mean ± std | tail rate | bound | paper bound | converse | iterations | overloads |\n|---|---|---|---|---|---|---|---|---|\n");
+        var text = new StringBuilder("| method | range | R | rate mean ± std | tail rate | bound | paper bound | converse | iterations | overloads |\n|---|---|---|---|---|---|---|---|---|---|\n");
         foreach (var r in result.Rows)
         {
-            text.Append(CultureInfo.InvariantCulture, $"| {r.Method} | {r.RateBits:G} | {r.EmpiricalRateMean:F4} ± {r.EmpiricalRateStd:F4} | {r.TailRateMean:F4} | {Math.Min(1, r.Bound):F4} | {(r.PaperBound is { } p ? Math.Min(1, p).ToString("F4", CultureInfo.InvariantCulture) : "—")} | {r.Converse:F4} | {r.IterationsMean:F1} | {r.Overloads} |\n");
+            text.Append(CultureInfo.InvariantCulture, $"| {r.Method} | {r.Range} | {r.RateBits:G} | {r.EmpiricalRateMean:F4} ± {r.EmpiricalRateStd:F4} | {r.TailRateMean:F4} | {Clipped(r.Bound)} | {Clipped(r.PaperBound)} | {r.Converse:F4} | {r.IterationsMean:F1} | {r.Overloads} |\n");
         }
 
         return text.ToString();
     }
+
+    /// <summary>A bound clipped at 1 with four decimals, or "—" where none is derived.</summary>
+    public static string Clipped(double? bound) => bound is { } b ? Math.Min(1, b).ToString("F4", CultureInfo.InvariantCulture) : "—";
 
     /// <summary>Each method's cheapest way to ε as a Markdown table, with the volume floor.</summary>
     public static string BitsTable(BitsResult result)

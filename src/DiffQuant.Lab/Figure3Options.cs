@@ -1,4 +1,5 @@
 using DiffQuant.Methods;
+using DiffQuant.Ranges;
 
 namespace DiffQuant.Lab;
 
@@ -22,6 +23,17 @@ public readonly record struct Figure3Options
 
     /// <summary>The quantizer of the nq-/dq- methods: cube (the paper's) or dithered.</summary>
     public string Quantizer { get; init; } = "cube";
+
+    /// <summary>
+    /// The range policies each quantized method runs under (distinct effective ones only): by default the
+    /// paper's (what its Fig. 3 ran) and the worst case (what is guaranteed), which differ for NQ-GD alone.
+    /// </summary>
+    public IReadOnlyList<RangePolicyKind> Ranges { get; init; } = [RangePolicyKind.Paper, RangePolicyKind.WorstCase];
+
+    /// <summary>K: each instance's rows split over this many workers.</summary>
+    public int Workers { get; init; } = 1;
+
+    public RateAllocationKind Allocation { get; init; } = RateAllocationKind.Equal;
 
     public long Seed { get; init; } = 1;
 

@@ -1,4 +1,3 @@
-using DiffQuant.Methods;
 using DiffQuant.Theory;
 using ScottPlot;
 
@@ -9,14 +8,15 @@ namespace DiffQuant.Lab;
 /// backend cannot draw): empirical rate means with ± one standard deviation per method
 /// against R, and as curves (clipped at 1) σ_GD, the DQ-GD bound max{σ, ρ2^−R}, the NQ-GD bound
 /// σ + ρ2^−R as the paper states it and σ + ηLρ2^−R as our schedule guarantees it, and the converse
-/// max{σ, 2^−R}. Plain methods do not depend on R and are drawn as a level band.
+/// max{σ, 2^−R}. Each quantized method is a curve per range policy ("nq-gd (paper)", "nq-gd (worst-case)"),
+/// so the legend says which schedule a curve used. Plain methods do not depend on R and are drawn as a level band.
 /// </summary>
 public static class Figure3Plot
 {
     public static Plot Create(Figure3Result result)
     {
         var plot = new Plot();
-        var quantized = result.Rows.Where(r => r.Method.Contains('-', StringComparison.Ordinal)).ToList();
+        var quantized = result.Rows.Where(r => r.Range != "none").ToList();
         var rates = quantized.Select(r => r.RateBits).Distinct().Order().ToArray();
         var low = rates.Length > 0 ? rates[0] : 1;
         var high = rates.Length > 0 ? rates[^1] : 12;
@@ -30,11 +30,11 @@ public static class Figure3Plot
         Curve(plot, low, high, r => Bounds.Converse(sigma, r), "converse max{σ, 2^−R}", Colors.Black, 1);
 
         var color = 0;
-        foreach (var group in result.Rows.GroupBy(r => r.Method))
+        foreach (var group in result.Rows.GroupBy(r => r.Label))
         {
             var tint = PlotStyle.Colour(color++);
             var rows = group.OrderBy(r => r.RateBits).ToList();
-            if (!group.Key.Contains('-', StringComparison.Ordinal))
+            if (rows[0].Range == "none")
             {
                 var level = rows[0];
                 var band = plot.Add.HorizontalSpan(level.EmpiricalRateMean - level.EmpiricalRateStd, level.EmpiricalRateMean + level.EmpiricalRateStd);
@@ -51,11 +51,11 @@ public static class Figure3Plot
             bars.Color = tint;
             var markers = plot.Add.ScatterPoints(xs, ys, tint);
             markers.MarkerSize = 8;
-            markers.MarkerShape = group.Key.StartsWith("dq", StringComparison.Ordinal) ? MarkerShape.FilledCircle : MarkerShape.FilledSquare;
+            markers.MarkerShape = rows[0].Range == "paper" ? MarkerShape.OpenSquare : group.Key.StartsWith("dq", StringComparison.Ordinal) ? MarkerShape.FilledCircle : MarkerShape.FilledSquare;
             markers.LegendText = $"{Display(group.Key)} (empirical)";
         }
 
-        plot.Title($"Fig. 3 — {result.Problem}, n = {result.N}, {result.Instances} instances, σ_GD = {sigma:F4}");
+        plot.Title($"Fig. 3 — {result.Problem}, n = {result.N}, {(result.Workers > 1 ? $"K = {result.Workers}, " : string.Empty)}{result.Instances} instances, σ_GD = {sigma:F4}");
         plot.XLabel("R (bits per coordinate per iteration)");
         plot.YLabel("contraction factor per iteration");
         var lowest = result.Rows.Min(r => r.EmpiricalRateMean - r.EmpiricalRateStd);
@@ -70,7 +70,12 @@ public static class Figure3Plot
         PlotStyle.Save(Create(result), directory, stem);
     }
 
-    private static string Display(string method) => MethodSpec.Parse(method).Name.ToUpperInvariant();
+    /// <summary>"nq-gd (paper)" → "NQ-GD (paper schedule)".</summary>
+    private static string Display(string label)
+    {
+        var cut = label.IndexOf(" (", StringComparison.Ordinal);
+        return cut < 0 ? label.ToUpperInvariant() : label[..cut].ToUpperInvariant() + label[cut..].Replace(")", " schedule)", StringComparison.Ordinal);
+    }
 
     private static void Curve(Plot plot, double low, double high, Func<double, double> bound, string label, Color color, float width)
     {

@@ -58,7 +58,7 @@ public abstract class InstanceSource
 
     private sealed class MatrixFileSource(string name, CsrMatrix matrix) : InstanceSource
     {
-        private readonly LeastSquaresFamily _family = new(name, matrix, matrix.NonZeros);
+        private readonly LeastSquaresFamily _family = new(name, matrix);
 
         public override string Name => name;
 

@@ -3,12 +3,14 @@ using DiffQuant.Transport;
 
 namespace DiffQuant.Tests;
 
+/// <summary>The link meters what it carries, splits information from framing, and refuses what could smuggle bits.</summary>
 public class ChannelTests
 {
-    private static Payload Bits(long count)
+    private static Payload Message(MessageKind kind, long bodyBits, int version = 0)
     {
         var writer = new BitWriter();
-        for (var i = 0; i < count; i++)
+        Envelope.Begin(writer, kind, version);
+        for (var i = 0; i < bodyBits; i++)
         {
             writer.Write(1, 1);
         }
@@ -17,52 +19,67 @@ public class ChannelTests
     }
 
     [Fact]
-    public void Meters_count_bits_and_separate_setup()
+    public void Meters_count_information_setup_and_framing_bits_apart()
     {
-        var channel = new Channel(uplinkBudgetBits: 10);
-        channel.SendUplink(Bits(192), setup: true);
-        channel.SendUplink(Bits(10));
-        channel.SendUplink(Bits(7));
-        channel.SendDownlink(Bits(64));
-        Assert.Equal(3, channel.Uplink.Messages);
-        Assert.Equal(209, channel.Uplink.TotalBits);
-        Assert.Equal(192, channel.Uplink.SetupBits);
-        Assert.Equal(10, channel.Uplink.MaxMessageBits);
-        Assert.Equal(64, channel.Downlink.TotalBits);
+        var link = new Link(0, uplinkBudgetBits: 10);
+        link.SendUplink(Message(MessageKind.Setup, 192));
+        link.SendUplink(Message(MessageKind.Gradient, 10));
+        link.SendUplink(Message(MessageKind.Gradient, 7, version: 1));
+        link.SendDownlink(Message(MessageKind.Iterate, 64));
+        Assert.Equal(3, link.Uplink.Messages);
+        Assert.Equal(209, link.Uplink.TotalBits);
+        Assert.Equal(192, link.Uplink.SetupBits);
+        Assert.Equal(3 * Envelope.HeaderBits, link.Uplink.FramingBits);
+        Assert.Equal(10, link.Uplink.MaxMessageBits);
+        Assert.Equal(64, link.Downlink.TotalBits);
+    }
+
+    [Fact]
+    public void An_asynchronous_gradient_pays_for_its_version_as_information()
+    {
+        var link = new Link(0, uplinkBudgetBits: 10);
+        link.SendUplink(Message(MessageKind.AsyncGradient, 10, version: 5));
+        Assert.Equal(10 + Envelope.VersionBits, link.Uplink.TotalBits);
+        Assert.Equal(Envelope.KindBits, link.Uplink.FramingBits);
     }
 
     [Fact]
     public void Message_over_the_budget_is_refused_and_not_counted()
     {
-        var channel = new Channel(uplinkBudgetBits: 10);
-        var error = Assert.Throws<DiffQuantException>(() => channel.SendUplink(Bits(11)));
+        var link = new Link(0, uplinkBudgetBits: 10);
+        var error = Assert.Throws<DiffQuantException>(() => link.SendUplink(Message(MessageKind.Gradient, 11)));
         Assert.Contains("exceeds the budget of 10 bits", error.Message);
-        Assert.Equal(0, channel.Uplink.TotalBits);
+        Assert.Equal(0, link.Uplink.TotalBits);
     }
 
     [Fact]
-    public void Non_zero_padding_is_refused()
+    public void Non_zero_padding_a_short_envelope_or_a_wrong_direction_is_refused()
     {
-        var channel = new Channel(uplinkBudgetBits: 16);
-        var smuggled = new Payload(new byte[] { 0b1010_0001 }, 3);
-        var error = Assert.Throws<DiffQuantException>(() => channel.SendUplink(smuggled));
-        Assert.Contains("padding", error.Message);
+        var link = new Link(0, uplinkBudgetBits: 16);
+        var good = Message(MessageKind.Gradient, 3).Bytes.ToArray();
+        good[^1] |= 1;
+        Assert.Contains("padding", Assert.Throws<DiffQuantException>(() => link.SendUplink(new Payload(good, Envelope.HeaderBits + 3))).Message);
+        Assert.Contains("envelope", Assert.Throws<DiffQuantException>(() => link.SendUplink(new Payload(new byte[2], 12))).Message);
+        Assert.Contains("cannot travel", Assert.Throws<DiffQuantException>(() => link.SendUplink(Message(MessageKind.Iterate, 0))).Message);
+        Assert.Contains("cannot travel", Assert.Throws<DiffQuantException>(() => link.SendDownlink(Message(MessageKind.Gradient, 0))).Message);
+        Assert.Contains("unknown message kind", Assert.Throws<DiffQuantException>(() => link.SendUplink(new Payload(new byte[5], 40))).Message);
     }
 
     [Fact]
     public void Declared_length_longer_than_the_bytes_is_refused()
     {
-        var channel = new Channel(uplinkBudgetBits: 64);
-        Assert.Throws<DiffQuantException>(() => channel.SendUplink(new Payload(new byte[1], 9)));
+        var link = new Link(0, uplinkBudgetBits: 64);
+        var message = Message(MessageKind.Gradient, 0);
+        Assert.Throws<DiffQuantException>(() => link.SendUplink(new Payload(message.Bytes, 48)));
     }
 
     [Fact]
     public void Receiver_gets_a_copy_not_the_sender_buffer()
     {
-        var channel = new Channel(uplinkBudgetBits: 8);
-        var sent = new byte[] { 0xAB };
-        var received = channel.SendUplink(new Payload(sent, 8));
-        sent[0] = 0;
-        Assert.Equal(0xAB, received.Bytes.Span[0]);
+        var link = new Link(0, uplinkBudgetBits: 8);
+        var sent = Message(MessageKind.Gradient, 8).Bytes.ToArray();
+        var received = link.SendUplink(new Payload(sent, Envelope.HeaderBits + 8));
+        sent[^1] = 0;
+        Assert.Equal(0xFF, received.Bytes.Span[^1]);
     }
 }

@@ -83,7 +83,13 @@ public class CliTests
     [InlineData("--rate", "-3", "rate must be a positive")]
     [InlineData("--rate", "NaN", "rate must be a positive")]
     [InlineData("--method", "sgd", "unknown method 'sgd'")]
-    [InlineData("--matrix", "/no/such.mtx", "cannot read Matrix Market file")]
+    [InlineData("--matrix", "/no/such.mtx", "--m applies to generated problems")]
+    [InlineData("--rhs", "/no/such.txt", "cannot read right-hand side file")]
+    [InlineData("--rate", "4,5", "--rate: '4,5' is not a number")]
+    [InlineData("--eta", "0,1", "--eta: '0,1' is not a number")]
+    [InlineData("--workers", "0", "--workers must be at least 1")]
+    [InlineData("--range", "guess", "unknown range policy 'guess'")]
+    [InlineData("--max-bits", "100", "below the 192 bits of the setup")]
     [InlineData("--kappa", "0.5", "--kappa must be a finite number ≥ 1")]
     [InlineData("--eps", "-1", "target relative error must be a positive")]
     [InlineData("--quantizer", "lattice", "unknown quantizer 'lattice'")]
@@ -121,7 +127,7 @@ public class CliTests
         var directory = TempDirectory("figure3");
         var (exit, output, error) = Dq("figure3", "--instances", "3", "--m", "300", "--n", "30", "--rates", "2,4,6", "--out", directory, "--json");
         Assert.True(exit == 0, error);
-        using var json = JsonDocument.Parse(output[..(output.LastIndexOf('}') + 1)]);
+        using var json = JsonDocument.Parse(output);
         var root = json.RootElement;
         foreach (var field in new[] { "problem", "n", "m", "instances", "sigma_gd", "rows", "elapsed_seconds" })
         {
@@ -129,12 +135,13 @@ public class CliTests
         }
 
         var row = root.GetProperty("rows")[1];
-        foreach (var field in new[] { "method", "rate_bits", "empirical_rate_mean", "empirical_rate_std", "bound", "converse" })
+        foreach (var field in new[] { "method", "range", "rate_bits", "empirical_rate_mean", "empirical_rate_std", "bound", "converse" })
         {
             Assert.True(row.TryGetProperty(field, out _), $"row misses {field}");
         }
 
-        Assert.Equal(7, root.GetProperty("rows").GetArrayLength());
+        Assert.Equal(1 + (2 * 3) + 3, root.GetProperty("rows").GetArrayLength());
+        Assert.Contains("wrote", error);
         foreach (var file in new[] { "figure3.json", "runs.csv", "figure3.png", "figure3.svg" })
         {
             Assert.True(File.Exists(Path.Combine(directory, file)), $"missing {file}");
@@ -147,7 +154,7 @@ public class CliTests
         var directory = TempDirectory("bits");
         var (exit, output, error) = Dq("bits", "--instances", "2", "--m", "300", "--n", "30", "--rates", "4,6", "--methods", "gd,dq-gd", "--quantizers", "cube", "--out", directory, "--json");
         Assert.True(exit == 0, error);
-        using var json = JsonDocument.Parse(output[..(output.LastIndexOf('}') + 1)]);
+        using var json = JsonDocument.Parse(output);
         var root = json.RootElement;
         Assert.Equal(1e-9, root.GetProperty("eps").GetDouble());
         Assert.Equal(Math.Log2(1e9), root.GetProperty("floor_bits").GetDouble(), 12);
@@ -183,9 +190,9 @@ public class CliTests
     [InlineData("figure3", "--rates", "x", "not a number")]
     [InlineData("figure3", "--instances", "0", "instances must be positive")]
     [InlineData("figure3", "--methods", "dq-sgd", "unknown method")]
-    [InlineData("figure3", "--quantizer", "float64", "--quantizer must be cube or dithered")]
+    [InlineData("figure3", "--quantizer", "float64", "--quantizer must be a ranged quantizer")]
     [InlineData("figure3", "--problem", "quadratic", "sweeps run on the Gaussian ensemble")]
-    [InlineData("bits", "--quantizers", "lattice", "cannot be swept")]
+    [InlineData("bits", "--quantizers", "lattice", "unknown quantizer 'lattice'")]
     [InlineData("bits", "--eps", "0", "--eps must lie in (0, 1)")]
     [InlineData("figure3", "--out", "/proc/dq-cannot-write-here", "cannot write")]
     [InlineData("figure3", "--kappa", "0.5", "--kappa must be a finite number ≥ 1")]

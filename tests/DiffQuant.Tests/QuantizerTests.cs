@@ -18,7 +18,7 @@ public class QuantizerTests
     {
         var writer = new BitWriter();
         var q = new double[u.Length];
-        var overloads = quantizer.Encode(u, range, step, writer, q);
+        var overloads = quantizer.Encode(u, new QuantizerContext(range, step, long.MaxValue), writer, q);
         return (writer.ToPayload(), q, overloads);
     }
 
@@ -35,7 +35,7 @@ public class QuantizerTests
             Assert.True(payload.BitLength <= encoder.BudgetBits);
             var decoded = new double[u.Length];
             var reader = new BitReader(payload);
-            decoder.Decode(ref reader, range, 3, decoded);
+            decoder.Decode(ref reader, new QuantizerContext(range, 3, long.MaxValue), decoded);
             Assert.Equal(0, reader.Remaining);
             for (var i = 0; i < u.Length; i++)
             {

@@ -45,7 +45,7 @@ public class SessionTests
         Assert.Equal(ExitReason.Stalled, stalled.ExitReason);
         Assert.True(stalled.RelativeError < 1e-12);
 
-        var exhausted = Run("nq-hb", 1, new StopRule { MaxIterations = 5000 });
+        var exhausted = Run("nq-hb", 1, new StopRule { MaxIterations = 5000, DivergenceFactor = double.PositiveInfinity });
         Assert.Equal(ExitReason.RangeExhausted, exhausted.ExitReason);
         Assert.Equal(1, exhausted.EmpiricalRate);
     }
@@ -79,7 +79,9 @@ public class SessionTests
         var blind = LocalRun.Execute(problem with { Solution = null }, config, x0, new StopRule { MaxIterations = 5000 }, distanceBound: 100);
         Assert.Equal(ExitReason.Diverged, refereed.ExitReason);
         Assert.Equal(ExitReason.Diverged, blind.ExitReason);
-        Assert.Equal(refereed.Iterations, blind.Iterations);
-        Assert.True(refereed.Iterations < 5000);
+        // The referee sees the error pass 1e8 long before a blind server sees a non-finite iterate.
+        Assert.True(refereed.RelativeError > 1e8);
+        Assert.True(refereed.Iterations < blind.Iterations);
+        Assert.True(blind.Iterations < 5000);
     }
 }

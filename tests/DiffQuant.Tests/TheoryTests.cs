@@ -1,4 +1,5 @@
 using DiffQuant.Methods;
+using DiffQuant.Ranges;
 using DiffQuant.Theory;
 
 namespace DiffQuant.Tests;
@@ -69,11 +70,11 @@ public class TheoryTests
     {
         const double l = 4, mu = 1, epsilon = 0.01;
         var tuning = Tuning.For(Momentum.None, l, mu);
-        var guaranteed = Bounds.Guaranteed(new MethodSpec(Momentum.None, Compression.Naive), tuning, epsilon, l, mu);
+        var guaranteed = Bounds.Guaranteed(new MethodSpec(Momentum.None, Compensation.Naive), tuning, epsilon, l, mu);
         Assert.Equal(tuning.Sigma + (tuning.StepSize * l * epsilon), guaranteed, 12);
 
         // The general convolution schedule reduces to r_t = L D s^t for GD.
-        var schedule = new RangeSchedule(Compression.Naive, new SpectralResponse(Momentum.None, tuning, l, mu), tuning, l, 2, epsilon);
+        var schedule = new RangeSchedule(Compensation.Naive, new SpectralResponse(Momentum.None, tuning, l, mu), tuning, l, 2, epsilon);
         for (var t = 0; t < 50; t++)
         {
             Assert.Equal(l * 2 * Math.Pow(guaranteed, t), schedule.At(t), 1e-9 * schedule.At(t));
@@ -85,7 +86,7 @@ public class TheoryTests
     {
         const double l = 10, mu = 1, d = 3, epsilon = 0.2;
         var tuning = Tuning.For(Momentum.None, l, mu);
-        var schedule = new RangeSchedule(Compression.Differential, new SpectralResponse(Momentum.None, tuning, l, mu), tuning, l, d, epsilon);
+        var schedule = new RangeSchedule(Compensation.Differential, new SpectralResponse(Momentum.None, tuning, l, mu), tuning, l, d, epsilon);
         var expected = d * l;
         for (var t = 0; t < 60; t++)
         {
@@ -101,7 +102,7 @@ public class TheoryTests
     {
         const double kappa = 3.6;
         var tuning = Tuning.For(momentum, kappa, 1);
-        var method = new MethodSpec(momentum, Compression.Naive);
+        var method = new MethodSpec(momentum, Compensation.Naive);
         var previous = double.PositiveInfinity;
         for (var rate = 4; rate <= 24; rate += 2)
         {

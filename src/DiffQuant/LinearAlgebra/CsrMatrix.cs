@@ -96,6 +96,22 @@ public sealed class CsrMatrix : ILinearOperator
         }
     }
 
+    public ILinearOperator SelectRows(IReadOnlyList<int> rows)
+    {
+        var entries = new List<(int, int, double)>();
+        for (var r = 0; r < rows.Count; r++)
+        {
+            var columns = RowColumns(rows[r]);
+            var values = RowValues(rows[r]);
+            for (var k = 0; k < columns.Length; k++)
+            {
+                entries.Add((r, columns[k], values[k]));
+            }
+        }
+
+        return FromTriplets(rows.Count, Columns, entries);
+    }
+
     public double[,] ToArray()
     {
         var entries = new double[Rows, Columns];

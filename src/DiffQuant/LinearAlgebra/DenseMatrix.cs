@@ -66,6 +66,17 @@ public sealed class DenseMatrix : ILinearOperator
         }
     }
 
+    public ILinearOperator SelectRows(IReadOnlyList<int> rows)
+    {
+        var values = new double[checked(rows.Count * Columns)];
+        for (var r = 0; r < rows.Count; r++)
+        {
+            Row(rows[r]).CopyTo(values.AsSpan(r * Columns, Columns));
+        }
+
+        return new DenseMatrix(rows.Count, Columns, values);
+    }
+
     public double[,] ToArray()
     {
         var entries = new double[Rows, Columns];

@@ -20,6 +20,12 @@ public static class GramMatrix
         };
     }
 
+    /// <summary>Multiply-adds of one product with <paramref name="gram"/>: nnz for sparse, n² for dense.</summary>
+    public static long Cost(ILinearOperator gram) => gram is CsrMatrix sparse ? sparse.NonZeros : (long)gram.Rows * gram.Columns;
+
+    /// <summary>Stored entries of <paramref name="a"/>: nnz for sparse, m·n for dense.</summary>
+    public static long NonZeros(ILinearOperator a) => a is CsrMatrix sparse ? sparse.NonZeros : (long)a.Rows * a.Columns;
+
     private static DenseMatrix Dense(DenseMatrix a)
     {
         var n = a.Columns;

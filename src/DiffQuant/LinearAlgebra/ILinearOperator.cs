@@ -13,6 +13,9 @@ public interface ILinearOperator
     /// <summary>x = Aᵀ y (y of length m, x of length n).</summary>
     void MultiplyTransposed(ReadOnlySpan<double> y, Span<double> x);
 
+    /// <summary>The matrix of the given rows, in that order (a worker's shard).</summary>
+    ILinearOperator SelectRows(IReadOnlyList<int> rows);
+
     /// <summary>The entries as a dense row-major array (for factorizations).</summary>
     double[,] ToArray();
 }

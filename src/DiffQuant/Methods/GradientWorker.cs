@@ -2,28 +2,29 @@ using System.Numerics.Tensors;
 using DiffQuant.Bits;
 using DiffQuant.Objectives;
 using DiffQuant.Quantization;
+using DiffQuant.Ranges;
+using DiffQuant.State;
+using DiffQuant.Transport;
 
 namespace DiffQuant.Methods;
 
 /// <summary>
-/// The worker of all nine methods. With e_t = q_t − u_t (e_{−1} = e_{−2} = 0), the server's points
-/// x̂_t, and p_t = x̂_t + γ(x̂_t − x̂_{t−1}) for AGD (p_t = x̂_t otherwise):
-/// <list type="bullet">
-/// <item>plain and NQ: u_t = ∇f(p_t);</item>
-/// <item>DQ: c_t = (1+γ) e_{t−1} − γ e_{t−2} (γ = 0 for GD), z_t = p_t + η c_t for AGD and
-/// z_t = x̂_t + η e_{t−1} for GD and HB, u_t = ∇f(z_t) − c_t;</item>
-/// </list>
-/// then q_t = Q_t(u_t) with range r_t, sent as bits. Messages: it answers the server's x̂_0 with the
-/// setup (L, μ, D), the empty "go" with q_0, and each x̂_t with q_t.
+/// Worker k of every method. With the decoded iterates x̃_t, p_t = x̃_t + γ(x̃_t − x̃_{t−1}) for AGD (x̃_t
+/// otherwise) and its own errors e = q − u, it takes the gradient of its f_k at the point z its
+/// <see cref="Compensation"/> chooses, subtracts the compensation c and, with several workers, its shift h_k,
+/// and quantizes u = ∇f_k(z) − c − h_k with the range both ends compute (h_k ← h_k + q). Messages: it answers
+/// the opening x̂_0 with its setup (L_k, μ_k, scale), the go message (η, γ, R_k) with q_0, and each x̃_t with q_t,
+/// every message in an envelope of its kind and the version of the iterate it was computed at.
 /// </summary>
 public sealed class GradientWorker : IWorker
 {
     private readonly MethodConfig _config;
+    private readonly int _link;
     private readonly IGradientOracle _objective;
     private readonly double _l;
     private readonly double _mu;
-    private readonly Func<ReadOnlySpan<double>, double> _distanceBound;
-    private readonly FloatCodec _downlinkCodec;
+    private readonly Func<ReadOnlySpan<double>, double>? _distanceBound;
+    private readonly IQuantizer _downlink;
     private readonly BitWriter _writer = new();
     private readonly double[] _current;
     private readonly double[] _previous;
@@ -32,22 +33,35 @@ public sealed class GradientWorker : IWorker
     private readonly double[] _quantized;
     private readonly double[] _error;
     private readonly double[] _errorBefore;
-    private readonly double[] _compensation;
-    private MethodContext? _context;
-    private int _t;
+    private readonly double[] _correction;
+    private readonly double[] _shift;
+    private Phase _phase;
+    private SetupMessage _setup;
+    private GoMessage _go;
+    private LinkCodec? _codec;
+    private int _version;
 
-    /// <param name="distanceBound">D(x̂_0) ≥ ‖x̂_0 − x*‖, computed when x̂_0 arrives.</param>
-    public GradientWorker(MethodConfig config, IGradientOracle objective, double l, double mu, Func<ReadOnlySpan<double>, double> distanceBound)
+    /// <param name="link">k, this worker's link (it seeds the link's shared randomness).</param>
+    /// <param name="l">L_k of this worker's f_k.</param>
+    /// <param name="mu">μ_k of this worker's f_k (0 allowed with several workers).</param>
+    /// <param name="distanceBound">D(x̂_0) ≥ ‖x̂_0 − x*‖, needed by one-worker worst-case and paper schedules.</param>
+    public GradientWorker(MethodConfig config, int link, IGradientOracle objective, double l, double mu, Func<ReadOnlySpan<double>, double>? distanceBound)
     {
         config.Validate();
         Guard.SameLength(objective.Dimension, config.Dimension, "the objective's dimension");
+        if ((uint)link >= (uint)config.Workers)
+        {
+            Guard.Throw($"worker index {link} is outside 0..{config.Workers - 1}.");
+        }
+
         _config = config;
+        _link = link;
         _objective = objective;
         _l = l;
         _mu = mu;
         _distanceBound = distanceBound;
+        _downlink = config.Downlink.Create(config.Dimension);
         var n = config.Dimension;
-        _downlinkCodec = new FloatCodec(n);
         _current = new double[n];
         _previous = new double[n];
         _point = new double[n];
@@ -55,7 +69,15 @@ public sealed class GradientWorker : IWorker
         _quantized = new double[n];
         _error = new double[n];
         _errorBefore = new double[n];
-        _compensation = new double[n];
+        _correction = new double[n];
+        _shift = new double[config.Shifted ? n : 0];
+    }
+
+    private enum Phase
+    {
+        AwaitOpening,
+        AwaitGo,
+        Running,
     }
 
     public long Overloads { get; private set; }
@@ -63,79 +85,170 @@ public sealed class GradientWorker : IWorker
     /// <summary>e_{t−1}, the last quantization error (for checking the DQ invariant).</summary>
     public ReadOnlySpan<double> LastError => _error;
 
+    private string Receiver => $"worker {_link}";
+
     public Payload Handle(Payload downlink)
     {
-        _writer.Reset();
-        if (_context is null)
-        {
-            ReadIterate(downlink);
-            _current.CopyTo(_previous.AsSpan());
-            var setup = new SetupMessage(_l, _mu, _distanceBound(_current));
-            Guard.Positive(setup.D, "D (the bound on ‖x̂_0 − x*‖)");
-            setup.Write(_writer);
-            _context = new MethodContext(_config, setup);
-            return _writer.ToPayload();
-        }
-
-        if (_t > 0)
-        {
-            _current.CopyTo(_previous.AsSpan());
-            ReadIterate(downlink);
-        }
-        else if (downlink.BitLength != 0)
-        {
-            Guard.Throw($"expected the empty go message before the first iteration, got {downlink.BitLength} bits.");
-        }
-
-        Step(_context);
-        _t++;
-        return _writer.ToPayload();
-    }
-
-    private void ReadIterate(Payload downlink)
-    {
-        if (downlink.BitLength != _downlinkCodec.BudgetBits)
-        {
-            Guard.Throw($"expected an iterate of {_downlinkCodec.BudgetBits} bits, got {downlink.BitLength}.");
-        }
-
         var reader = new BitReader(downlink);
-        _downlinkCodec.Decode(ref reader, 1, 0, _current);
+        switch (_phase)
+        {
+            case Phase.AwaitOpening:
+                Envelope.Open(ref reader, MessageKind.Opening, Receiver).ExpectVersion(0, Receiver);
+                ReadIterate(ref reader);
+                _current.CopyTo(_previous.AsSpan());
+                _setup = new SetupMessage(_l, _mu, Scale());
+                Envelope.Begin(_writer, MessageKind.Setup, 0);
+                _setup.Write(_writer);
+                _phase = Phase.AwaitGo;
+                return _writer.ToPayload();
+            case Phase.AwaitGo:
+                Envelope.Open(ref reader, MessageKind.Go, Receiver).ExpectVersion(0, Receiver);
+                _go = GoMessage.Read(ref reader);
+                _codec = new LinkCodec(_config, _link, _setup, Tuning, _go.Rate);
+                _phase = Phase.Running;
+                return Step(0);
+            default:
+                var envelope = Envelope.Open(ref reader, MessageKind.Iterate, Receiver);
+                if (_config.Mode.Asynchronous ? envelope.Version <= _version : envelope.Version != _version + 1)
+                {
+                    Guard.Throw($"{Receiver}: iterate version {envelope.Version} arrived after version {_version}.");
+                }
+
+                _current.CopyTo(_previous.AsSpan());
+                ReadIterate(ref reader);
+                _version = envelope.Version;
+                return Step(_codec!.NeedsIterateStep ? IterateStep.Norm(_current, _previous, _point) : 0);
+        }
     }
 
-    private void Step(MethodContext context)
+    private Tuning Tuning => new(_go.StepSize, _go.Gamma, double.NaN);
+
+    public byte[] Snapshot()
     {
-        var (eta, gamma, _) = context.Tuning;
-        var method = _config.Method;
-        var nesterov = method.Momentum == Momentum.Nesterov;
-        if (nesterov)
+        var writer = new SnapshotWriter("worker");
+        writer.Write(_config.Method.Name);
+        writer.Write(_link);
+        writer.Write((int)_phase);
+        writer.Write(_version);
+        writer.Write(Overloads);
+        foreach (var value in new[] { _setup.L, _setup.Mu, _setup.Scale, _go.StepSize, _go.Gamma, _go.Rate })
         {
-            // p = x̂_t + γ (x̂_t − x̂_{t−1})
+            writer.Write(value);
+        }
+
+        foreach (var vector in new[] { _current, _previous, _error, _errorBefore, _shift })
+        {
+            writer.Write(vector);
+        }
+
+        _codec?.Save(writer);
+        return writer.ToArray();
+    }
+
+    public void Restore(ReadOnlySpan<byte> snapshot)
+    {
+        var reader = new SnapshotReader(snapshot, "worker");
+        reader.Expect(reader.ReadString(), _config.Method.Name, "the method");
+        reader.Expect(reader.ReadInt32(), _link, "the worker index");
+        var phase = reader.ReadInt32();
+        if (phase is < (int)Phase.AwaitOpening or > (int)Phase.Running)
+        {
+            Guard.Throw($"the worker snapshot is malformed: phase {phase}.");
+        }
+
+        _phase = (Phase)phase;
+        _version = reader.ReadInt32();
+        Overloads = reader.ReadInt64();
+        _setup = new SetupMessage(reader.ReadDouble(), reader.ReadDouble(), reader.ReadDouble());
+        _go = new GoMessage(reader.ReadDouble(), reader.ReadDouble(), reader.ReadDouble());
+        reader.ReadDoubles(_current, "the iterate");
+        reader.ReadDoubles(_previous, "the previous iterate");
+        reader.ReadDoubles(_error, "the error memory");
+        reader.ReadDoubles(_errorBefore, "the older error memory");
+        reader.ReadDoubles(_shift, "the shift");
+        _codec = _phase == Phase.Running ? new LinkCodec(_config, _link, _setup, Tuning, _go.Rate) : null;
+        _codec?.Load(reader);
+        reader.End();
+    }
+
+    private double Scale()
+    {
+        switch (RangePolicies.ScaleOf(_config))
+        {
+            case SetupScale.Distance:
+                if (_distanceBound is null)
+                {
+                    Guard.Throw($"{Receiver}: the {RangePolicyNames.Name(_config.Range)} range needs D, a bound on ‖x̂_0 − x*‖; give D or use --range adaptive.");
+                }
+
+                var d = _distanceBound(_current);
+                Guard.Positive(d, "D (the bound on ‖x̂_0 − x*‖)");
+                return d;
+            case SetupScale.InitialGradientNorm:
+                _objective.Gradient(_current, _input);
+                return PositiveScale(TensorPrimitives.Norm<double>(_input));
+            default:
+                _objective.Gradient(_current, _input);
+                return PositiveScale(Math.Abs(TensorPrimitives.MaxMagnitude<double>(_input)));
+        }
+    }
+
+    private double PositiveScale(double scale)
+    {
+        if (!(scale > 0) || !double.IsFinite(scale))
+        {
+            Guard.Throw($"{Receiver}: the gradient at x̂_0 has size {scale}; a range cannot start from it (is x̂_0 already optimal for this shard?).");
+        }
+
+        return scale;
+    }
+
+    private void ReadIterate(ref BitReader reader)
+    {
+        if (reader.Remaining != _downlink.BudgetBits)
+        {
+            Guard.Throw($"{Receiver}: expected an iterate of {_downlink.BudgetBits} bits, got {reader.Remaining}.");
+        }
+
+        _downlink.Decode(ref reader, new QuantizerContext(1, 0, _downlink.BudgetBits), _current);
+    }
+
+    private Payload Step(double iterateStep)
+    {
+        var tuning = Tuning;
+        var momentum = _config.Method.Momentum;
+        if (momentum == Momentum.Nesterov)
+        {
+            // p = x̃_t + γ (x̃_t − x̃_{t−1})
             TensorPrimitives.Subtract(_current, _previous, _point);
-            TensorPrimitives.MultiplyAdd(_point, gamma, _current, _point);
+            TensorPrimitives.MultiplyAdd(_point, tuning.Gamma, _current, _point);
         }
         else
         {
             _current.CopyTo(_point.AsSpan());
         }
 
-        var differential = method.Compression == Compression.Differential;
-        if (differential)
-        {
-            // c = (1+γ) e_{t−1} − γ e_{t−2}; the gradient point moves by η c (AGD) or η e_{t−1} (GD, HB).
-            TensorPrimitives.Multiply(_errorBefore, -gamma, _compensation);
-            TensorPrimitives.MultiplyAdd(_error, 1 + gamma, _compensation, _compensation);
-            TensorPrimitives.MultiplyAdd(nesterov ? _compensation : _error, eta, _point, _point);
-        }
-
+        var corrected = _config.Method.Compensation.Prepare(_point, _correction, _current, _error, _errorBefore, tuning, momentum);
         _objective.Gradient(_point, _input);
-        if (differential)
+        if (corrected)
         {
-            TensorPrimitives.Subtract(_input, _compensation, _input);
+            TensorPrimitives.Subtract(_input, _correction, _input);
         }
 
-        Overloads += context.Quantizer.Encode(_input, context.Range(_t), _t, _writer, _quantized);
+        if (_config.Shifted)
+        {
+            TensorPrimitives.Subtract(_input, _shift, _input);
+        }
+
+        Envelope.Begin(_writer, _config.Mode.Asynchronous ? MessageKind.AsyncGradient : MessageKind.Gradient, _version);
+        Overloads += _codec!.Encode(_input, iterateStep, _writer, _quantized);
         _error.CopyTo(_errorBefore.AsSpan());
         TensorPrimitives.Subtract(_quantized, _input, _error);
+        if (_config.Shifted)
+        {
+            TensorPrimitives.Add(_shift, _quantized, _shift);
+        }
+
+        return _writer.ToPayload();
     }
 }

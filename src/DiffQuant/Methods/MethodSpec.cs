@@ -1,23 +1,25 @@
 namespace DiffQuant.Methods;
 
-/// <summary>One of the nine methods: {GD, AGD, HB} × {plain, NQ, DQ}, named e.g. "dq-agd".</summary>
-public readonly record struct MethodSpec(Momentum Momentum, Compression Compression)
+/// <summary>A method: an update rule (GD, AGD, HB) and a <see cref="Compensation"/>, named e.g. "dq-agd".</summary>
+public readonly record struct MethodSpec(Momentum Momentum, Compensation Compensation)
 {
-    /// <summary>All nine, in display order.</summary>
-    public static IReadOnlyList<MethodSpec> All { get; } =
-        [.. from c in Enum.GetValues<Compression>() from m in Enum.GetValues<Momentum>() select new MethodSpec(m, c)];
+    /// <summary>The paper's nine: {GD, AGD, HB} × {plain, NQ, DQ}, in display order.</summary>
+    public static IReadOnlyList<MethodSpec> Paper { get; } =
+        [.. from c in new[] { Compensation.None, Compensation.Naive, Compensation.Differential } from m in Enum.GetValues<Momentum>() select new MethodSpec(m, c)];
 
-    public string Name => (Compression switch
-    {
-        Compression.Naive => "nq-",
-        Compression.Differential => "dq-",
-        _ => string.Empty,
-    }) + (Momentum switch
+    /// <summary>Every method, the paper's nine and error feedback at the server's point.</summary>
+    public static IReadOnlyList<MethodSpec> All { get; } =
+        [.. from c in Compensation.All from m in Enum.GetValues<Momentum>() select new MethodSpec(m, c)];
+
+    public string Name => Compensation.Prefix + Momentum switch
     {
         Momentum.HeavyBall => "hb",
         Momentum.Nesterov => "agd",
         _ => "gd",
-    });
+    };
+
+    /// <summary>The unquantized method with the same update rule.</summary>
+    public MethodSpec Plain => this with { Compensation = Compensation.None };
 
     public static MethodSpec Parse(string name)
     {

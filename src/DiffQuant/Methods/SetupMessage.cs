@@ -3,10 +3,11 @@ using DiffQuant.Bits;
 namespace DiffQuant.Methods;
 
 /// <summary>
-/// The worker's one-time description of the problem, the server's only source of it: L, μ and
-/// D ≥ ‖x̂_0 − x*‖ as three binary64 numbers (192 bits, counted as setup bits).
+/// A worker's one-time description of its problem, the server's only source of it: L_k, μ_k and a scale
+/// (D ≥ ‖x̂_0 − x*‖ or the first input's size, per <see cref="Ranges.SetupScale"/>) as three binary64 numbers
+/// (192 bits, counted as setup bits). μ_k may be 0 for one of several workers (a rank-deficient shard).
 /// </summary>
-public readonly record struct SetupMessage(double L, double Mu, double D)
+public readonly record struct SetupMessage(double L, double Mu, double Scale)
 {
     public const int Bits = 3 * 64;
 
@@ -14,21 +15,25 @@ public readonly record struct SetupMessage(double L, double Mu, double D)
     {
         writer.WriteDouble(L);
         writer.WriteDouble(Mu);
-        writer.WriteDouble(D);
+        writer.WriteDouble(Scale);
     }
 
-    public static SetupMessage Read(Payload payload)
+    /// <summary>Reads the body of a setup message (the reader stands after the envelope).</summary>
+    public static SetupMessage Read(ref BitReader reader)
     {
-        if (payload.BitLength != Bits)
+        if (reader.Remaining != Bits)
         {
-            Guard.Throw($"a setup message has {Bits} bits, got {payload.BitLength}.");
+            Guard.Throw($"a setup message has {Bits} bits after its envelope, got {reader.Remaining}.");
         }
 
-        var reader = new BitReader(payload);
         var message = new SetupMessage(reader.ReadDouble(), reader.ReadDouble(), reader.ReadDouble());
         Guard.Positive(message.L, "L in the setup message");
-        Guard.Positive(message.Mu, "μ in the setup message");
-        Guard.Positive(message.D, "D in the setup message");
+        if (!(message.Mu >= 0) || !double.IsFinite(message.Mu) || message.Mu > message.L)
+        {
+            Guard.Throw($"μ in the setup message must lie in [0, L], got {message.Mu}.");
+        }
+
+        Guard.Positive(message.Scale, "the scale (D or r_0) in the setup message");
         return message;
     }
 }

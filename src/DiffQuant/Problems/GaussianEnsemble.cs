@@ -15,7 +15,8 @@ public static class GaussianEnsemble
     /// s ↦ s_max·(s/s_max)^p, which keeps their order and shape on a log scale, with p chosen so that
     /// (s_max/s_min)^(2p) = κ; computed through the eigenvectors V of AᵀA as A V diag(s'/s) Vᵀ.
     /// </param>
-    public static Problem Create(int m, int n, double? kappa, long seed)
+    /// <param name="target">y, or null for i.i.d. N(0, 1) entries from the seed.</param>
+    public static Problem Create(int m, int n, double? kappa, long seed, double[]? target = null)
     {
         if (m <= 0 || n <= 0)
         {
@@ -28,11 +29,11 @@ public static class GaussianEnsemble
         }
 
         var values = GaussianSource.Vector(m * n, seed, GaussianSource.Stream.Matrix);
-        var y = GaussianSource.Vector(m, seed, GaussianSource.Stream.Target);
+        var y = target ?? GaussianSource.Vector(m, seed, GaussianSource.Stream.Target);
         var a = new DenseMatrix(m, n, values);
-        if (kappa is { } target)
+        if (kappa is { } wanted)
         {
-            a = Rescale(a, target);
+            a = Rescale(a, wanted);
         }
 
         return LeastSquaresProblem.Create(kappa is null ? $"gaussian {m}x{n}" : $"gaussian {m}x{n} kappa={kappa}", a, y);

@@ -17,7 +17,7 @@ public sealed class LeastSquaresFamily
     private readonly Cholesky<double> _cholesky;
     private readonly bool _useGram;
 
-    public LeastSquaresFamily(string name, ILinearOperator a, int nonZeros)
+    public LeastSquaresFamily(string name, ILinearOperator a)
     {
         Name = name;
         Matrix = a;
@@ -33,18 +33,14 @@ public sealed class LeastSquaresFamily
         }
 
         _gram = GramMatrix.Compute(a);
-        var gram = Matrix<double>.Build.DenseOfArray(_gram.ToArray());
-        var eigenvalues = gram.Evd(Symmetricity.Symmetric).EigenValues.Select(c => c.Real).ToArray();
-        L = eigenvalues.Max();
-        Mu = eigenvalues.Min();
+        (Mu, L) = SymmetricSpectrum.Extremes(_gram);
         if (!(Mu > 1e-12 * L))
         {
             Guard.Throw($"problem '{name}' is singular: μ = σ_min(A)² = {Mu:G4} against L = {L:G4}; a strongly convex problem needs full column rank.");
         }
 
-        _cholesky = gram.Cholesky();
-        var gramCost = _gram is CsrMatrix sparseGram ? sparseGram.NonZeros : (long)n * n;
-        _useGram = gramCost < 2L * nonZeros;
+        _cholesky = Matrix<double>.Build.DenseOfArray(_gram.ToArray()).Cholesky();
+        _useGram = GramMatrix.Cost(_gram) < 2L * GramMatrix.NonZeros(a);
     }
 
     public string Name { get; }
@@ -88,6 +84,6 @@ public sealed class LeastSquaresFamily
         IGradientOracle objective = _useGram
             ? new GramLeastSquares(_gram, projection, y.Sum(v => v * v))
             : new LeastSquares(Matrix, y);
-        return new Problem(Name, objective, L, Mu, solution, Matrix.Rows);
+        return new Problem(Name, objective, L, Mu, solution, Matrix.Rows) { Data = new LeastSquaresData(Matrix, y) };
     }
 }

@@ -12,7 +12,6 @@ public static class LeastSquaresProblem
     public static Problem Create(string name, ILinearOperator a, double[] y)
     {
         Guard.SameLength(y.Length, a.Rows, "y (one entry per row of A)");
-        var nonZeros = a is CsrMatrix sparse ? sparse.NonZeros : a.Rows * a.Columns;
-        return new LeastSquaresFamily(name, a, nonZeros).Instance(y);
+        return new LeastSquaresFamily(name, a).Instance(y);
     }
 }

@@ -55,11 +55,16 @@ public abstract class CubeQuantizerBase<TGrid> : IQuantizer
     /// <summary>r·sqrt(Σ_i c(b_i)²) where c(b) is the worst per-coordinate error of a unit range.</summary>
     public double CoveringRadius(double range) => range * _radiusPerUnitRange;
 
-    public int Encode(ReadOnlySpan<double> u, double range, long step, BitWriter writer, Span<double> q)
+    /// <summary>r·c(b_min): the coarsest coordinate's worst error.</summary>
+    public double CoordinateErrorBound(double range) => range * CellRadius(_lowBits);
+
+    public int Encode(ReadOnlySpan<double> u, in QuantizerContext context, BitWriter writer, Span<double> q)
     {
         Guard.SameLength(u.Length, Dimension, "the quantizer input");
         Guard.SameLength(q.Length, Dimension, "the quantizer output");
+        var (range, step) = (context.Range, context.Step);
         CheckRange(range);
+        CheckBudget(context.BudgetBits);
         var low = Grid(range, _lowBits, step);
         var high = Grid(range, _lowBits + 1, step);
         var overloads = 0;
@@ -101,10 +106,12 @@ public abstract class CubeQuantizerBase<TGrid> : IQuantizer
         return overloads;
     }
 
-    public void Decode(ref BitReader reader, double range, long step, Span<double> q)
+    public void Decode(ref BitReader reader, in QuantizerContext context, Span<double> q)
     {
         Guard.SameLength(q.Length, Dimension, "the quantizer output");
+        var (range, step) = (context.Range, context.Step);
         CheckRange(range);
+        CheckBudget(context.BudgetBits);
         var low = Grid(range, _lowBits, step);
         var high = Grid(range, _lowBits + 1, step);
         for (var i = 0; i < q.Length; i++)
@@ -123,6 +130,14 @@ public abstract class CubeQuantizerBase<TGrid> : IQuantizer
     /// <summary>Clamps a real cell coordinate to a valid index of a 2^b-cell grid.</summary>
     internal static ulong Saturate(double position, double last) =>
         position <= 0 ? 0 : position >= last ? (ulong)last : (ulong)position;
+
+    private void CheckBudget(long budget)
+    {
+        if (budget < BudgetBits)
+        {
+            Guard.Throw($"a {Name} code of {BudgetBits} bits does not fit this message's budget of {budget} bits.");
+        }
+    }
 
     private static void CheckRange(double range)
     {

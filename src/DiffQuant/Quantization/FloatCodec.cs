@@ -39,8 +39,12 @@ public sealed class FloatCodec : IQuantizer
     /// <summary>0 for binary64; NaN for binary32, whose error is relative, not bounded by a range.</summary>
     public double CoveringRadius(double range) => Rate == 64 ? 0 : double.NaN;
 
-    public int Encode(ReadOnlySpan<double> u, double range, long step, BitWriter writer, Span<double> q)
+    /// <summary>0 for binary64; NaN for binary32.</summary>
+    public double CoordinateErrorBound(double range) => CoveringRadius(range);
+
+    public int Encode(ReadOnlySpan<double> u, in QuantizerContext context, BitWriter writer, Span<double> q)
     {
+        CheckBudget(context.BudgetBits);
         Guard.SameLength(u.Length, Dimension, "the codec input");
         Guard.SameLength(q.Length, Dimension, "the codec output");
         if (Rate == 64)
@@ -66,8 +70,9 @@ public sealed class FloatCodec : IQuantizer
         return overloads;
     }
 
-    public void Decode(ref BitReader reader, double range, long step, Span<double> q)
+    public void Decode(ref BitReader reader, in QuantizerContext context, Span<double> q)
     {
+        CheckBudget(context.BudgetBits);
         Guard.SameLength(q.Length, Dimension, "the codec output");
         if (Rate == 64)
         {
@@ -78,6 +83,14 @@ public sealed class FloatCodec : IQuantizer
         for (var i = 0; i < q.Length; i++)
         {
             q[i] = reader.ReadSingle();
+        }
+    }
+
+    private void CheckBudget(long budget)
+    {
+        if (budget < BudgetBits)
+        {
+            Guard.Throw($"a {Name} code of {BudgetBits} bits does not fit this message's budget of {budget} bits.");
         }
     }
 }

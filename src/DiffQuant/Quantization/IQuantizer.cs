@@ -37,12 +37,18 @@ public interface IQuantizer
     double CoveringRadius(double range);
 
     /// <summary>
+    /// The ℓ∞ covering radius: max_i |Q(u)_i − u_i| for every u with ‖u‖∞ ≤ r, in the units of u. Zero for
+    /// lossless codecs; NaN where no such bound holds.
+    /// </summary>
+    double CoordinateErrorBound(double range);
+
+    /// <summary>
     /// Writes the code of <paramref name="u"/> and stores the decoder's output in <paramref name="q"/>
     /// (bit-identical to what <see cref="Decode"/> returns). Returns the number of coordinates that
     /// fell outside the range and were saturated (overloads).
     /// </summary>
-    int Encode(ReadOnlySpan<double> u, double range, long step, BitWriter writer, Span<double> q);
+    int Encode(ReadOnlySpan<double> u, in QuantizerContext context, BitWriter writer, Span<double> q);
 
     /// <summary>Reads one code written by <see cref="Encode"/> and writes q.</summary>
-    void Decode(ref BitReader reader, double range, long step, Span<double> q);
+    void Decode(ref BitReader reader, in QuantizerContext context, Span<double> q);
 }

@@ -1,40 +1,32 @@
 namespace DiffQuant.Quantization;
 
 /// <summary>
-/// What both ends of a link agree on before the first message, from which each builds its own
-/// identical quantizer: a kind ("cube", "dithered", "float64", "float32"), the rate R in bits per
-/// coordinate (implied by the kind for floats) and the shared dither seed.
+/// What both ends of a link agree on before the first message, from which each builds its own identical
+/// quantizer: a registered kind, the rate R in bits per coordinate (implied by the kind for floats) and
+/// the shared seed.
 /// </summary>
 public readonly record struct QuantizerSpec(string Kind, double Rate, ulong Seed = 0)
 {
-    public static IReadOnlyList<string> Kinds { get; } = ["cube", "dithered", "float64", "float32"];
+    /// <summary>binary64 floats: the lossless default of the downlink.</summary>
+    public static QuantizerSpec Float64 => new("float64", 64);
+
+    /// <summary>The registered kinds.</summary>
+    public static IReadOnlyList<string> Kinds => QuantizerRegistry.Names;
+
+    public QuantizerCapabilities Capabilities => QuantizerRegistry.Find(Kind).Capabilities;
 
     /// <summary>Whether the kind quantizes to a dynamic range (as opposed to sending floats).</summary>
-    public bool IsRanged => Kind is "cube" or "dithered";
+    public bool IsRanged => Capabilities.NeedsRange;
 
-    public IQuantizer Create(int dimension) => Kind switch
-    {
-        "cube" => new CubeQuantizer(dimension, Rate),
-        "dithered" => new DitheredCubeQuantizer(dimension, Rate, Seed),
-        "float64" => new FloatCodec(dimension, 64),
-        "float32" => new FloatCodec(dimension, 32),
-        _ => throw new DiffQuantException($"unknown quantizer '{Kind}'; choose one of {string.Join(", ", Kinds)}."),
-    };
+    public IQuantizer Create(int dimension) => QuantizerRegistry.Find(Kind).Create(new QuantizerParameters(dimension, Rate, Seed));
 
-    /// <summary>Normalizes a user's choice: the kind in lower case, the rate of a float kind set by its width.</summary>
+    /// <summary>The same quantizer at another rate (a worker's allocated R_k) or with another seed.</summary>
+    public QuantizerSpec At(double rate) => Capabilities.ImpliedRate is null ? this with { Rate = rate } : this;
+
+    /// <summary>Normalizes a user's choice: the kind as registered, the rate of a fixed-rate kind set by it.</summary>
     public static QuantizerSpec Parse(string kind, double rate, ulong seed = 0)
     {
-        var normalized = kind.Trim().ToLowerInvariant();
-        if (!Kinds.Contains(normalized))
-        {
-            throw new DiffQuantException($"unknown quantizer '{kind}'; choose one of {string.Join(", ", Kinds)}.");
-        }
-
-        return normalized switch
-        {
-            "float64" => new QuantizerSpec(normalized, 64, seed),
-            "float32" => new QuantizerSpec(normalized, 32, seed),
-            _ => new QuantizerSpec(normalized, rate, seed),
-        };
+        var registration = QuantizerRegistry.Find(kind);
+        return new QuantizerSpec(registration.Name, registration.Capabilities.ImpliedRate ?? rate, seed);
     }
 }

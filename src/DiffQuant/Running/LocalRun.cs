@@ -4,36 +4,51 @@ using DiffQuant.Transport;
 
 namespace DiffQuant.Running;
 
-/// <summary>One worker and one server in this process, wired through a measuring channel.</summary>
+/// <summary>K workers and one server in this process, wired through measuring links.</summary>
 public static class LocalRun
 {
     /// <summary>
-    /// Runs <paramref name="config"/> on <paramref name="problem"/> from <paramref name="initialIterate"/>.
-    /// D is <paramref name="distanceBound"/> when given, else ‖x̂_0 − x*‖ from the problem's solution.
+    /// Runs <paramref name="config"/> on <paramref name="problem"/> (its K shards when K &gt; 1) from
+    /// <paramref name="initialIterate"/>. D is <paramref name="distanceBound"/> when given, else ‖x̂_0 − x*‖.
     /// </summary>
-    public static RunResult Execute(Problem problem, MethodConfig config, ReadOnlySpan<double> initialIterate, StopRule stop, double? distanceBound = null, Action<int, double>? progress = null)
+    public static RunResult Execute(Problem problem, MethodConfig config, ReadOnlySpan<double> initialIterate, StopRule stop, double? distanceBound = null, Action<int, double>? progress = null, ArrivalSchedule? schedule = null)
     {
-        var worker = CreateWorker(problem, config, distanceBound);
-        var server = new GradientServer(config, initialIterate);
+        stop.Validate();
+        var session = CreateSession(problem, config, initialIterate, distanceBound, schedule);
         var referee = problem.Solution is null ? null : new AccuracyReferee(problem.Solution, initialIterate);
-        var channel = new Channel(config.Quantizer.Create(config.Dimension).BudgetBits);
-        return new Session(server, worker, channel).Run(stop, referee, progress);
+        return session.Run(stop, referee, progress);
     }
 
-    /// <summary>The worker for <paramref name="problem"/>, which computes D from x̂_0 as <see cref="Execute"/> describes.</summary>
-    public static GradientWorker CreateWorker(Problem problem, MethodConfig config, double? distanceBound = null)
+    /// <summary>A session of fresh objects for the run <see cref="Execute"/> describes (also the target of a restore).</summary>
+    public static Session CreateSession(Problem problem, MethodConfig config, ReadOnlySpan<double> initialIterate, double? distanceBound = null, ArrivalSchedule? schedule = null)
+    {
+        config.Validate();
+        var shards = problem.ShardsFor(config.Workers);
+        var rates = RateAllocation.Allocate(config.Allocation, config.Quantizer.Rate, [.. shards.Select(s => s.L)]);
+        var workers = new IWorker[shards.Count];
+        var links = new Link[shards.Count];
+        for (var k = 0; k < shards.Count; k++)
+        {
+            workers[k] = CreateWorker(shards[k], config, k, distanceBound, problem.Solution);
+            links[k] = new Link(k, config.Quantizer.At(rates[k]).Create(config.Dimension).BudgetBits);
+        }
+
+        return new Session(new GradientServer(config, initialIterate), workers, links, config.Mode.Asynchronous, schedule);
+    }
+
+    /// <summary>Worker <paramref name="link"/> holding <paramref name="shard"/>; D is given or ‖x̂_0 − x*‖ from <paramref name="solution"/>.</summary>
+    public static GradientWorker CreateWorker(Problem shard, MethodConfig config, int link = 0, double? distanceBound = null, double[]? solution = null)
     {
         if (distanceBound is { } given)
         {
             Guard.Positive(given, "D (the bound on ‖x̂_0 − x*‖)");
         }
-        else if (problem.Solution is null)
-        {
-            Guard.Throw($"problem '{problem.Name}' has no known solution: give D, a bound on ‖x̂_0 − x*‖.");
-        }
 
-        var solution = problem.Solution;
-        return new GradientWorker(config, problem.Objective, problem.L, problem.Mu, x0 => distanceBound ?? Distance(x0, solution!));
+        solution ??= shard.Solution;
+        Func<ReadOnlySpan<double>, double>? distance = distanceBound is { } d
+            ? _ => d
+            : solution is null ? null : x0 => Distance(x0, solution);
+        return new GradientWorker(config, link, shard.Objective, shard.L, shard.Mu, distance);
     }
 
     private static double Distance(ReadOnlySpan<double> a, ReadOnlySpan<double> b)

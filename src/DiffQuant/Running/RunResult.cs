@@ -17,7 +17,7 @@ public sealed record RunResult
     /// <summary>‖x̂_T − x*‖ / ‖x̂_0 − x*‖.</summary>
     public required double RelativeError { get; init; }
 
-    /// <summary>(‖x̂_T − x*‖ / ‖x̂_0 − x*‖)^(1/T), clipped at 1.</summary>
+    /// <summary>(‖x̂_T − x*‖ / ‖x̂_0 − x*‖)^(1/T), clipped at 1 (over the iterations this run made, for a restored run).</summary>
     public required double EmpiricalRate { get; init; }
 
     /// <summary>
@@ -36,7 +36,7 @@ public sealed record RunResult
     /// <summary>The relative error after each iteration t = 0..T (entry 0 is 1).</summary>
     public required double[] ErrorHistory { get; init; }
 
-    /// <summary>Uplink bits measured by the channel, setup included.</summary>
+    /// <summary>Uplink information bits measured by the links, setup included, all workers.</summary>
     public required long UplinkBits { get; init; }
 
     /// <summary>Uplink bits of the one-time setup message.</summary>
@@ -45,9 +45,18 @@ public sealed record RunResult
     /// <summary>The longest uplink iteration message, in bits.</summary>
     public required long MaxMessageBits { get; init; }
 
-    /// <summary>Downlink bits measured by the channel.</summary>
+    /// <summary>Downlink information bits measured by the links, all workers.</summary>
     public required long DownlinkBits { get; init; }
+
+    /// <summary>Envelope bits the receivers could check (kinds, in-order versions), both directions: not information.</summary>
+    public required long FramingBits { get; init; }
+
+    /// <summary>What each link carried.</summary>
+    public required IReadOnlyList<LinkReport> Links { get; init; }
 
     /// <summary>Quantizer inputs outside the range (saturated coordinates).</summary>
     public required long Overloads { get; init; }
 }
+
+/// <summary>One link's meters: <paramref name="UplinkBudgetBits"/> is floor(n·R_k).</summary>
+public sealed record LinkReport(int Worker, long UplinkBudgetBits, Transport.LinkMeterState Uplink, Transport.LinkMeterState Downlink);

@@ -1,30 +1,47 @@
 using DiffQuant.Bits;
 using DiffQuant.Methods;
+using DiffQuant.State;
 using DiffQuant.Transport;
 
 namespace DiffQuant.Running;
 
 /// <summary>
-/// Pumps messages between one server and one worker through a <see cref="Channel"/>, in-process.
-/// The order is the protocol's: x̂_0 down, setup up, then per iteration one downlink and one uplink.
+/// Pumps messages between one server and K workers through their <see cref="Link"/>s, in-process. The order
+/// is the protocol's: x̂_0 down and a setup up on every link, then the go message. Synchronous rounds send
+/// each worker the pending downlink and hand its reply to the server; the server updates once all K
+/// arrived. Asynchronously, the schedule picks which worker's in-flight message arrives next; the server
+/// updates and answers that worker at once, whose next message is then in flight.
 /// </summary>
 public sealed class Session
 {
     private readonly IServer _server;
-    private readonly IWorker _worker;
-    private Payload _pendingDownlink;
+    private readonly IReadOnlyList<IWorker> _workers;
+    private readonly IReadOnlyList<Link> _links;
+    private readonly bool _asynchronous;
+    private readonly ArrivalSchedule _schedule;
+    private readonly Payload[] _inFlight;
     private bool _started;
 
-    public Session(IServer server, IWorker worker, Channel channel)
+    public Session(IServer server, IReadOnlyList<IWorker> workers, IReadOnlyList<Link> links, bool asynchronous = false, ArrivalSchedule? schedule = null)
     {
+        if (workers.Count != server.Workers || links.Count != server.Workers)
+        {
+            Guard.Throw($"the server has {server.Workers} links, but the session got {workers.Count} workers and {links.Count} links.");
+        }
+
         _server = server;
-        _worker = worker;
-        Channel = channel;
+        _workers = workers;
+        _links = links;
+        _asynchronous = asynchronous;
+        _schedule = schedule ?? ArrivalSchedule.RoundRobin();
+        _inFlight = new Payload[workers.Count];
     }
 
-    public Channel Channel { get; }
+    public IReadOnlyList<Link> Links => _links;
 
-    /// <summary>Exchanges x̂_0 and the setup.</summary>
+    public IServer Server => _server;
+
+    /// <summary>Exchanges x̂_0, the setups and, asynchronously, the go messages and the first gradients.</summary>
     public void Start()
     {
         if (_started)
@@ -32,13 +49,30 @@ public sealed class Session
             Guard.Throw("the session has already started.");
         }
 
-        var opening = Channel.SendDownlink(_server.Open(), setup: true);
-        var setup = Channel.SendUplink(_worker.Handle(opening), setup: true);
-        _pendingDownlink = _server.Handle(setup);
+        var opening = _server.Open();
+        var target = ReplyTarget.None;
+        for (var k = 0; k < _workers.Count; k++)
+        {
+            target = _server.Handle(k, _links[k].SendUplink(_workers[k].Handle(_links[k].SendDownlink(opening))));
+        }
+
+        if (target != ReplyTarget.All)
+        {
+            Guard.Throw("the server did not answer the setups.");
+        }
+
+        if (_asynchronous)
+        {
+            for (var k = 0; k < _workers.Count; k++)
+            {
+                Exchange(k);
+            }
+        }
+
         _started = true;
     }
 
-    /// <summary>Runs one iteration: downlink, the worker's reply, the server's update.</summary>
+    /// <summary>One synchronous round (K messages, one update) or one asynchronous arrival (one message, one update).</summary>
     public void Round()
     {
         if (!_started)
@@ -46,59 +80,73 @@ public sealed class Session
             Guard.Throw("call Start before the first round.");
         }
 
-        var downlink = Channel.SendDownlink(_pendingDownlink);
-        var uplink = Channel.SendUplink(_worker.Handle(downlink));
-        _pendingDownlink = _server.Handle(uplink);
+        if (_asynchronous)
+        {
+            var k = _schedule.Next(_workers.Count);
+            if (_server.Handle(k, _inFlight[k]) != ReplyTarget.Sender)
+            {
+                Guard.Throw("the server did not answer an asynchronous message.");
+            }
+
+            Exchange(k);
+            return;
+        }
+
+        for (var k = 0; k < _workers.Count; k++)
+        {
+            var reply = _server.Handle(k, Exchange(k));
+            if ((k < _workers.Count - 1) != (reply == ReplyTarget.None))
+            {
+                Guard.Throw("the server did not close the synchronous round after its last worker.");
+            }
+        }
     }
 
     /// <summary>
-    /// Runs until a stop rule is met; <paramref name="referee"/> measures accuracy when x* is known and
-    /// <paramref name="progress"/> hears (t, relative error) after each iteration.
+    /// Runs until a stop criterion is met; <paramref name="referee"/> measures accuracy when x* is known and
+    /// <paramref name="progress"/> hears (t, relative error) after each iteration. A restored session continues.
     /// </summary>
     public RunResult Run(StopRule stop, AccuracyReferee? referee, Action<int, double>? progress = null)
     {
-        stop.Validate();
-        if ((stop.TargetRelativeError is not null || stop.StallWindow is not null) && referee is null)
+        var criteria = stop.Criteria();
+        if (stop.NeedsReferee && referee is null)
         {
             Guard.Throw("an accuracy target or stall window needs a problem with a known solution.");
         }
 
-        Start();
-        var history = new List<double> { referee is null ? double.NaN : 1.0 };
-        var best = 1.0;
-        var bestAt = 0;
+        if (!_started)
+        {
+            var setupBits = (long)_workers.Count * SetupMessage.Bits;
+            if (stop.MaxUplinkBits < setupBits)
+            {
+                Guard.Throw($"the bit budget of {stop.MaxUplinkBits} bits is below the {setupBits} bits of the setup messages ({_workers.Count} × {SetupMessage.Bits}).");
+            }
+
+            Start();
+        }
+
+        var startIteration = _server.Iterations;
+        var history = new List<double> { referee?.RelativeError(_server.Iterate) ?? double.NaN };
+        var best = history[0];
+        var bestAt = startIteration;
         ExitReason reason;
         while (true)
         {
             var t = _server.Iterations;
-            var error = history[^1];
-            if (!AllFinite(_server.Iterate))
+            var state = new RunProgress(t, history[^1], t - bestAt, UplinkBits, NextRoundBits, AllFinite(_server.Iterate));
+            ExitReason? met = null;
+            foreach (var criterion in criteria)
             {
-                reason = ExitReason.Diverged;
-                break;
+                if (criterion.Check(state) is { } r)
+                {
+                    met = r;
+                    break;
+                }
             }
 
-            if (error <= stop.TargetRelativeError)
+            if (met is { } stopNow)
             {
-                reason = ExitReason.TargetReached;
-                break;
-            }
-
-            if (stop.StallWindow is { } window && t - bestAt >= window)
-            {
-                reason = ExitReason.Stalled;
-                break;
-            }
-
-            if (t >= stop.MaxIterations)
-            {
-                reason = ExitReason.IterationBudget;
-                break;
-            }
-
-            if (Channel.Uplink.TotalBits + Channel.UplinkBudgetBits > stop.MaxUplinkBits)
-            {
-                reason = ExitReason.BitBudget;
+                reason = stopNow;
                 break;
             }
 
@@ -109,10 +157,10 @@ public sealed class Session
             }
 
             Round();
-            error = referee?.RelativeError(_server.Iterate) ?? double.NaN;
+            var error = referee?.RelativeError(_server.Iterate) ?? double.NaN;
             history.Add(error);
             progress?.Invoke(_server.Iterations, error);
-            if (error < best)
+            if (!(error >= best))
             {
                 best = error;
                 bestAt = _server.Iterations;
@@ -121,21 +169,100 @@ public sealed class Session
 
         var iterations = _server.Iterations;
         var final = history[^1];
+        var ran = iterations - startIteration;
         return new RunResult
         {
             ExitReason = reason,
             Iterations = iterations,
             Iterate = _server.Iterate.ToArray(),
             RelativeError = final,
-            EmpiricalRate = iterations == 0 || double.IsNaN(final) ? double.NaN : Math.Min(1, Math.Pow(final, 1.0 / iterations)),
+            EmpiricalRate = ran == 0 || double.IsNaN(final) ? double.NaN : Math.Min(1, Math.Pow(final / history[0], 1.0 / ran)),
             ErrorHistory = [.. history],
-            UplinkBits = Channel.Uplink.TotalBits,
-            SetupBits = Channel.Uplink.SetupBits,
-            MaxMessageBits = Channel.Uplink.MaxMessageBits,
-            DownlinkBits = Channel.Downlink.TotalBits,
-            Overloads = _worker.Overloads,
+            UplinkBits = UplinkBits,
+            SetupBits = _links.Sum(l => l.Uplink.SetupBits),
+            MaxMessageBits = _links.Max(l => l.Uplink.MaxMessageBits),
+            DownlinkBits = _links.Sum(l => l.Downlink.TotalBits),
+            FramingBits = _links.Sum(l => l.Uplink.FramingBits + l.Downlink.FramingBits),
+            Overloads = _workers.Sum(w => w.Overloads),
+            Links = [.. _links.Select(l => new LinkReport(l.Id, l.UplinkBudgetBits, l.Uplink.State, l.Downlink.State))],
         };
     }
+
+    /// <summary>The whole run's state: server, workers, link meters, schedule and messages in flight.</summary>
+    public byte[] Snapshot()
+    {
+        var writer = new SnapshotWriter("session");
+        writer.Write(_workers.Count);
+        writer.Write(_asynchronous);
+        writer.Write(_started);
+        writer.Write(_schedule.Position);
+        writer.Write(_server.Snapshot());
+        for (var k = 0; k < _workers.Count; k++)
+        {
+            writer.Write(_workers[k].Snapshot());
+            foreach (var state in new[] { _links[k].Uplink.State, _links[k].Downlink.State })
+            {
+                foreach (var value in new[] { state.Messages, state.TotalBits, state.SetupBits, state.FramingBits, state.MaxMessageBits })
+                {
+                    writer.Write(value);
+                }
+            }
+
+            writer.Write(_inFlight[k].BitLength);
+            writer.Write(_inFlight[k].Bytes.Span);
+        }
+
+        return writer.ToArray();
+    }
+
+    /// <summary>Restores a <see cref="Snapshot"/> into this fresh session of new objects built alike.</summary>
+    public void Restore(ReadOnlySpan<byte> snapshot)
+    {
+        if (_started)
+        {
+            Guard.Throw("restore a snapshot into a fresh session, not one that has started.");
+        }
+
+        var reader = new SnapshotReader(snapshot, "session");
+        reader.Expect(reader.ReadInt32(), _workers.Count, "the number of workers");
+        reader.Expect(reader.ReadBoolean(), _asynchronous, "the asynchronous mode");
+        var started = reader.ReadBoolean();
+        _schedule.Position = reader.ReadInt64();
+        _server.Restore(reader.ReadBytes());
+        for (var k = 0; k < _workers.Count; k++)
+        {
+            _workers[k].Restore(reader.ReadBytes());
+            var meters = new LinkMeterState[2];
+            for (var d = 0; d < 2; d++)
+            {
+                meters[d] = new LinkMeterState(reader.ReadInt64(), reader.ReadInt64(), reader.ReadInt64(), reader.ReadInt64(), reader.ReadInt64());
+            }
+
+            _links[k].RestoreMeters(meters[0], meters[1]);
+            var bits = reader.ReadInt64();
+            var bytes = reader.ReadBytes();
+            if (bytes.Length != Payload.ByteCount(bits))
+            {
+                Guard.Throw("the session snapshot is malformed: a message in flight does not match its length.");
+            }
+
+            _inFlight[k] = new Payload(bytes, bits);
+        }
+
+        reader.End();
+        _started = started;
+    }
+
+    private long UplinkBits => _links.Sum(l => l.Uplink.TotalBits);
+
+    /// <summary>The most information bits the next round can carry: K message bodies, or one plus its informative version.</summary>
+    private long NextRoundBits => _asynchronous
+        ? _links.Max(l => l.UplinkBudgetBits) + Envelope.VersionBits
+        : _links.Sum(l => l.UplinkBudgetBits);
+
+    /// <summary>Sends link k's pending downlink and carries the worker's answer up (in flight until handled).</summary>
+    private Payload Exchange(int k) =>
+        _inFlight[k] = _links[k].SendUplink(_workers[k].Handle(_links[k].SendDownlink(_server.Outgoing(k))));
 
     private static bool AllFinite(ReadOnlySpan<double> values)
     {

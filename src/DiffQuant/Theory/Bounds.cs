@@ -1,4 +1,5 @@
 using DiffQuant.Methods;
+using DiffQuant.Ranges;
 
 namespace DiffQuant.Theory;
 
@@ -72,25 +73,35 @@ public static class Bounds
     /// max{σ, ε} for DQ-GD, σ + η L ε for NQ-GD, max{σ, z} for DQ-AGD/DQ-HB (<see cref="DqMomentum"/>) and,
     /// for NQ-AGD/NQ-HB, the growth rate (r_2T / r_T)^(1/T) of their schedule at T = 200 (long enough that
     /// a polynomial transient adds under 0.4%, short enough that r_2T neither under- nor overflows), where
-    /// ε is the quantizer's covering radius at range 1 (ρ 2^−R for the cube).
+    /// ε is the quantizer's covering radius at range 1 (ρ 2^−R for the cube); NaN where no schedule is derived (EF).
     /// </summary>
     public static double Guaranteed(MethodSpec method, Tuning tuning, double epsilon, double l, double mu)
     {
         var (eta, gamma, sigma) = tuning;
-        return (method.Compression, method.Momentum) switch
+        var compensation = method.Compensation;
+        if (compensation == Compensation.None)
         {
-            (Compression.None, _) => sigma,
-            (Compression.Differential, Momentum.None) => Math.Max(sigma, epsilon),
-            (Compression.Differential, _) => DqMomentum(sigma, gamma, epsilon),
-            (Compression.Naive, Momentum.None) => sigma + (eta * l * epsilon),
-            _ => ScheduleGrowth(method, tuning, epsilon, l, mu),
-        };
+            return sigma;
+        }
+
+        if (compensation == Compensation.Differential)
+        {
+            return method.Momentum == Momentum.None ? Math.Max(sigma, epsilon) : DqMomentum(sigma, gamma, epsilon);
+        }
+
+        if (compensation == Compensation.Naive)
+        {
+            return method.Momentum == Momentum.None ? sigma + (eta * l * epsilon) : ScheduleGrowth(method, tuning, epsilon, l, mu);
+        }
+
+        // No one-worker worst-case schedule is derived for error feedback at the server's point.
+        return double.NaN;
     }
 
     private static double ScheduleGrowth(MethodSpec method, Tuning tuning, double epsilon, double l, double mu)
     {
         const int T = 200;
-        var schedule = new RangeSchedule(method.Compression, new SpectralResponse(method.Momentum, tuning, l, mu), tuning, l, 1, epsilon);
+        var schedule = new RangeSchedule(method.Compensation, new SpectralResponse(method.Momentum, tuning, l, mu), tuning, l, 1, epsilon);
         var growth = Math.Pow(schedule.At(2 * T) / schedule.At(T), 1.0 / T);
         return double.IsFinite(growth) ? Math.Max(tuning.Sigma, growth) : double.PositiveInfinity;
     }

@@ -1,4 +1,6 @@
-namespace DiffQuant.Methods;
+using DiffQuant.Methods;
+
+namespace DiffQuant.Ranges;
 
 /// <summary>
 /// The worst-case dynamic range r_t ≥ ‖u_t‖₂ of the quantizer input, computed alike by worker and
@@ -18,7 +20,7 @@ namespace DiffQuant.Methods;
 /// </summary>
 public sealed class RangeSchedule
 {
-    private readonly Compression _compression;
+    private readonly bool _differential;
     private readonly SpectralResponse _response;
     private readonly double _l;
     private readonly double _d;
@@ -29,11 +31,11 @@ public sealed class RangeSchedule
 
     /// <param name="epsilon">ε, the covering radius of the quantizer at range 1.</param>
     /// <param name="d">D ≥ ‖x̂_0 − x*‖.</param>
-    public RangeSchedule(Compression compression, SpectralResponse response, Tuning tuning, double l, double d, double epsilon)
+    public RangeSchedule(Compensation compensation, SpectralResponse response, Tuning tuning, double l, double d, double epsilon)
     {
-        if (compression == Compression.None)
+        if (compensation != Compensation.Naive && compensation != Compensation.Differential)
         {
-            Guard.Throw("full-precision methods have no dynamic range.");
+            Guard.Throw($"the worst-case schedule of one worker is derived for NQ and DQ methods, not for {compensation}; use --range adaptive.");
         }
 
         Guard.Positive(d, "D (the bound on ‖x̂_0 − x*‖)");
@@ -43,7 +45,7 @@ public sealed class RangeSchedule
             Guard.Throw($"the quantizer's covering radius must be finite, got {epsilon}; this quantizer cannot drive a worst-case range.");
         }
 
-        _compression = compression;
+        _differential = compensation == Compensation.Differential;
         _response = response;
         _l = l;
         _d = d;
@@ -66,7 +68,7 @@ public sealed class RangeSchedule
     private double Compute(int t)
     {
         var transient = _l * _d * _response.Initial(t);
-        if (_compression == Compression.Differential)
+        if (_differential)
         {
             var previous = t >= 1 ? _ranges[t - 1] : 0;
             var beforePrevious = t >= 2 ? _ranges[t - 2] : 0;

@@ -1,0 +1,20 @@
+namespace DiffQuant.Quantization;
+
+/// <summary>The norm of the input for which a quantizer's covering radius holds.</summary>
+public enum InputNorm
+{
+    /// <summary>No range: the code is lossless or its error is relative (floats).</summary>
+    None,
+
+    /// <summary>‖u‖∞ ≤ r; a range policy that bounds ‖u‖₂ ≤ r satisfies it too, since ‖u‖∞ ≤ ‖u‖₂.</summary>
+    Infinity,
+}
+
+/// <summary>
+/// What a quantizer declares about itself, so that policies and methods can check they fit it:
+/// <see cref="NeedsRange"/> (the code depends on a dynamic range r both ends know),
+/// <see cref="CarriesScale"/> (the payload holds its own scale, counted in its bits),
+/// <see cref="UsesSharedRandomness"/> (both ends draw the same randomness from a shared seed) and
+/// <see cref="ImpliedRate"/> (a fixed rate in bits per coordinate, e.g. 64 for binary64; null when R is free).
+/// </summary>
+public sealed record QuantizerCapabilities(InputNorm CoveringNorm, bool NeedsRange, bool CarriesScale, bool UsesSharedRandomness, double? ImpliedRate);

@@ -1,0 +1,78 @@
+namespace DiffQuant.Quantization;
+
+/// <summary>The parameters a quantizer is built from: n, R in bits per coordinate and the shared seed.</summary>
+public readonly record struct QuantizerParameters(int Dimension, double Rate, ulong Seed);
+
+/// <summary>One registered quantizer: its name, what it is, what it declares and how to build it.</summary>
+public sealed record QuantizerRegistration(string Name, string Description, QuantizerCapabilities Capabilities, Func<QuantizerParameters, IQuantizer> Create);
+
+/// <summary>
+/// Every quantizer by name. Adding one is one class and one <see cref="Register"/> call; nothing else
+/// switches on quantizer names.
+/// </summary>
+public static class QuantizerRegistry
+{
+    private static readonly List<QuantizerRegistration> Entries = [];
+    private static readonly Lock Gate = new();
+
+    static QuantizerRegistry()
+    {
+        Register(new QuantizerRegistration(
+            "cube",
+            "the paper's uniform scalar quantizer of [−r, r]ⁿ (cell midpoints)",
+            new QuantizerCapabilities(InputNorm.Infinity, NeedsRange: true, CarriesScale: false, UsesSharedRandomness: false, ImpliedRate: null),
+            p => new CubeQuantizer(p.Dimension, p.Rate)));
+        Register(new QuantizerRegistration(
+            "dithered",
+            "the cube quantizer with subtractive dither from a shared seed",
+            new QuantizerCapabilities(InputNorm.Infinity, NeedsRange: true, CarriesScale: false, UsesSharedRandomness: true, ImpliedRate: null),
+            p => new DitheredCubeQuantizer(p.Dimension, p.Rate, p.Seed)));
+        Register(new QuantizerRegistration(
+            "float64",
+            "IEEE-754 binary64 per coordinate (lossless)",
+            new QuantizerCapabilities(InputNorm.None, NeedsRange: false, CarriesScale: false, UsesSharedRandomness: false, ImpliedRate: 64),
+            p => new FloatCodec(p.Dimension, 64)));
+        Register(new QuantizerRegistration(
+            "float32",
+            "IEEE-754 binary32 per coordinate",
+            new QuantizerCapabilities(InputNorm.None, NeedsRange: false, CarriesScale: false, UsesSharedRandomness: false, ImpliedRate: 32),
+            p => new FloatCodec(p.Dimension, 32)));
+    }
+
+    /// <summary>The registered names, in registration order.</summary>
+    public static IReadOnlyList<string> Names
+    {
+        get
+        {
+            lock (Gate)
+            {
+                return [.. Entries.Select(e => e.Name)];
+            }
+        }
+    }
+
+    /// <summary>Adds a quantizer; a name may be registered once.</summary>
+    public static void Register(QuantizerRegistration registration)
+    {
+        lock (Gate)
+        {
+            if (Entries.Any(e => e.Name == registration.Name))
+            {
+                Guard.Throw($"a quantizer named '{registration.Name}' is already registered.");
+            }
+
+            Entries.Add(registration);
+        }
+    }
+
+    /// <summary>The registration of <paramref name="name"/> (case-insensitive), or a clear error listing the choices.</summary>
+    public static QuantizerRegistration Find(string name)
+    {
+        var key = name.Trim().ToLowerInvariant();
+        lock (Gate)
+        {
+            return Entries.FirstOrDefault(e => e.Name == key)
+                ?? throw new DiffQuantException($"unknown quantizer '{name}'; choose one of {string.Join(", ", Entries.Select(e => e.Name))}.");
+        }
+    }
+}
