@@ -10,7 +10,8 @@ namespace DiffQuant.Methods;
 /// The server of every method and worker count: x̂_{t+1} = x̂_t + γ_s (x̂_t − x̂_{t−1}) − η ĝ with γ_s = γ for HB
 /// and AGD and 0 for GD. ĝ_k is decoded from worker k's bits with the range both ends compute (plus the
 /// shift h_k ← h_k + q_k it keeps with several workers); synchronous: ĝ = Σ_k ĝ_k once all K arrived,
-/// asynchronous: ĝ = ĝ_k per message, refusing one computed more than τ updates ago. It tunes η and γ from
+/// asynchronous: one update per message with ĝ = (1/K) Σ_k of every worker's latest ĝ_k, refusing a message
+/// computed more than τ updates ago. It tunes η and γ from
 /// the setups alone (L = Σ L_k and μ = Σ μ_k, which bound the spectrum of f = Σ f_k) and sends them with
 /// each worker's rate in the go message.
 /// </summary>
@@ -148,6 +149,21 @@ public sealed class GradientServer : IServer
 
         if (asynchronous)
         {
+            // With shifts the server holds every worker's latest ĝ_k: step along their sum (SAG-style), so
+            // a fixed point is a zero of ∇f = Σ ∇f_k, which one ĝ_k per update (incremental GD) would miss.
+            if (_config.Shifted)
+            {
+                Array.Clear(_aggregate);
+                foreach (var shift in _shifts)
+                {
+                    TensorPrimitives.Add(_aggregate, shift, _aggregate);
+                }
+
+                // K messages make one step of η along ∇f, as a synchronous round does.
+                TensorPrimitives.Multiply(_aggregate, 1.0 / Workers, _aggregate);
+                estimate = _aggregate;
+            }
+
             Update(estimate);
             return ReplyTarget.Sender;
         }
