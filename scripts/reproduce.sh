@@ -7,7 +7,7 @@
 # README.md between <!-- generated:NAME --> and <!-- end:NAME --> markers.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-ash958="${ASH958:-../shared/data/ash958.mtx}"
+ash958="${ASH958:-data/ash958.mtx}"
 out=dq-out/readme
 dotnet build src/DiffQuant.Cli -c Release -v quiet -nologo >/dev/null
 dq() { dotnet src/DiffQuant.Cli/bin/Release/net10.0/DiffQuant.Cli.dll "$@"; }
