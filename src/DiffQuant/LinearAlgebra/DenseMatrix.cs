@@ -47,12 +47,8 @@ public sealed class DenseMatrix : ILinearOperator
 
     public void Multiply(ReadOnlySpan<double> x, Span<double> y)
     {
-        Guard.SameLength(x.Length, Columns, "x in A·x");
         Guard.SameLength(y.Length, Rows, "the result of A·x");
-        for (var i = 0; i < Rows; i++)
-        {
-            y[i] = TensorPrimitives.Dot(Row(i), x);
-        }
+        DenseKernels.MultiplyRows(_values, Columns, x, y);
     }
 
     public void MultiplyTransposed(ReadOnlySpan<double> y, Span<double> x)

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Numerics.Tensors;
 
 namespace DiffQuant.LinearAlgebra;
@@ -30,7 +31,9 @@ public static class GramMatrix
     {
         var n = a.Columns;
         var m = a.Rows;
-        var columns = new double[n * m];
+        // The transpose is scratch, rented so that a sweep does not allocate a large array per instance.
+        var rented = ArrayPool<double>.Shared.Rent(n * m);
+        var columns = rented.AsSpan(0, n * m);
         for (var i = 0; i < m; i++)
         {
             var row = a.Row(i);
@@ -43,13 +46,14 @@ public static class GramMatrix
         var gram = new double[n * n];
         for (var i = 0; i < n; i++)
         {
-            var ci = columns.AsSpan(i * m, m);
+            var ci = columns.Slice(i * m, m);
             for (var j = i; j < n; j++)
             {
-                gram[(i * n) + j] = gram[(j * n) + i] = TensorPrimitives.Dot(ci, columns.AsSpan(j * m, m));
+                gram[(i * n) + j] = gram[(j * n) + i] = TensorPrimitives.Dot(ci, columns.Slice(j * m, m));
             }
         }
 
+        ArrayPool<double>.Shared.Return(rented);
         return new DenseMatrix(n, n, gram);
     }
 

@@ -75,7 +75,21 @@ public sealed class GradientServer : IServer
     /// <summary>R_k, once all setups arrived.</summary>
     public IReadOnlyList<double> Rates => _rates;
 
-    public bool CanContinue => !_running || _codecs.All(c => c!.CanContinue(_iterateStep));
+    public bool CanContinue
+    {
+        get
+        {
+            for (var k = 0; _running && k < _codecs.Length; k++)
+            {
+                if (!_codecs[k]!.CanContinue(_iterateStep))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+    }
 
     public Payload Open()
     {

@@ -13,8 +13,8 @@ public sealed class SpectralResponse
     private readonly Momentum _momentum;
     private readonly double _gamma;
     private readonly double[] _contraction;
-    private readonly Track _initial;
-    private readonly Track _impulse;
+    private Track? _initial;
+    private Track? _impulse;
 
     public SpectralResponse(Momentum momentum, Tuning tuning, double l, double mu)
     {
@@ -28,24 +28,28 @@ public sealed class SpectralResponse
         }
 
         SpectralRadius = _contraction.Max(Radius);
-        _initial = new Track(this, current: 1, previous: 1);
-        _impulse = new Track(this, current: 1, previous: 0);
     }
 
     /// <summary>max_λ of the spectral radius of the 2 × 2 iteration: the asymptotic contraction σ.</summary>
     public double SpectralRadius { get; }
 
     /// <summary>
+    /// Whether both responses are σ^t: for GD, |1 − ηλ|^t is largest at an end of [μ, L], both grid points,
+    /// so T(t) = G(t) = σ^t exactly and nothing needs tracking.
+    /// </summary>
+    public bool IsGeometric => _momentum == Momentum.None;
+
+    /// <summary>
     /// T(t) = max_λ |response at time t| with x_0 − x* = 1 and x_{−1} = x_0: so that
     /// ‖z_t − x*‖ ≤ T(t)·‖x_0 − x*‖ for the unquantized method. Call with t = 0, 1, 2, … in any order.
     /// </summary>
-    public double Initial(int t) => _initial.At(t);
+    public double Initial(int t) => IsGeometric ? Math.Pow(SpectralRadius, t) : (_initial ??= new Track(this, current: 1, previous: 1)).At(t);
 
     /// <summary>
     /// G(k) = max_λ |response k steps after a unit change of the iterate|: a perturbation δ added to
     /// x_{τ+1} moves the gradient point z_{τ+1+k} by at most G(k)‖δ‖.
     /// </summary>
-    public double Impulse(int k) => _impulse.At(k);
+    public double Impulse(int k) => IsGeometric ? Math.Pow(SpectralRadius, k) : (_impulse ??= new Track(this, current: 1, previous: 0)).At(k);
 
     private double Radius(double c)
     {

@@ -68,6 +68,7 @@ public abstract class CubeQuantizerBase<TGrid> : IQuantizer
         var low = Grid(range, _lowBits, step);
         var high = Grid(range, _lowBits + 1, step);
         var overloads = 0;
+        var packer = default(FieldPacker);
         for (var i = 0; i < u.Length; i++)
         {
             var value = u[i];
@@ -100,9 +101,10 @@ public abstract class CubeQuantizerBase<TGrid> : IQuantizer
                 q[i] = high.Value(cell, i);
             }
 
-            writer.Write(cell, b);
+            packer.Put(writer, cell, b);
         }
 
+        packer.Flush(writer);
         return overloads;
     }
 
@@ -114,10 +116,11 @@ public abstract class CubeQuantizerBase<TGrid> : IQuantizer
         CheckBudget(context.BudgetBits);
         var low = Grid(range, _lowBits, step);
         var high = Grid(range, _lowBits + 1, step);
+        var unpacker = new FieldUnpacker(BudgetBits);
         for (var i = 0; i < q.Length; i++)
         {
             int b = _bits[i];
-            q[i] = b == 0 ? 0 : b == _lowBits ? low.Value(reader.Read(b), i) : high.Value(reader.Read(b), i);
+            q[i] = b == 0 ? 0 : b == _lowBits ? low.Value(unpacker.Take(ref reader, b), i) : high.Value(unpacker.Take(ref reader, b), i);
         }
     }
 

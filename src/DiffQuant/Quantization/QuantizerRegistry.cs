@@ -12,8 +12,9 @@ public sealed record QuantizerRegistration(string Name, string Description, Quan
 /// </summary>
 public static class QuantizerRegistry
 {
-    private static readonly List<QuantizerRegistration> Entries = [];
+    // Copy-on-write: lookups (several per run, from every sweep thread) read a snapshot without a lock.
     private static readonly Lock Gate = new();
+    private static volatile QuantizerRegistration[] _entries = [];
 
     static QuantizerRegistry()
     {
@@ -40,39 +41,35 @@ public static class QuantizerRegistry
     }
 
     /// <summary>The registered names, in registration order.</summary>
-    public static IReadOnlyList<string> Names
-    {
-        get
-        {
-            lock (Gate)
-            {
-                return [.. Entries.Select(e => e.Name)];
-            }
-        }
-    }
+    public static IReadOnlyList<string> Names => [.. _entries.Select(e => e.Name)];
 
     /// <summary>Adds a quantizer; a name may be registered once.</summary>
     public static void Register(QuantizerRegistration registration)
     {
         lock (Gate)
         {
-            if (Entries.Any(e => e.Name == registration.Name))
+            if (_entries.Any(e => e.Name == registration.Name))
             {
                 Guard.Throw($"a quantizer named '{registration.Name}' is already registered.");
             }
 
-            Entries.Add(registration);
+            _entries = [.. _entries, registration];
         }
     }
 
     /// <summary>The registration of <paramref name="name"/> (case-insensitive), or a clear error listing the choices.</summary>
     public static QuantizerRegistration Find(string name)
     {
-        var key = name.Trim().ToLowerInvariant();
-        lock (Gate)
+        var key = name.AsSpan().Trim();
+        var entries = _entries;
+        foreach (var entry in entries)
         {
-            return Entries.FirstOrDefault(e => e.Name == key)
-                ?? throw new DiffQuantException($"unknown quantizer '{name}'; choose one of {string.Join(", ", Entries.Select(e => e.Name))}.");
+            if (key.Equals(entry.Name, StringComparison.OrdinalIgnoreCase))
+            {
+                return entry;
+            }
         }
+
+        throw new DiffQuantException($"unknown quantizer '{name}'; choose one of {string.Join(", ", entries.Select(e => e.Name))}.");
     }
 }

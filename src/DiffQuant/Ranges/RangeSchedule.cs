@@ -28,6 +28,7 @@ public sealed class RangeSchedule
     private readonly double _eta;
     private readonly double _gamma;
     private readonly List<double> _ranges = [];
+    private double _drift;
 
     /// <param name="epsilon">ε, the covering radius of the quantizer at range 1.</param>
     /// <param name="d">D ≥ ‖x̂_0 − x*‖.</param>
@@ -75,10 +76,19 @@ public sealed class RangeSchedule
             return transient + ((1 + _gamma) * _epsilon * previous) + (_gamma * _epsilon * beforePrevious);
         }
 
+        // drift_t = Σ_{τ<t} G(t−1−τ) r_τ; with G(k) = σ^k it follows drift_t = σ·drift_{t−1} + r_{t−1} in O(1).
         double drift = 0;
-        for (var tau = 0; tau < t; tau++)
+        if (_response.IsGeometric)
         {
-            drift += _response.Impulse(t - 1 - tau) * _ranges[tau];
+            drift = t == 0 ? 0 : (_response.SpectralRadius * _drift) + _ranges[t - 1];
+            _drift = drift;
+        }
+        else
+        {
+            for (var tau = 0; tau < t; tau++)
+            {
+                drift += _response.Impulse(t - 1 - tau) * _ranges[tau];
+            }
         }
 
         return transient + (_l * _eta * _epsilon * drift);

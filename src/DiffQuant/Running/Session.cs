@@ -20,6 +20,8 @@ public sealed class Session
     private readonly bool _asynchronous;
     private readonly ArrivalSchedule _schedule;
     private readonly Payload[] _inFlight;
+    private readonly long _largestBudget;
+    private readonly long _budgetSum;
     private bool _started;
 
     public Session(IServer server, IReadOnlyList<IWorker> workers, IReadOnlyList<Link> links, bool asynchronous = false, ArrivalSchedule? schedule = null)
@@ -35,6 +37,8 @@ public sealed class Session
         _asynchronous = asynchronous;
         _schedule = schedule ?? ArrivalSchedule.RoundRobin();
         _inFlight = new Payload[workers.Count];
+        _largestBudget = links.Max(l => l.UplinkBudgetBits);
+        _budgetSum = links.Sum(l => l.UplinkBudgetBits);
     }
 
     public IReadOnlyList<Link> Links => _links;
@@ -135,9 +139,9 @@ public sealed class Session
             var t = _server.Iterations;
             var state = new RunProgress(t, history[^1], t - bestAt, UplinkBits, NextRoundBits, AllFinite(_server.Iterate));
             ExitReason? met = null;
-            foreach (var criterion in criteria)
+            for (var c = 0; c < criteria.Count; c++)
             {
-                if (criterion.Check(state) is { } r)
+                if (criteria[c].Check(state) is { } r)
                 {
                     met = r;
                     break;
@@ -253,12 +257,22 @@ public sealed class Session
         _started = started;
     }
 
-    private long UplinkBits => _links.Sum(l => l.Uplink.TotalBits);
+    private long UplinkBits
+    {
+        get
+        {
+            long total = 0;
+            for (var k = 0; k < _links.Count; k++)
+            {
+                total += _links[k].Uplink.TotalBits;
+            }
+
+            return total;
+        }
+    }
 
     /// <summary>The most information bits the next round can carry: K message bodies, or one plus its informative version.</summary>
-    private long NextRoundBits => _asynchronous
-        ? _links.Max(l => l.UplinkBudgetBits) + Envelope.VersionBits
-        : _links.Sum(l => l.UplinkBudgetBits);
+    private long NextRoundBits => _asynchronous ? _largestBudget + Envelope.VersionBits : _budgetSum;
 
     /// <summary>Sends link k's pending downlink and carries the worker's answer up (in flight until handled).</summary>
     private Payload Exchange(int k) =>
