@@ -36,6 +36,37 @@ public class LinearAlgebraTests
         }
     }
 
+    /// <summary>The tiled Gram kernel against its scalar reference for every n in 0..11 and column lengths 0..256.</summary>
+    [Theory]
+    [MemberData(nameof(Widths))]
+    public void Gram_kernel_matches_the_scalar_reference_and_is_symmetric(int m)
+    {
+        for (var n = 0; n <= 11; n++)
+        {
+            var columns = GaussianSource.Vector(m * n, (m * 100) + n, GaussianSource.Stream.Matrix);
+            var fast = new double[n * n];
+            var reference = new double[n * n];
+            DenseKernels.Gram(columns, m, n, fast);
+            DenseKernels.Gram(columns, m, n, reference, scalar: true);
+            for (var i = 0; i < n; i++)
+            {
+                for (var j = 0; j < n; j++)
+                {
+                    Assert.Equal(fast[(i * n) + j], fast[(j * n) + i]);
+                    double exact = 0, magnitude = 0;
+                    for (var r = 0; r < m; r++)
+                    {
+                        exact += columns[(i * m) + r] * columns[(j * m) + r];
+                        magnitude += Math.Abs(columns[(i * m) + r] * columns[(j * m) + r]);
+                    }
+
+                    Assert.Equal(i <= j ? exact : reference[(j * n) + i], reference[(i * n) + j]);
+                    Assert.True(Math.Abs(fast[(i * n) + j] - exact) <= 1e-14 * (1 + magnitude), $"G[{i},{j}] of m = {m}, n = {n}");
+                }
+            }
+        }
+    }
+
     [Fact]
     public void Dense_product_kernel_refuses_mismatched_lengths()
     {

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Numerics.Tensors;
 
 namespace DiffQuant.LinearAlgebra;
 
@@ -44,15 +43,7 @@ public static class GramMatrix
         }
 
         var gram = new double[n * n];
-        for (var i = 0; i < n; i++)
-        {
-            var ci = columns.Slice(i * m, m);
-            for (var j = i; j < n; j++)
-            {
-                gram[(i * n) + j] = gram[(j * n) + i] = TensorPrimitives.Dot(ci, columns.Slice(j * m, m));
-            }
-        }
-
+        DenseKernels.Gram(columns, m, n, gram);
         ArrayPool<double>.Shared.Return(rented);
         return new DenseMatrix(n, n, gram);
     }
