@@ -184,6 +184,8 @@ internal static class RunCommand
             FramingBitsTotal = result.FramingBits,
             RelativeError = result.RelativeError,
             EmpiricalRate = result.EmpiricalRate,
+            Loss = result.Evaluation?.Loss,
+            LossGap = result.Evaluation?.LossGap,
             Bound = bound.Value,
             BoundNote = bound.Note,
             PaperBound = paper,
@@ -202,6 +204,11 @@ internal static class RunCommand
         Row("exit", $"{r.ExitReason} after {r.Iterations} iterations");
         Row("relative error", $"{r.RelativeError:E3}");
         Row("empirical rate", $"{r.EmpiricalRate:F4}");
+        if (r.Loss is { } loss)
+        {
+            Row("loss", r.LossGap is { } gap ? $"{loss:G6} (f − f* = {gap:E3})" : $"{loss:G6}");
+        }
+
         Row("bound", r.Bound is { } b ? $"{b:F4}" : $"— ({r.BoundNote})");
         if (r.PaperBound is { } paper)
         {

@@ -62,6 +62,12 @@ internal sealed record RunReport
 
     public required double EmpiricalRate { get; init; }
 
+    /// <summary>f(x̂_T), from the evaluator.</summary>
+    public required double? Loss { get; init; }
+
+    /// <summary>f(x̂_T) − f(x*), when x* is known.</summary>
+    public required double? LossGap { get; init; }
+
     /// <summary>The rate the range policy guarantees (see Bounds.Guaranteed); null where none is derived, see <see cref="BoundNote"/>.</summary>
     public required double? Bound { get; init; }
 

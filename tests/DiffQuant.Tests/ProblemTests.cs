@@ -91,7 +91,7 @@ public class ProblemTests
         var gram = GramMatrix.Compute(a);
         var projection = new double[8];
         a.MultiplyTransposed(y, projection);
-        var gramForm = new GramLeastSquares(gram, projection, y.Sum(v => v * v));
+        var gramForm = new GramLeastSquares(gram, new LeastSquares(a, y), projection);
         var x = GaussianSource.Vector(8, 3, GaussianSource.Stream.InitialPoint);
         double[] g1 = new double[8], g2 = new double[8];
         residualForm.Gradient(x, g1);
@@ -117,7 +117,7 @@ public class ProblemTests
             }
         }
 
-        var sparseForm = new GramLeastSquares(sparseGram, projection, y.Sum(v => v * v));
+        var sparseForm = new GramLeastSquares(sparseGram, new LeastSquares(a, y), projection);
         var g3 = new double[8];
         sparseForm.Gradient(x, g3);
         for (var i = 0; i < 8; i++)

@@ -96,6 +96,29 @@ public sealed class CsrMatrix : ILinearOperator
         }
     }
 
+    public double RowDot(int row, ReadOnlySpan<double> x)
+    {
+        var columns = RowColumns(row);
+        var values = RowValues(row);
+        double sum = 0;
+        for (var p = 0; p < columns.Length; p++)
+        {
+            sum += values[p] * x[columns[p]];
+        }
+
+        return sum;
+    }
+
+    public void AddRow(int row, double scale, Span<double> target)
+    {
+        var columns = RowColumns(row);
+        var values = RowValues(row);
+        for (var p = 0; p < columns.Length; p++)
+        {
+            target[columns[p]] += scale * values[p];
+        }
+    }
+
     public ILinearOperator SelectRows(IReadOnlyList<int> rows)
     {
         var entries = new List<(int, int, double)>();

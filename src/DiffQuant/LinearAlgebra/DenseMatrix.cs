@@ -62,6 +62,10 @@ public sealed class DenseMatrix : ILinearOperator
         }
     }
 
+    public double RowDot(int row, ReadOnlySpan<double> x) => TensorPrimitives.Dot(Row(row), x);
+
+    public void AddRow(int row, double scale, Span<double> target) => TensorPrimitives.MultiplyAdd(Row(row), scale, target, target);
+
     public ILinearOperator SelectRows(IReadOnlyList<int> rows)
     {
         var values = new double[checked(rows.Count * Columns)];

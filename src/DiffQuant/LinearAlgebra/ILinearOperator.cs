@@ -13,6 +13,12 @@ public interface ILinearOperator
     /// <summary>x = Aᵀ y (y of length m, x of length n).</summary>
     void MultiplyTransposed(ReadOnlySpan<double> y, Span<double> x);
 
+    /// <summary>⟨a_i, x⟩ for row i of A.</summary>
+    double RowDot(int row, ReadOnlySpan<double> x);
+
+    /// <summary>target ← target + scale·a_i for row i of A.</summary>
+    void AddRow(int row, double scale, Span<double> target);
+
     /// <summary>The matrix of the given rows, in that order (a worker's shard).</summary>
     ILinearOperator SelectRows(IReadOnlyList<int> rows);
 

@@ -81,9 +81,8 @@ public sealed class LeastSquaresFamily
             }
         }
 
-        IGradientOracle objective = _useGram
-            ? new GramLeastSquares(_gram, projection, y.Sum(v => v * v))
-            : new LeastSquares(Matrix, y);
+        var samples = new LeastSquares(Matrix, y);
+        IStochasticOracle objective = _useGram ? new GramLeastSquares(_gram, samples, projection) : samples;
         return new Problem(Name, objective, L, Mu, solution, Matrix.Rows) { Data = new LeastSquaresData(Matrix, y) };
     }
 }

@@ -70,9 +70,8 @@ public static class LeastSquaresShards
         var (mu, l) = SymmetricSpectrum.Extremes(gram);
         var projection = new double[a.Columns];
         a.MultiplyTransposed(y, projection);
-        IGradientOracle objective = GramMatrix.Cost(gram) < 2L * GramMatrix.NonZeros(a)
-            ? new GramLeastSquares(gram, projection, y.Sum(v => v * v))
-            : new LeastSquares(a, y);
+        var samples = new LeastSquares(a, y);
+        IStochasticOracle objective = GramMatrix.Cost(gram) < 2L * GramMatrix.NonZeros(a) ? new GramLeastSquares(gram, samples, projection) : samples;
         return new Problem(name, objective, l, Math.Max(0, mu), null, a.Rows) { Data = new LeastSquaresData(a, y) };
     }
 }

@@ -40,6 +40,28 @@ public struct Xoshiro256
     /// <summary>A uniform double in (0, 1): the top 53 bits, offset by half a step so 0 never occurs.</summary>
     public double NextOpenUnit() => ((Next() >> 11) + 0.5) * UnitStep;
 
+    /// <summary>A uniform integer in [0, <paramref name="bound"/>), exactly (Lemire's multiply-and-reject).</summary>
+    public ulong NextBelow(ulong bound)
+    {
+        if (bound == 0)
+        {
+            Guard.Throw("the bound of a uniform integer must be positive.");
+        }
+
+        var product = (UInt128)Next() * bound;
+        if ((ulong)product < bound)
+        {
+            // Reject the low products that would make small results one draw more likely.
+            var threshold = (0 - bound) % bound;
+            while ((ulong)product < threshold)
+            {
+                product = (UInt128)Next() * bound;
+            }
+        }
+
+        return (ulong)(product >> 64);
+    }
+
     private static ulong SplitMix(ref ulong state)
     {
         var z = state += 0x9E3779B97F4A7C15UL;

@@ -16,7 +16,7 @@ public static class LocalRun
         stop.Validate();
         var session = CreateSession(problem, config, initialIterate, distanceBound, schedule);
         var referee = problem.Solution is null ? null : new AccuracyReferee(problem.Solution, initialIterate);
-        return session.Run(stop, referee, progress);
+        return session.Run(stop, referee, progress, new ObjectiveEvaluator(problem.Objective, problem.Solution));
     }
 
     /// <summary>A session of fresh objects for the run <see cref="Execute"/> describes (also the target of a restore).</summary>

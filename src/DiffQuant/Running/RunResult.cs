@@ -33,6 +33,9 @@ public sealed record RunResult
         }
     }
 
+    /// <summary>The evaluator's measures of x̂_T (loss, gap, accuracy); null when the run had no evaluator.</summary>
+    public Evaluation? Evaluation { get; init; }
+
     /// <summary>The relative error after each iteration t = 0..T (entry 0 is 1).</summary>
     public required double[] ErrorHistory { get; init; }
 

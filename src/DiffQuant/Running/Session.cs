@@ -108,9 +108,10 @@ public sealed class Session
 
     /// <summary>
     /// Runs until a stop criterion is met; <paramref name="referee"/> measures accuracy when x* is known and
-    /// <paramref name="progress"/> hears (t, relative error) after each iteration. A restored session continues.
+    /// <paramref name="progress"/> hears (t, relative error) after each iteration; <paramref name="evaluator"/> measures the
+    /// final iterate. A restored session continues.
     /// </summary>
-    public RunResult Run(StopRule stop, AccuracyReferee? referee, Action<int, double>? progress = null)
+    public RunResult Run(StopRule stop, AccuracyReferee? referee, Action<int, double>? progress = null, IEvaluator? evaluator = null)
     {
         var criteria = stop.Criteria();
         if (stop.NeedsReferee && referee is null)
@@ -189,6 +190,7 @@ public sealed class Session
             FramingBits = _links.Sum(l => l.Uplink.FramingBits + l.Downlink.FramingBits),
             Overloads = _workers.Sum(w => w.Overloads),
             Links = [.. _links.Select(l => new LinkReport(l.Id, l.UplinkBudgetBits, l.Uplink.State, l.Downlink.State))],
+            Evaluation = evaluator?.Evaluate(_server.Iterate),
         };
     }
 
