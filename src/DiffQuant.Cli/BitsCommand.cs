@@ -1,5 +1,6 @@
 using System.CommandLine;
 using DiffQuant.Lab;
+using DiffQuant.Quantization;
 using Spectre.Console;
 
 namespace DiffQuant.Cli;
@@ -13,6 +14,8 @@ internal static class BitsCommand
         var sweep = new SweepOptions(Path.Combine("dq-out", "bits"), 20, "2:12:0.5", string.Join(",", DiffQuant.Methods.MethodSpec.Paper.Select(m => m.Name)));
         var quantizers = new Option<string>("--quantizers") { Description = "Comma-separated quantizers of the nq-/dq- methods: cube, dithered.", DefaultValueFactory = _ => "cube,dithered" };
         var eps = CliNumbers.Double("--eps", "Target relative error ‖x̂−x*‖/‖x̂_0−x*‖.", new BitsOptions().Eps);
+        quantizers.Checked(OptionChecks.EachItem(QuantizerRegistry.Find));
+        eps.Checked(e => OptionChecks.OpenUnit(e));
         var command = new Command("bits", "Bits per coordinate to reach relative accuracy eps, against the volume floor log2(1/eps).");
         foreach (var option in problem.All.Concat(sweep.All).Concat([quantizers, eps]))
         {

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using DiffQuant.Lab;
 using DiffQuant.Methods;
+using DiffQuant.Problems;
 using DiffQuant.Theory;
 using Spectre.Console;
 
@@ -45,10 +46,12 @@ internal static class BoundsCommand
 
     internal static BoundsReport Compute(double kappa, int n, double rate, double eps)
     {
-        if (!(kappa >= 1) || !double.IsFinite(kappa))
+        if (double.IsNaN(kappa) || double.IsNaN(rate))
         {
-            throw new DiffQuantException($"--kappa must be a finite number ≥ 1, got {kappa}.");
+            throw new DiffQuantException($"{(double.IsNaN(kappa) ? "--kappa" : "--rate")} is required.");
         }
+
+        ProblemLimits.ConditionNumber(kappa);
 
         if (n <= 0)
         {

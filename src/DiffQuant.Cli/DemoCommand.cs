@@ -13,10 +13,10 @@ internal static class DemoCommand
     public static Command Create(TextWriter output, TextWriter error)
     {
         var outDir = new Option<string>("--out") { Description = "Output directory of the report.", DefaultValueFactory = _ => "dq-out" };
-        var instances = new Option<int>("--instances") { Description = "Fig. 3 instances per problem.", DefaultValueFactory = _ => 200 };
-        var bitsInstances = new Option<int>("--bits-instances") { Description = "Bits-to-accuracy instances per problem.", DefaultValueFactory = _ => 20 };
+        var instances = new Option<int>("--instances") { Description = "Fig. 3 instances per problem.", DefaultValueFactory = _ => 200 }.Checked(OptionChecks.Positive);
+        var bitsInstances = new Option<int>("--bits-instances") { Description = "Bits-to-accuracy instances per problem.", DefaultValueFactory = _ => 20 }.Checked(OptionChecks.Positive);
         var matrix = new Option<string?>("--matrix") { Description = "Matrix Market file for the second panel (default: ash958.mtx in a shared/data folder above the working directory or the tool)." };
-        var threads = new Option<int>("--threads") { Description = "Worker threads (results do not depend on it).", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var threads = new Option<int>("--threads") { Description = "Worker threads (results do not depend on it).", DefaultValueFactory = _ => Environment.ProcessorCount }.Checked(OptionChecks.Positive);
         var seed = new Option<long>("--seed") { Description = "Base seed of the instances.", DefaultValueFactory = _ => 1 };
         var quiet = new Option<bool>("--quiet") { Description = "No progress bars or tables; only the report path." };
         var command = new Command("demo", "The main job: reproduce Fig. 3 and the bits-to-accuracy table on the Gaussian ensemble and ash958, and write a report.")
@@ -34,9 +34,10 @@ internal static class DemoCommand
             {
                 sources.Add((InstanceSource.Matrix(matrixPath), Path.GetFileNameWithoutExtension(matrixPath)));
             }
-            else if (!silent)
+            else
             {
-                console.MarkupLine("[yellow]ash958.mtx not found in a shared/data folder above here; pass --matrix PATH for the second panel.[/]");
+                // A warning, not progress: --quiet keeps it, on stderr, so a report with one panel never passes unnoticed.
+                error.WriteLine("warning: ash958.mtx not found in a data/ or shared/data folder above here; the report has the Gaussian panel only. Pass --matrix PATH for the second panel.");
             }
 
             var figureOptions = new Figure3Options { Instances = parse.GetValue(instances), Threads = parse.GetValue(threads), Seed = parse.GetValue(seed) };

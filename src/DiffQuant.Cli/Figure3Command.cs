@@ -1,5 +1,6 @@
 using System.CommandLine;
 using DiffQuant.Lab;
+using DiffQuant.Quantization;
 using DiffQuant.Ranges;
 using Spectre.Console;
 
@@ -22,6 +23,11 @@ internal static class Figure3Command
         var floor = CliNumbers.Double("--floor", "Stop a run at this relative error (machine precision).", new Figure3Options().Floor);
         var stall = new Option<int>("--stall") { Description = "Stop a run when its error has not improved for this many iterations.", DefaultValueFactory = _ => 25 };
         var maxIterations = new Option<int>("--max-iterations") { Description = "Iteration cap per run.", DefaultValueFactory = _ => 1000 };
+        ranges.Checked(OptionChecks.EachItem(RangePolicyNames.Parse));
+        quantizer.Checked(q => QuantizerRegistry.Find(q));
+        floor.Checked(f => OptionChecks.OpenUnit(f));
+        stall.Checked(OptionChecks.Positive);
+        maxIterations.Checked(OptionChecks.Positive);
         var command = new Command("figure3", "Reproduce Fig. 3: empirical contraction factors of GD, NQ-GD and DQ-GD (or any methods) against R, with bounds and the converse.");
         foreach (var option in problem.All.Concat(sweep.All).Concat(workers.All).Concat([quantizer, ranges, floor, stall, maxIterations]))
         {

@@ -8,43 +8,56 @@ namespace DiffQuant.Cli;
 /// <summary>The options that choose a problem instance, shared by the commands that run methods.</summary>
 internal sealed class ProblemOptions
 {
-    public Option<string> Kind { get; } = new("--problem")
+    public Option<string> Kind { get; } = new Option<string>("--problem")
     {
         Description = "Problem family: gaussian (least squares with i.i.d. N(0,1) A and y) or quadratic (diagonal, eigenvalues evenly spaced on [1, kappa]).",
         DefaultValueFactory = _ => "gaussian",
-    };
+    }.Checked(k =>
+    {
+        if (k.Trim().ToLowerInvariant() is not ("gaussian" or "quadratic"))
+        {
+            throw new DiffQuantException($"unknown problem '{k}'; choose gaussian or quadratic, or give --matrix PATH.");
+        }
+    });
 
-    public Option<int> Rows { get; } = new("--m")
+    public Option<int> Rows { get; } = new Option<int>("--m")
     {
         Description = "Rows of A for the Gaussian ensemble.",
         DefaultValueFactory = _ => 1000,
-    };
+    }.Checked(OptionChecks.Positive);
 
-    public Option<int> Columns { get; } = new("--n")
+    public Option<int> Columns { get; } = new Option<int>("--n")
     {
         Description = "Dimension n (columns of A).",
         DefaultValueFactory = _ => 100,
-    };
+    }.Checked(OptionChecks.Positive);
 
-    public Option<double?> Kappa { get; } = CliNumbers.OptionalDouble("--kappa", "Condition number of f: rescales A's spectrum (gaussian) or sets L/mu (quadratic; default 10).");
+    public Option<double?> Kappa { get; } = CliNumbers.OptionalDouble("--kappa", "Condition number of f: rescales A's spectrum (gaussian) or sets L/mu (quadratic; default 10).")
+        .Checked(k =>
+        {
+            if (k is { } v)
+            {
+                ProblemLimits.ConditionNumber(v, "the condition number");
+            }
+        });
 
-    public Option<string?> Matrix { get; } = new("--matrix")
+    public Option<string?> Matrix { get; } = new Option<string?>("--matrix")
     {
         Description = "Matrix Market file for A (coordinate real/integer/pattern, general/symmetric); y is i.i.d. N(0,1).",
     };
 
-    public Option<long> Seed { get; } = new("--seed")
+    public Option<long> Seed { get; } = new Option<long>("--seed")
     {
         Description = "Seed of the instance: A, y and the initial iterate x̂_0 ~ N(0, I).",
         DefaultValueFactory = _ => 1,
     };
 
-    public Option<string?> Rhs { get; } = new("--rhs")
+    public Option<string?> Rhs { get; } = new Option<string?>("--rhs")
     {
         Description = "The right-hand side y: a Matrix Market array file or one number per line (default: y ~ N(0, I) from --seed).",
     };
 
-    public Option<string?> ShardFile { get; } = new("--shards")
+    public Option<string?> ShardFile { get; } = new Option<string?>("--shards")
     {
         Description = "With --workers K: one worker index (0..K−1) per row of A, one per line (default: K contiguous blocks).",
     };

@@ -54,6 +54,25 @@ internal static class RunCommand
         var distance = CliNumbers.OptionalDouble("--d-bound", "D ≥ ‖x̂_0 − x*‖ for the range schedule (default: computed from x*).");
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of tables." };
 
+        method.Checked(m => MethodSpec.Parse(m));
+        rate.Checked(BitAllocation.ValidateRate);
+        quantizer.Checked(q => _ = q is null ? null : QuantizerRegistry.Find(q));
+        range.Checked(r => RangePolicyNames.Parse(r));
+        downlink.Checked(d => QuantizerRegistry.Find(d));
+        staleness.Checked(s => OptionChecks.NonNegative(s));
+        eps.Checked(OptionChecks.OpenUnit);
+        iterations.Checked(i => OptionChecks.NonNegative(i));
+        maxBits.Checked(OptionChecks.NonNegative);
+        stall.Checked(s => OptionChecks.Positive(s ?? 1));
+        eta.Checked(OptionChecks.PositiveFinite);
+        gamma.Checked(g =>
+        {
+            if (g is { } v && !(v >= 0 && v < 1))
+            {
+                throw new DiffQuantException($"must lie in [0, 1), got {v}.");
+            }
+        });
+        distance.Checked(OptionChecks.PositiveFinite);
         var command = new Command("run", "Run one method on one problem instance and report accuracy, rate and bits.");
         foreach (var option in problem.All.Concat(workers.All).Concat<Option>([method, rate, quantizer, range, downlink, mode, staleness, arrivals, ditherSeed, eps, iterations, maxBits, stall, eta, gamma, distance, json]))
         {
@@ -103,6 +122,11 @@ internal static class RunCommand
                 StallWindow = parse.GetValue(stall),
             };
             stop.Validate();
+            if (stop.MaxUplinkBits is { } bits && bits < (long)k * SetupMessage.Bits)
+            {
+                throw new DiffQuantException($"--max-bits {bits} is below the {(long)k * SetupMessage.Bits} bits the setup messages take ({k} × {SetupMessage.Bits}); nothing could be sent.");
+            }
+
             var asJson = parse.GetValue(json);
             var console = CliApp.Console(output);
             Action<int, double>? progress = asJson ? null : (t, e) =>

@@ -8,45 +8,45 @@ namespace DiffQuant.Cli;
 /// <summary>Options every sweep command shares, and the progress display they run under.</summary>
 internal sealed class SweepOptions(string defaultOut, int defaultInstances, string defaultRates, string defaultMethods)
 {
-    public Option<int> Instances { get; } = new("--instances")
+    public Option<int> Instances { get; } = new Option<int>("--instances")
     {
         Description = "Problem instances (fresh y and x̂_0 each; a fresh A for the Gaussian ensemble).",
         DefaultValueFactory = _ => defaultInstances,
-    };
+    }.Checked(OptionChecks.Positive);
 
-    public Option<string> Rates { get; } = new("--rates")
+    public Option<string> Rates { get; } = new Option<string>("--rates")
     {
         Description = "Rates R in bits per coordinate: a list or ranges, e.g. 1-12, 4,6,8 or 2:6:0.5.",
         DefaultValueFactory = _ => defaultRates,
-    };
+    }.Checked(r => RateGrid.Parse(r));
 
-    public Option<string> Methods { get; } = new("--methods")
+    public Option<string> Methods { get; } = new Option<string>("--methods")
     {
         Description = $"Comma-separated methods among {string.Join(", ", MethodSpec.All.Select(m => m.Name))}.",
         DefaultValueFactory = _ => defaultMethods,
-    };
+    }.Checked(OptionChecks.EachItem(MethodSpec.Parse));
 
-    public Option<string> Out { get; } = new("--out")
+    public Option<string> Out { get; } = new Option<string>("--out")
     {
         Description = "Output directory.",
         DefaultValueFactory = _ => defaultOut,
     };
 
-    public Option<int> Threads { get; } = new("--threads")
+    public Option<int> Threads { get; } = new Option<int>("--threads")
     {
         Description = "Worker threads (results do not depend on it).",
         DefaultValueFactory = _ => Environment.ProcessorCount,
-    };
+    }.Checked(OptionChecks.Positive);
 
-    public Option<ulong> DitherSeed { get; } = new("--dither-seed")
+    public Option<ulong> DitherSeed { get; } = new Option<ulong>("--dither-seed")
     {
         Description = "Seed both ends share for the dithered quantizer (independent of the instances).",
         DefaultValueFactory = _ => 7,
     };
 
-    public Option<bool> Quiet { get; } = new("--quiet") { Description = "No progress bar or tables; only the paths written." };
+    public Option<bool> Quiet { get; } = new Option<bool>("--quiet") { Description = "No progress bar or tables; only the paths written." };
 
-    public Option<bool> Json { get; } = new("--json") { Description = "Print the result JSON instead of tables." };
+    public Option<bool> Json { get; } = new Option<bool>("--json") { Description = "Print the result JSON instead of tables." };
 
     public IEnumerable<Option> All => [Instances, Rates, Methods, Out, Threads, DitherSeed, Quiet, Json];
 

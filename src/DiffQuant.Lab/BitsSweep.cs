@@ -15,6 +15,7 @@ public static class BitsSweep
     public static BitsResult Run(InstanceSource source, BitsOptions options, Action<int>? progress = null)
     {
         Validate(options);
+        RateGrid.ValidateFor(options.Rates, options.Quantizers, source.Dimension);
         var stop = new StopRule { TargetRelativeError = options.Eps, StallWindow = options.StallWindow, MaxIterations = options.MaxIterations };
         var configs = Configurations(options);
         var clock = Stopwatch.StartNew();

@@ -18,6 +18,7 @@ public static class Figure3Sweep
     public static Figure3Result Run(InstanceSource source, Figure3Options options, Action<int>? progress = null)
     {
         Validate(options);
+        RateGrid.ValidateFor(options.Rates, [options.Quantizer], source.Dimension);
         var stop = new StopRule { TargetRelativeError = options.Floor, StallWindow = options.StallWindow, MaxIterations = options.MaxIterations };
         var plan = Plan(options);
         var clock = Stopwatch.StartNew();

@@ -25,14 +25,10 @@ public abstract class InstanceSource
     /// <summary>A (m × n) and y with i.i.d. N(0, 1) entries, κ optionally rescaled.</summary>
     public static InstanceSource Gaussian(int m, int n, double? kappa = null)
     {
-        if (m <= 0 || n <= 0 || m < n)
+        ProblemLimits.DenseLeastSquares(m, n);
+        if (kappa is { } k)
         {
-            throw new DiffQuantException($"the Gaussian ensemble needs m ≥ n > 0 for a strongly convex problem, got m = {m}, n = {n}.");
-        }
-
-        if (kappa is { } k && (!(k >= 1) || !double.IsFinite(k)))
-        {
-            throw new DiffQuantException($"--kappa must be a finite number ≥ 1, got {k}.");
+            ProblemLimits.ConditionNumber(k);
         }
 
         return new GaussianEnsembleSource(m, n, kappa);

@@ -16,14 +16,13 @@ public static class RateGrid
         foreach (var raw in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             var stepped = raw.Split(':');
-            var ranged = raw.Split('-');
             if (stepped.Length == 3)
             {
                 AddRange(rates, Number(stepped[0], raw), Number(stepped[1], raw), Number(stepped[2], raw), raw);
             }
-            else if (ranged.Length == 2 && ranged[0].Length > 0)
+            else if (RangeDash(raw) is { } dash)
             {
-                AddRange(rates, Number(ranged[0], raw), Number(ranged[1], raw), 1, raw);
+                AddRange(rates, Number(raw[..dash], raw), Number(raw[(dash + 1)..], raw), 1, raw);
             }
             else
             {
@@ -56,6 +55,25 @@ public static class RateGrid
         }
     }
 
+    /// <summary>Refuses, before any instance runs, a rate some quantizer cannot use at this dimension (e.g. one giving 0 bits).</summary>
+    public static void ValidateFor(IReadOnlyList<double> rates, IEnumerable<string> quantizers, int dimension)
+    {
+        foreach (var quantizer in quantizers)
+        {
+            foreach (var rate in rates)
+            {
+                try
+                {
+                    QuantizerSpec.Parse(quantizer, rate).Create(dimension);
+                }
+                catch (DiffQuantException e)
+                {
+                    throw new DiffQuantException($"--rates: {e.Message}", e);
+                }
+            }
+        }
+    }
+
     private static void AddRange(SortedSet<double> rates, double from, double to, double step, string item)
     {
         if (!(step > 0) || to < from || (to - from) / step > 10_000)
@@ -67,6 +85,20 @@ public static class RateGrid
         {
             rates.Add(Positive(Math.Round(from + (k * step), 9), item));
         }
+    }
+
+    /// <summary>The '-' of a range "a-b": not a leading sign and not an exponent's sign (as in 1e-3); null for none.</summary>
+    private static int? RangeDash(string item)
+    {
+        for (var k = 1; k < item.Length; k++)
+        {
+            if (item[k] == '-' && item[k - 1] is not ('e' or 'E'))
+            {
+                return k;
+            }
+        }
+
+        return null;
     }
 
     private static double Number(string text, string item) =>

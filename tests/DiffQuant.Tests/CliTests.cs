@@ -87,11 +87,11 @@ public class CliTests
     [InlineData("--rhs", "/no/such.txt", "cannot read right-hand side file")]
     [InlineData("--rate", "4,5", "--rate: '4,5' is not a number")]
     [InlineData("--eta", "0,1", "--eta: '0,1' is not a number")]
-    [InlineData("--workers", "0", "--workers must be at least 1")]
+    [InlineData("--workers", "0", "--workers: must be positive")]
     [InlineData("--range", "guess", "unknown range policy 'guess'")]
-    [InlineData("--max-bits", "100", "below the 192 bits of the setup")]
-    [InlineData("--kappa", "0.5", "--kappa must be a finite number ≥ 1")]
-    [InlineData("--eps", "-1", "target relative error must be a positive")]
+    [InlineData("--max-bits", "100", "--max-bits 100 is below the 192 bits the setup messages take")]
+    [InlineData("--kappa", "0.5", "--kappa: the condition number must be a finite number ≥ 1")]
+    [InlineData("--eps", "-1", "--eps: must lie in (0, 1)")]
     [InlineData("--quantizer", "lattice", "unknown quantizer 'lattice'")]
     public void Bad_input_gets_a_message_and_a_non_zero_exit(string option, string value, string expected)
     {
@@ -106,7 +106,7 @@ public class CliTests
     {
         var singular = Dq("run", "--m", "10", "--n", "20");
         Assert.Equal(CliApp.InputError, singular.Exit);
-        Assert.Contains("singular", singular.Error);
+        Assert.Contains("--m 10 is below --n 20", singular.Error);
         var unparsable = Dq("run", "--rate", "six");
         Assert.NotEqual(0, unparsable.Exit);
         Assert.DoesNotContain("   at ", unparsable.Error);
@@ -188,15 +188,15 @@ public class CliTests
 
     [Theory]
     [InlineData("figure3", "--rates", "x", "not a number")]
-    [InlineData("figure3", "--instances", "0", "instances must be positive")]
+    [InlineData("figure3", "--instances", "0", "--instances: must be positive")]
     [InlineData("figure3", "--methods", "dq-sgd", "unknown method")]
     [InlineData("figure3", "--quantizer", "float64", "--quantizer must be a ranged quantizer")]
     [InlineData("figure3", "--problem", "quadratic", "sweeps run on the Gaussian ensemble")]
     [InlineData("bits", "--quantizers", "lattice", "unknown quantizer 'lattice'")]
-    [InlineData("bits", "--eps", "0", "--eps must lie in (0, 1)")]
+    [InlineData("bits", "--eps", "0", "--eps: must lie in (0, 1)")]
     [InlineData("figure3", "--out", "/proc/dq-cannot-write-here", "cannot write")]
-    [InlineData("figure3", "--kappa", "0.5", "--kappa must be a finite number ≥ 1")]
-    [InlineData("bits", "--m", "5", "needs m ≥ n > 0")]
+    [InlineData("figure3", "--kappa", "0.5", "--kappa: the condition number must be a finite number ≥ 1")]
+    [InlineData("bits", "--m", "5", "--m 5 is below --n 10")]
     public void Sweeps_refuse_bad_input_with_a_message(string command, string option, string value, string expected)
     {
         var options = new Dictionary<string, string> { ["--instances"] = "1", ["--m"] = "100", ["--n"] = "10", ["--rates"] = "4", [option] = value };

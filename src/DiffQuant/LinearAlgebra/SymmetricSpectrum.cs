@@ -37,7 +37,7 @@ public static class SymmetricSpectrum
                 var value = entries[i, j];
                 if (!double.IsFinite(value))
                 {
-                    Guard.Throw($"the matrix has a non-finite entry at ({i + 1}, {j + 1}): {value}; its entries are too large for binary64 (AᵀA overflows).");
+                    Guard.Throw($"the matrix has a non-finite entry at ({i + 1}, {j + 1}): {value}; values too large for binary64 overflow (for G = AᵀA, rescale A).");
                 }
 
                 a[(i * n) + j] = value;

@@ -18,14 +18,10 @@ public static class GaussianEnsemble
     /// <param name="target">y, or null for i.i.d. N(0, 1) entries from the seed.</param>
     public static Problem Create(int m, int n, double? kappa, long seed, double[]? target = null)
     {
-        if (m <= 0 || n <= 0)
+        ProblemLimits.DenseLeastSquares(m, n);
+        if (kappa is { } k)
         {
-            Guard.Throw($"the Gaussian ensemble needs positive m and n, got m = {m}, n = {n}.");
-        }
-
-        if (kappa is { } k && (!(k >= 1) || !double.IsFinite(k)))
-        {
-            Guard.Throw($"--kappa must be a finite number ≥ 1, got {k}.");
+            ProblemLimits.ConditionNumber(k);
         }
 
         var values = GaussianSource.Vector(m * n, seed, GaussianSource.Stream.Matrix);

@@ -32,11 +32,20 @@ public sealed class LeastSquaresFamily
             Guard.Throw($"problem '{name}' is singular: A is {a.Rows} × {n}, fewer rows than columns, so μ = 0.");
         }
 
+        ProblemLimits.DenseFactorization(n, name);
         _gram = GramMatrix.Compute(a);
-        (Mu, L) = SymmetricSpectrum.Extremes(_gram);
-        if (!(Mu > 1e-12 * L))
+        try
         {
-            Guard.Throw($"problem '{name}' is singular: μ = σ_min(A)² = {Mu:G4} against L = {L:G4}; a strongly convex problem needs full column rank.");
+            (Mu, L) = SymmetricSpectrum.Extremes(_gram);
+        }
+        catch (DiffQuantException e)
+        {
+            throw new DiffQuantException($"problem '{name}': {e.Message}", e);
+        }
+
+        if (!(Mu * ProblemLimits.MaxConditionNumber > L))
+        {
+            Guard.Throw($"problem '{name}' is singular: μ = σ_min(A)² = {Mu:G4} against L = {L:G4} (κ above {ProblemLimits.MaxConditionNumber:0e0}); a strongly convex problem needs A of full column rank.");
         }
 
         _cholesky = Matrix<double>.Build.DenseOfArray(_gram.ToArray()).Cholesky();

@@ -11,17 +11,10 @@ public static class QuadraticProblem
     /// </summary>
     public static Problem Create(int n, double mu, double l, long seed)
     {
-        if (n <= 0)
-        {
-            Guard.Throw($"the quadratic needs a positive dimension, got {n}.");
-        }
-
+        ProblemLimits.Quadratic(n);
         Guard.Positive(mu, "μ");
         Guard.Positive(l, "L");
-        if (mu > l)
-        {
-            Guard.Throw($"μ = {mu} exceeds L = {l}.");
-        }
+        ProblemLimits.ConditionNumber(l / mu);
 
         var eigenvalues = new double[n];
         for (var i = 0; i < n; i++)

@@ -32,7 +32,7 @@ public static class VectorFileReader
                 var header = text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
                 if (header.Length != 5 || !header[2].Equals("array", StringComparison.OrdinalIgnoreCase) || header[3].Equals("complex", StringComparison.OrdinalIgnoreCase))
                 {
-                    Fail(path, line, $"expected '%%MatrixMarket matrix array real general' for a vector, got '{Shorten(text)}'.");
+                    Fail(path, line, $"expected '%%MatrixMarket matrix array real general' for a vector, got '{TextFile.Shorten(text)}'.");
                 }
 
                 declared = -1;
@@ -50,7 +50,7 @@ public static class VectorFileReader
                 var rows = size.Length == 2 && size[1] == "1" && int.TryParse(size[0], NumberStyles.None, CultureInfo.InvariantCulture, out var m) ? m : -1;
                 if (rows < 0)
                 {
-                    Fail(path, line, $"expected the size line 'm 1' of a column vector, got '{Shorten(text)}'.");
+                    Fail(path, line, $"expected the size line 'm 1' of a column vector, got '{TextFile.Shorten(text)}'.");
                 }
 
                 declared = rows;
@@ -59,7 +59,7 @@ public static class VectorFileReader
 
             if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || !double.IsFinite(value))
             {
-                Fail(path, line, $"'{Shorten(text)}' is not a finite number (one number per line; no thousands separators).");
+                Fail(path, line, $"'{TextFile.Shorten(text)}' is not a finite number (one number per line; no thousands separators).");
             }
 
             values.Add(value);
@@ -77,9 +77,6 @@ public static class VectorFileReader
 
         return [.. values];
     }
-
-    /// <summary>A line cut to 80 characters, so a huge line is never echoed whole.</summary>
-    internal static string Shorten(string text) => text.Length <= 80 ? text : string.Concat(text.AsSpan(0, 77), "…");
 
     [System.Diagnostics.CodeAnalysis.DoesNotReturn]
     private static void Fail(string path, int line, string message) => Guard.Throw($"{path}:{line}: {message}");

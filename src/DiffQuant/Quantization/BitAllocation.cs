@@ -18,7 +18,7 @@ public static class BitAllocation
     /// </summary>
     public static byte[] Spread(int n, double rate)
     {
-        ValidateRate(rate, MaxBitsPerCoordinate);
+        ValidateRate(rate);
         var total = Budget(n, rate);
         var bits = new byte[n];
         for (var i = 0; i < n; i++)
@@ -29,8 +29,10 @@ public static class BitAllocation
         return bits;
     }
 
-    internal static void ValidateRate(double rate, double max)
+    /// <summary>Refuses a rate outside (0, <see cref="MaxBitsPerCoordinate"/>] bits per coordinate.</summary>
+    public static void ValidateRate(double rate)
     {
+        const double max = MaxBitsPerCoordinate;
         if (!(rate > 0) || !double.IsFinite(rate))
         {
             Guard.Throw($"the rate must be a positive number of bits per coordinate, got {rate}.");

@@ -26,6 +26,11 @@ public abstract class CubeQuantizerBase<TGrid> : IQuantizer
         _bits = BitAllocation.Spread(dimension, rate);
         _lowBits = dimension == 0 ? 0 : _bits.Min();
         BudgetBits = BitAllocation.Budget(dimension, rate);
+        if (BudgetBits == 0 && dimension > 0)
+        {
+            Guard.Throw($"rate {rate} bits per coordinate gives floor(n·R) = 0 bits per message for n = {dimension}; use a rate of at least 1/n = {1.0 / dimension:G4}.");
+        }
+
         double sum = 0;
         foreach (var b in _bits)
         {

@@ -101,8 +101,24 @@ public static class Bounds
     private static double ScheduleGrowth(MethodSpec method, Tuning tuning, double epsilon, double l, double mu)
     {
         const int T = 200;
+
+        // The window ends before r_t would underflow or overflow (a fast-shrinking or diverging schedule leaves
+        // [1e-280, 1e280] within 2T steps), so the measured ratio is never 0/0, 0 or ∞.
+        const double Smallest = 1e-280;
+        const double Largest = 1e280;
         var schedule = new RangeSchedule(method.Compensation, new SpectralResponse(method.Momentum, tuning, l, mu), tuning, l, 1, epsilon);
-        var growth = Math.Pow(schedule.At(2 * T) / schedule.At(T), 1.0 / T);
+        var end = 2 * T;
+        for (var t = 1; t <= 2 * T; t++)
+        {
+            if (!(schedule.At(t) >= Smallest && schedule.At(t) <= Largest))
+            {
+                end = t - 1;
+                break;
+            }
+        }
+
+        var start = end / 2;
+        var growth = end - start < 1 ? double.NaN : Math.Pow(schedule.At(end) / schedule.At(start), 1.0 / (end - start));
         return double.IsFinite(growth) ? Math.Max(tuning.Sigma, growth) : double.PositiveInfinity;
     }
 }
