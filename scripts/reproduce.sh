@@ -2,7 +2,8 @@
 # Regenerates every number and figure in README.md from the dq commands:
 #   dq figure3 (full defaults: 500 instances, R = 1..12, GD/NQ-GD/DQ-GD) on the Gaussian ensemble and on ash958,
 #   dq bits (defaults: 20 instances, all nine methods, cube and dithered, R = 2..12 step 0.5) on both,
-#   scripts/rates-table.sh (single runs of every method).
+#   scripts/rates-table.sh (single runs of every method),
+#   bench/figure3-vs-numpy.sh (the default Fig. 3 sweep against its NumPy baseline, side by side; needs python3-numpy).
 # Outputs go to dq-out/readme/; the figures are copied to docs/ and the Markdown tables spliced into
 # README.md between <!-- generated:NAME --> and <!-- end:NAME --> markers.
 set -euo pipefail
@@ -17,16 +18,14 @@ dq figure3 --matrix "$ash958" --out "$out/figure3-ash958" --quiet
 dq bits --out "$out/bits-gaussian" --quiet
 dq bits --matrix "$ash958" --out "$out/bits-ash958" --quiet
 scripts/rates-table.sh > "$out/rates.md"
-# The pictures of the real-world matrix are named "sparse" in docs/, so that no tracked file is named
-# after the data set (the checkout must hold no copy of it).
-picture() { echo "${1/ash958/sparse}"; }
+bench/figure3-vs-numpy.sh 500 > "$out/speed.md"
 for name in figure3-gaussian figure3-ash958; do
-  cp "$out/$name/figure3.png" "docs/$(picture "$name").png"
+  cp "$out/$name/figure3.png" "docs/$name.png"
   cp "$out/$name/figure3.md" "$out/$name.md"
   python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print("Measured by this run: {} instances, {} runs, {} iterations in {:.2f} s on {} threads ({:.2f} µs per iteration per thread, instance setup included).".format(d["instances"], d["run_count"], d["iterations_total"], d["elapsed_seconds"], d["threads"], d["microseconds_per_iteration"]))' "$out/$name/figure3.json" >> "$out/$name.md"
 done
 for name in bits-gaussian bits-ash958; do
-  cp "$out/$name/bits.png" "docs/$(picture "$name").png"
+  cp "$out/$name/bits.png" "docs/$name.png"
   cp "$out/$name/bits.md" "$out/$name.md"
 done
 python3 - "$out" <<'PY'
@@ -34,7 +33,7 @@ import pathlib, re, sys
 out = pathlib.Path(sys.argv[1])
 readme = pathlib.Path("README.md")
 text = readme.read_text()
-for name in ["figure3-gaussian", "figure3-ash958", "bits-gaussian", "bits-ash958", "rates"]:
+for name in ["figure3-gaussian", "figure3-ash958", "bits-gaussian", "bits-ash958", "rates", "speed"]:
     block = (out / f"{name}.md").read_text().strip()
     pattern = re.compile(rf"(<!-- generated:{name} -->\n).*?(<!-- end:{name} -->)", re.S)
     if not pattern.search(text):

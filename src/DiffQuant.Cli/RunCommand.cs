@@ -55,7 +55,7 @@ internal static class RunCommand
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of tables." };
 
         method.Checked(m => MethodSpec.Parse(m));
-        rate.Checked(BitAllocation.ValidateRate);
+        rate.Checked(r => OptionChecks.PositiveFinite(r));
         quantizer.Checked(q => _ = q is null ? null : QuantizerRegistry.Find(q));
         range.Checked(r => RangePolicyNames.Parse(r));
         downlink.Checked(d => QuantizerRegistry.Find(d));
@@ -84,6 +84,19 @@ internal static class RunCommand
             var spec = MethodSpec.Parse(parse.GetRequiredValue(method));
             var quantizerKind = parse.GetValue(quantizer) ?? (spec.Compensation.Quantizes ? "cube" : QuantizerSpec.Float64.Kind);
             var quantizerSpec = QuantizerSpec.Parse(quantizerKind, parse.GetValue(rate), parse.GetValue(ditherSeed));
+            if (quantizerSpec.IsRanged)
+            {
+                // Float codecs ignore --rate; ranged quantizers take at most 52 bits a coordinate.
+                try
+                {
+                    BitAllocation.ValidateRate(quantizerSpec.Rate);
+                }
+                catch (DiffQuantException e)
+                {
+                    throw new DiffQuantException($"--rate: {e.Message}", e);
+                }
+            }
+
             var k = workers.GetWorkers(parse);
             var asynchronous = parse.GetRequiredValue(mode).Trim().ToLowerInvariant() switch
             {

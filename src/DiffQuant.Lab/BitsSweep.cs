@@ -27,7 +27,7 @@ public static class BitsSweep
             {
                 var quantizer = QuantizerSpec.Parse(c.Quantizer, c.Rate, options.DitherSeed);
                 var config = new MethodConfig { Method = c.Method, Quantizer = quantizer, Dimension = problem.Dimension };
-                var result = LocalRun.Execute(problem, config, x0, stop);
+                var result = LocalRun.Execute(problem, config, x0, stop, evaluate: false);
                 return (Reached: result.ExitReason == ExitReason.TargetReached, result.Iterations, Bits: (double)result.UplinkBits / problem.Dimension, result.Overloads);
             }).ToArray();
         }, progress);

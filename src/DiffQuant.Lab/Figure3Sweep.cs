@@ -116,7 +116,7 @@ public static class Figure3Sweep
             Workers = options.Workers,
             Allocation = quantizes ? options.Allocation : RateAllocationKind.Equal,
         };
-        var result = LocalRun.Execute(problem, config, x0, stop);
+        var result = LocalRun.Execute(problem, config, x0, stop, evaluate: false);
 
         // The tuning the server derives from the setups, and the contraction it gives on f's true spectrum.
         var shards = problem.ShardsFor(options.Workers);

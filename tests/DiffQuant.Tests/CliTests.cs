@@ -79,9 +79,10 @@ public class CliTests
     }
 
     [Theory]
-    [InlineData("--rate", "0", "rate must be a positive")]
-    [InlineData("--rate", "-3", "rate must be a positive")]
-    [InlineData("--rate", "NaN", "rate must be a positive")]
+    [InlineData("--rate", "0", "--rate: must be a positive finite number")]
+    [InlineData("--rate", "-3", "--rate: must be a positive finite number")]
+    [InlineData("--rate", "NaN", "--rate: must be a positive finite number")]
+    [InlineData("--rate", "60", "--rate: the rate 60 exceeds the 52 bits")]
     [InlineData("--method", "sgd", "unknown method 'sgd'")]
     [InlineData("--matrix", "/no/such.mtx", "--m applies to generated problems")]
     [InlineData("--rhs", "/no/such.txt", "cannot read right-hand side file")]

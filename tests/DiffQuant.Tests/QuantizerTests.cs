@@ -98,6 +98,10 @@ public class QuantizerTests
             var total = BitAllocation.Budget(n, rate);
             Assert.Equal(total, bits.Sum(b => (long)b));
             Assert.All(bits, b => Assert.InRange(b, Math.Floor(rate) - 1e-9, Math.Ceiling(rate) + 1e-9));
+            for (var i = 0; i < n; i++)
+            {
+                Assert.Equal(((i + 1) * total / n) - (i * total / n), bits[i]);
+            }
         }, seed: TestData.Seed, iter: 300, threads: 1);
         Assert.Equal(230, BitAllocation.Budget(100, 2.3));
         Assert.Equal(50, BitAllocation.Budget(100, 0.5));

@@ -182,6 +182,13 @@ public sealed class GradientServer : IServer
             return ReplyTarget.Sender;
         }
 
+        if (Workers == 1)
+        {
+            // One worker's estimate is the whole round's.
+            Update(estimate);
+            return ReplyTarget.All;
+        }
+
         TensorPrimitives.Add(_aggregate, estimate, _aggregate);
         _received[link] = true;
         if (++_arrived < Workers)
@@ -313,14 +320,22 @@ public sealed class GradientServer : IServer
 
     private void Update(ReadOnlySpan<double> gradient)
     {
-        var momentum = _config.Method.Momentum == Momentum.None ? 0 : _tuning.Gamma;
+        if (_config.Method.Momentum == Momentum.None)
+        {
+            // x̂_{t+1} = x̂_t − η ĝ
+            _iterate.CopyTo(_previous.AsSpan());
+            TensorPrimitives.MultiplyAdd(gradient, -_tuning.StepSize, _iterate, _iterate);
+        }
+        else
+        {
+            // x̂_{t+1} = x̂_t + γ (x̂_t − x̂_{t−1}) − η ĝ
+            TensorPrimitives.Subtract(_iterate, _previous, _scratch);
+            TensorPrimitives.MultiplyAdd(_scratch, _tuning.Gamma, _iterate, _scratch);
+            TensorPrimitives.MultiplyAdd(gradient, -_tuning.StepSize, _scratch, _scratch);
+            _iterate.CopyTo(_previous.AsSpan());
+            _scratch.CopyTo(_iterate.AsSpan());
+        }
 
-        // scratch = x̂_t + γ_s (x̂_t − x̂_{t−1}) − η ĝ
-        TensorPrimitives.Subtract(_iterate, _previous, _scratch);
-        TensorPrimitives.MultiplyAdd(_scratch, momentum, _iterate, _scratch);
-        TensorPrimitives.MultiplyAdd(gradient, -_tuning.StepSize, _scratch, _scratch);
-        _iterate.CopyTo(_previous.AsSpan());
-        _scratch.CopyTo(_iterate.AsSpan());
         Iterations++;
         _goPending = false;
         Broadcast(MessageKind.Iterate, Iterations);

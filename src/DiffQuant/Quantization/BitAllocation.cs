@@ -21,9 +21,20 @@ public static class BitAllocation
         ValidateRate(rate);
         var total = Budget(n, rate);
         var bits = new byte[n];
+        if (n == 0)
+        {
+            return bits;
+        }
+
+        // floor((i+1)B/n) − floor(iB/n) = q + [((i·r) mod n) + r ≥ n] with B = q·n + r, tracked without division.
+        var (quotient, remainder) = Math.DivRem(total, n);
+        long carry = 0;
         for (var i = 0; i < n; i++)
         {
-            bits[i] = (byte)(((i + 1) * total / n) - (i * total / n));
+            carry += remainder;
+            var extra = carry >= n ? 1 : 0;
+            carry -= extra * n;
+            bits[i] = (byte)(quotient + extra);
         }
 
         return bits;

@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using DiffQuant.Bits;
 
 namespace DiffQuant.Quantization;
@@ -12,6 +13,9 @@ public abstract class CubeQuantizerBase<TGrid> : IQuantizer
 {
     private readonly byte[] _bits;
     private readonly int _lowBits;
+
+    /// <summary>Whether every coordinate has the same b ≥ 1 bits (floor(n·R) a multiple of n).</summary>
+    private readonly bool _uniform;
     private readonly double _radiusPerUnitRange;
 
     protected CubeQuantizerBase(int dimension, double rate)
@@ -25,6 +29,7 @@ public abstract class CubeQuantizerBase<TGrid> : IQuantizer
         Rate = rate;
         _bits = BitAllocation.Spread(dimension, rate);
         _lowBits = dimension == 0 ? 0 : _bits.Min();
+        _uniform = dimension > 0 && _lowBits > 0 && _bits.Max() == _lowBits;
         BudgetBits = BitAllocation.Budget(dimension, rate);
         if (BudgetBits == 0 && dimension > 0)
         {
@@ -70,23 +75,27 @@ public abstract class CubeQuantizerBase<TGrid> : IQuantizer
         var (range, step) = (context.Range, context.Step);
         CheckRange(range);
         CheckBudget(context.BudgetBits);
+        var overloads = Overloads(u, range);
         var low = Grid(range, _lowBits, step);
-        var high = Grid(range, _lowBits + 1, step);
-        var overloads = 0;
         var packer = default(FieldPacker);
+        if (_uniform)
+        {
+            // Every coordinate has the same b ≥ 1 bits (integer R): one grid, no per-coordinate branch.
+            var b = _lowBits;
+            for (var i = 0; i < u.Length; i++)
+            {
+                var cell = low.Cell(u[i], i);
+                q[i] = low.Value(cell, i);
+                packer.Put(writer, cell, b);
+            }
+
+            packer.Flush(writer);
+            return overloads;
+        }
+
+        var high = Grid(range, _lowBits + 1, step);
         for (var i = 0; i < u.Length; i++)
         {
-            var value = u[i];
-            if (double.IsNaN(value))
-            {
-                Guard.Throw($"quantizer input [{i}] is NaN.");
-            }
-
-            if (Math.Abs(value) > range)
-            {
-                overloads++;
-            }
-
             int b = _bits[i];
             if (b == 0)
             {
@@ -97,12 +106,12 @@ public abstract class CubeQuantizerBase<TGrid> : IQuantizer
             ulong cell;
             if (b == _lowBits)
             {
-                cell = low.Cell(value, i);
+                cell = low.Cell(u[i], i);
                 q[i] = low.Value(cell, i);
             }
             else
             {
-                cell = high.Cell(value, i);
+                cell = high.Cell(u[i], i);
                 q[i] = high.Value(cell, i);
             }
 
@@ -120,13 +129,53 @@ public abstract class CubeQuantizerBase<TGrid> : IQuantizer
         CheckRange(range);
         CheckBudget(context.BudgetBits);
         var low = Grid(range, _lowBits, step);
-        var high = Grid(range, _lowBits + 1, step);
         var unpacker = new FieldUnpacker(BudgetBits);
+        if (_uniform)
+        {
+            var b = _lowBits;
+            for (var i = 0; i < q.Length; i++)
+            {
+                q[i] = low.Value(unpacker.Take(ref reader, b), i);
+            }
+
+            return;
+        }
+
+        var high = Grid(range, _lowBits + 1, step);
         for (var i = 0; i < q.Length; i++)
         {
             int b = _bits[i];
             q[i] = b == 0 ? 0 : b == _lowBits ? low.Value(unpacker.Take(ref reader, b), i) : high.Value(unpacker.Take(ref reader, b), i);
         }
+    }
+
+    /// <summary>
+    /// The coordinates outside [−r, r] (they saturate to an end cell); a NaN is refused. One SIMD pass finds the
+    /// largest magnitude, so the common in-range vector is not compared coordinate by coordinate.
+    /// </summary>
+    private static int Overloads(ReadOnlySpan<double> u, double range)
+    {
+        var peak = u.IsEmpty ? 0 : Math.Abs(TensorPrimitives.MaxMagnitude(u));
+        if (!double.IsNaN(peak) && peak <= range)
+        {
+            return 0;
+        }
+
+        var overloads = 0;
+        for (var i = 0; i < u.Length; i++)
+        {
+            if (double.IsNaN(u[i]))
+            {
+                Guard.Throw($"quantizer input [{i}] is NaN.");
+            }
+
+            if (Math.Abs(u[i]) > range)
+            {
+                overloads++;
+            }
+        }
+
+        return overloads;
     }
 
     /// <summary>The worst |Q(u) − u| of one coordinate with b bits and range 1, for |u| ≤ 1.</summary>

@@ -9,14 +9,15 @@ public static class LocalRun
 {
     /// <summary>
     /// Runs <paramref name="config"/> on <paramref name="problem"/> (its K shards when K &gt; 1) from
-    /// <paramref name="initialIterate"/>. D is <paramref name="distanceBound"/> when given, else ‖x̂_0 − x*‖.
+    /// <paramref name="initialIterate"/>. D is <paramref name="distanceBound"/> when given, else ‖x̂_0 − x*‖. With
+    /// <paramref name="evaluate"/> the result carries the loss of x̂_T (sweeps that need only rates skip it).
     /// </summary>
-    public static RunResult Execute(Problem problem, MethodConfig config, ReadOnlySpan<double> initialIterate, StopRule stop, double? distanceBound = null, Action<int, double>? progress = null, ArrivalSchedule? schedule = null)
+    public static RunResult Execute(Problem problem, MethodConfig config, ReadOnlySpan<double> initialIterate, StopRule stop, double? distanceBound = null, Action<int, double>? progress = null, ArrivalSchedule? schedule = null, bool evaluate = true)
     {
         stop.Validate();
         var session = CreateSession(problem, config, initialIterate, distanceBound, schedule);
         var referee = problem.Solution is null ? null : new AccuracyReferee(problem.Solution, initialIterate);
-        return session.Run(stop, referee, progress, new ObjectiveEvaluator(problem.Objective, problem.Solution));
+        return session.Run(stop, referee, progress, evaluate ? new ObjectiveEvaluator(problem.Objective, problem.Solution) : null);
     }
 
     /// <summary>A session of fresh objects for the run <see cref="Execute"/> describes (also the target of a restore).</summary>
