@@ -66,6 +66,22 @@ public class MultiWorkerTests
         Assert.All(result.Links, l => Assert.Equal(3L * SetupMessage.Bits / 3, l.Uplink.SetupBits));
     }
 
+    /// <summary>
+    /// Shards too thin to be strongly convex (every μ_k = 0) give the server no curvature bound: it steps at
+    /// η = 1/Σ L_k, which still converges on the strongly convex whole.
+    /// </summary>
+    [Theory]
+    [InlineData("gd")]
+    [InlineData("nq-gd")]
+    public void Workers_without_strong_convexity_still_converge(string method)
+    {
+        var problem = LeastSquaresShards.Split(TestData.SmallGaussian(m: 30, n: 12), 3);
+        Assert.All(problem.ShardsFor(3), shard => Assert.Equal(0, shard.Mu));
+        var result = LocalRun.Execute(problem, Config(method, 12, problem.Dimension, 3), TestData.InitialPoint(problem.Dimension), new StopRule { MaxIterations = 3000, TargetRelativeError = 1e-6 });
+        Assert.Equal(ExitReason.TargetReached, result.ExitReason);
+        Assert.Equal(0, result.Overloads);
+    }
+
     [Fact]
     public void Lipschitz_allocation_keeps_the_total_budget_and_gives_more_bits_to_larger_L()
     {

@@ -6,12 +6,19 @@ public readonly record struct Tuning(double StepSize, double Gamma, double Sigma
     /// <summary>
     /// The classical tunings from L and μ (κ = L/μ): GD η = 2/(L+μ), σ = (κ−1)/(κ+1);
     /// HB η = 4/(√L+√μ)², γ = ((√κ−1)/(√κ+1))², σ = (√κ−1)/(√κ+1);
-    /// AGD η = 1/L, γ = (√κ−1)/(√κ+1), σ = 1 − 1/√κ. An override of η or γ recomputes σ as the
+    /// AGD η = 1/L, γ = (√κ−1)/(√κ+1), σ = 1 − 1/√κ. GD with μ = 0 (no curvature bound) takes η = 1/L. An override of η or γ recomputes σ as the
     /// spectral radius of the method's iteration on quadratics with spectrum in [μ, L].
     /// </summary>
     public static Tuning For(Momentum momentum, double l, double mu, double? stepSize = null, double? momentumOverride = null)
     {
         Guard.Positive(l, "L");
+        if (mu == 0 && momentum == Momentum.None && stepSize is null)
+        {
+            // No lower bound on the curvature (K shards whose μ_k all vanish): η = 1/L converges for any μ > 0 of
+            // f, at 1 − μ/L, which the server cannot know, so σ is reported as 1.
+            return new Tuning(1 / l, 0, 1);
+        }
+
         Guard.Positive(mu, "μ");
         if (mu > l)
         {

@@ -72,6 +72,7 @@ public static class LeastSquaresShards
         a.MultiplyTransposed(y, projection);
         var samples = new LeastSquares(a, y);
         IStochasticOracle objective = GramMatrix.Cost(gram) < 2L * GramMatrix.NonZeros(a) ? new GramLeastSquares(gram, samples, projection) : samples;
-        return new Problem(name, objective, l, Math.Max(0, mu), null, a.Rows) { Data = new LeastSquaresData(a, y) };
+        // A computed λ_min below L_k/10¹² is rounding noise of a rank-deficient shard: report μ_k = 0 exactly.
+        return new Problem(name, objective, l, mu * ProblemLimits.MaxConditionNumber > l ? mu : 0, null, a.Rows) { Data = new LeastSquaresData(a, y) };
     }
 }
