@@ -9,7 +9,7 @@ public class BitIoTests
     public void Fields_of_any_width_round_trip()
     {
         var field = Gen.Int[0, 64].SelectMany(width => Gen.ULong.Select(v => (Width: width, Value: width == 64 ? v : v & ((1UL << width) - 1))));
-        field.Array[0, 300].Sample(fields =>
+        TestData.ForEachCase(field.Array[0, 300], 300, fields =>
         {
             var writer = new BitWriter(1);
             foreach (var (width, value) in fields)
@@ -27,7 +27,7 @@ public class BitIoTests
             }
 
             Assert.Equal(0, reader.Remaining);
-        }, seed: TestData.Seed, iter: 300, threads: 1);
+        });
     }
 
     /// <summary>Packed fields give the same bytes as one Write per field, after any prefix, and unpack back.</summary>
@@ -35,7 +35,7 @@ public class BitIoTests
     public void Packed_fields_match_field_by_field_writes()
     {
         var field = Gen.Int[1, 52].SelectMany(width => Gen.ULong.Select(v => (Width: width, Value: v & ((1UL << width) - 1))));
-        Gen.Select(Gen.Int[0, 13], field.Array[0, 200]).Sample((prefix, fields) =>
+        TestData.ForEachCase(Gen.Select(Gen.Int[0, 13], field.Array[0, 200]), 300, (prefix, fields) =>
         {
             var plain = new BitWriter(1);
             var packed = new BitWriter(1);
@@ -60,7 +60,7 @@ public class BitIoTests
             }
 
             Assert.Equal(0, reader.Remaining);
-        }, seed: TestData.Seed, iter: 300, threads: 1);
+        });
     }
 
     [Fact]

@@ -5,13 +5,7 @@ namespace DiffQuant.Tests;
 
 public class CliTests
 {
-    private static (int Exit, string Output, string Error) Dq(params string[] args)
-    {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var exit = CliApp.Run(args, output, error);
-        return (exit, output.ToString(), error.ToString());
-    }
+    private static (int Exit, string Output, string Error) Dq(params string[] args) => TestData.Dq(args);
 
     [Fact]
     public void Run_json_reports_every_documented_field()

@@ -9,7 +9,8 @@ public class QuantizerTests
     private static readonly Gen<double> Rate = Gen.OneOf(Gen.Int[1, 16].Select(r => (double)r), Gen.Double[0.05, 16]);
 
     private static readonly Gen<(double[] Unit, double Rate, double Range, bool Dithered)> Inputs =
-        Gen.Select(Gen.Double[-1, 1].Array[0, 300], Rate, Gen.Double[1e-3, 1e3], Gen.Bool);
+        Gen.Select(Gen.Double[-1, 1].Array[0, 300], Rate, Gen.Double[1e-3, 1e3], Gen.Bool)
+            .Where(t => t.Item1.Length == 0 || BitAllocation.Budget(t.Item1.Length, t.Item2) > 0); // a message of 0 bits is refused
 
     private static IQuantizer Create(int n, double rate, bool dithered) =>
         dithered ? new DitheredCubeQuantizer(n, rate, seed: 99) : new CubeQuantizer(n, rate);
@@ -25,7 +26,7 @@ public class QuantizerTests
     [Fact]
     public void Decoding_reproduces_the_encoder_output_bit_exactly_within_budget()
     {
-        Inputs.Sample((unit, rate, range, dithered) =>
+        TestData.ForEachCase(Inputs, 400, (unit, rate, range, dithered) =>
         {
             var u = unit.Select(x => x * range).ToArray();
             var encoder = Create(u.Length, rate, dithered);
@@ -41,13 +42,13 @@ public class QuantizerTests
             {
                 Assert.Equal(BitConverter.DoubleToInt64Bits(q[i]), BitConverter.DoubleToInt64Bits(decoded[i]));
             }
-        }, seed: TestData.Seed, iter: 400, threads: 1);
+        });
     }
 
     [Fact]
     public void Error_inside_the_range_is_within_the_covering_radius()
     {
-        Inputs.Sample((unit, rate, range, dithered) =>
+        TestData.ForEachCase(Inputs, 400, (unit, rate, range, dithered) =>
         {
             var u = unit.Select(x => x * range).ToArray();
             var quantizer = Create(u.Length, rate, dithered);
@@ -62,19 +63,19 @@ public class QuantizerTests
                 var cell = dithered ? (b == 0 ? range : range / ((1UL << b) - 1)) : range * Math.Pow(2, -b);
                 Assert.True(Math.Abs(q[i] - u[i]) <= cell * (1 + 1e-9), $"coordinate {i}: |{q[i]} − {u[i]}| > {cell}");
             }
-        }, seed: TestData.Seed, iter: 400, threads: 1);
+        });
     }
 
     [Fact]
     public void Inputs_outside_the_range_saturate_and_count_as_overloads()
     {
-        Gen.Select(Gen.Double[-3, 3].Array[1, 300], Gen.Int[1, 12]).Sample((u, rate) =>
+        TestData.ForEachCase(Gen.Select(Gen.Double[-3, 3].Array[1, 300], Gen.Int[1, 12]), 200, (u, rate) =>
         {
             var quantizer = new CubeQuantizer(u.Length, rate);
             var (_, q, overloads) = Encode(quantizer, u, 1.0);
             Assert.Equal(u.Count(x => Math.Abs(x) > 1), overloads);
             Assert.All(q, x => Assert.InRange(x, -1.0, 1.0));
-        }, seed: TestData.Seed, iter: 200, threads: 1);
+        });
     }
 
     [Theory]
@@ -92,7 +93,7 @@ public class QuantizerTests
     [Fact]
     public void Fractional_rates_spread_exactly_the_budget_over_coordinates()
     {
-        Gen.Select(Gen.Int[0, 300], Gen.Double[0.01, 20]).Sample((n, rate) =>
+        TestData.ForEachCase(Gen.Select(Gen.Int[0, 300], Gen.Double[0.01, 20]), 300, (n, rate) =>
         {
             var bits = BitAllocation.Spread(n, rate);
             var total = BitAllocation.Budget(n, rate);
@@ -102,7 +103,7 @@ public class QuantizerTests
             {
                 Assert.Equal(((i + 1) * total / n) - (i * total / n), bits[i]);
             }
-        }, seed: TestData.Seed, iter: 300, threads: 1);
+        });
         Assert.Equal(230, BitAllocation.Budget(100, 2.3));
         Assert.Equal(50, BitAllocation.Budget(100, 0.5));
     }
