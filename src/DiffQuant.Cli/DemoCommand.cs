@@ -29,15 +29,9 @@ internal static class DemoCommand
             var silent = parse.GetValue(quiet);
             var directory = ResultFiles.Directory(parse.GetRequiredValue(outDir));
             var sources = new List<(InstanceSource Source, string Stem)> { (InstanceSource.Gaussian(1000, 100), "gaussian") };
-            var matrixPath = parse.GetValue(matrix) ?? SharedData.Find("ash958.mtx");
-            if (matrixPath is not null)
+            if (SecondPanel(parse.GetValue(matrix), SharedData.Find, error) is { } matrixPath)
             {
                 sources.Add((InstanceSource.Matrix(matrixPath), Path.GetFileNameWithoutExtension(matrixPath)));
-            }
-            else
-            {
-                // A warning, not progress: --quiet keeps it, on stderr, so a report with one panel never passes unnoticed.
-                error.WriteLine("warning: ash958.mtx not found in a data/ or shared/data folder above here; the report has the Gaussian panel only. Pass --matrix PATH for the second panel.");
             }
 
             var figureOptions = new Figure3Options { Instances = parse.GetValue(instances), Threads = parse.GetValue(threads), Seed = parse.GetValue(seed) };
@@ -66,5 +60,21 @@ internal static class DemoCommand
             return 0;
         }));
         return command;
+    }
+
+    /// <summary>
+    /// The matrix of the second panel: the given path, else ash958.mtx where <paramref name="find"/> finds it, else
+    /// null with a warning on <paramref name="error"/> (a warning, not progress: --quiet keeps it, so a report with
+    /// one panel never passes unnoticed).
+    /// </summary>
+    internal static string? SecondPanel(string? given, Func<string, string?> find, TextWriter error)
+    {
+        var path = given ?? find("ash958.mtx");
+        if (path is null)
+        {
+            error.WriteLine("warning: ash958.mtx not found in a data/ or shared/data folder above here or beside dq; the report has the Gaussian panel only. Pass --matrix PATH for the second panel.");
+        }
+
+        return path;
     }
 }

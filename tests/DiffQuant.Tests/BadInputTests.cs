@@ -99,6 +99,18 @@ public sealed class BadInputTests : IDisposable
     public void Sizes_and_options_are_checked_before_any_work(string expected, params string[] args) => AssertRefused(expected, args);
 
     [Fact]
+    public void Demo_warns_on_stderr_when_the_second_panel_is_missing()
+    {
+        using var error = new StringWriter();
+        Assert.Null(DemoCommand.SecondPanel(null, _ => null, error));
+        Assert.Contains("warning: ash958.mtx not found", error.ToString());
+        using var quiet = new StringWriter();
+        Assert.Equal("given.mtx", DemoCommand.SecondPanel("given.mtx", _ => null, quiet));
+        Assert.Equal("found.mtx", DemoCommand.SecondPanel(null, _ => "found.mtx", quiet));
+        Assert.Empty(quiet.ToString());
+    }
+
+    [Fact]
     public void Memory_a_problem_would_need_is_checked_up_front()
     {
         var e = Assert.Throws<DiffQuantException>(() => ProblemLimits.Memory(1e18, "a test problem"));
