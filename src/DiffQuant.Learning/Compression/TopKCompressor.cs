@@ -1,0 +1,169 @@
+using DiffQuant.Bits;
+
+namespace DiffQuant.Learning.Compression;
+
+/// <summary>
+/// Top-k sparsification (used with error feedback): the k = ⌈fraction·d⌉ coordinates of largest magnitude, k known to
+/// both ends. Their indices, ascending, are sent as gaps coded by Golomb–Rice with parameter b = ⌊log2(d/k)⌋ (the gap
+/// minus one as a unary quotient of (gap−1) &gt;&gt; b and b remainder bits, near the entropy of k uniform positions:
+/// about log2(d/k) + 1.5 bits each); the values as binary32.
+/// </summary>
+public sealed class TopKCompressor : ICompressor
+{
+    private readonly int _riceBits;
+    private readonly int[] _order;
+    private readonly float[] _magnitudes;
+
+    public TopKCompressor(int dimension, double fraction)
+    {
+        if (!(fraction > 0 && fraction <= 1))
+        {
+            Guard.Throw($"the top-k fraction must lie in (0, 1], got {fraction}.");
+        }
+
+        Dimension = dimension;
+        K = Math.Max(1, (int)Math.Ceiling(fraction * dimension));
+        _riceBits = Math.Max(0, 31 - int.LeadingZeroCount(Math.Max(1, dimension / K)));
+        _order = new int[dimension];
+        _magnitudes = new float[dimension];
+    }
+
+    public string Name => $"top-{K}";
+
+    public int Dimension { get; }
+
+    public int K { get; }
+
+    /// <summary>k values and remainders, plus unary quotients that sum to at most d &gt;&gt; b, plus k stop bits.</summary>
+    public long MaxBits => (K * (32L + _riceBits + 1)) + (Dimension >> _riceBits);
+
+    public void Encode(ReadOnlySpan<float> g, in CompressionContext context, BitWriter writer, Span<float> decoded)
+    {
+        Guard.SameLength(g.Length, Dimension, "the gradient");
+        for (var i = 0; i < Dimension; i++)
+        {
+            _magnitudes[i] = Math.Abs(g[i]);
+            if (float.IsNaN(_magnitudes[i]))
+            {
+                Guard.Throw($"top-k input [{i}] is NaN.");
+            }
+        }
+
+        // τ, the k-th largest magnitude (selection in O(d)); then, in ascending order, every index above τ and the
+        // first ones equal to τ until there are k.
+        var threshold = Select(_magnitudes, Dimension - K);
+        var above = 0;
+        foreach (var v in g)
+        {
+            above += Math.Abs(v) > threshold ? 1 : 0;
+        }
+
+        var ties = K - above;
+        var count = 0;
+        for (var i = 0; i < Dimension && count < K; i++)
+        {
+            var magnitude = Math.Abs(g[i]);
+            if (magnitude > threshold || (magnitude == threshold && ties-- > 0))
+            {
+                _order[count++] = i;
+            }
+        }
+
+        var chosen = _order.AsSpan(0, K);
+        decoded.Clear();
+        var packer = default(FieldPacker);
+        var previous = -1;
+        foreach (var i in chosen)
+        {
+            PutGap(ref packer, writer, i - previous);
+            previous = i;
+            packer.Put(writer, BitConverter.SingleToUInt32Bits(g[i]), 32);
+            decoded[i] = g[i];
+        }
+
+        packer.Flush(writer);
+    }
+
+    public void Decode(ref BitReader reader, in CompressionContext context, Span<float> decoded)
+    {
+        decoded.Clear();
+        var index = -1;
+        for (var n = 0; n < K; n++)
+        {
+            var quotient = 0;
+            while (reader.Read(1) == 1)
+            {
+                quotient++;
+            }
+
+            var gap = (quotient << _riceBits) + (int)reader.Read(_riceBits) + 1;
+            index += gap;
+            if (index >= Dimension)
+            {
+                Guard.Throw($"top-k message: index {index} beyond the {Dimension} coordinates.");
+            }
+
+            decoded[index] = BitConverter.UInt32BitsToSingle((uint)reader.Read(32));
+        }
+    }
+
+    /// <summary>The value of rank <paramref name="rank"/> (0-based, ascending) of <paramref name="values"/>, which it reorders.</summary>
+    private static float Select(float[] values, int rank)
+    {
+        var (low, high) = (0, values.Length - 1);
+        while (low < high)
+        {
+            var pivot = Median(values[low], values[(low + high) >>> 1], values[high]);
+            var (i, j) = (low, high);
+            while (i <= j)
+            {
+                while (values[i] < pivot)
+                {
+                    i++;
+                }
+
+                while (values[j] > pivot)
+                {
+                    j--;
+                }
+
+                if (i <= j)
+                {
+                    (values[i], values[j]) = (values[j], values[i]);
+                    i++;
+                    j--;
+                }
+            }
+
+            if (rank <= j)
+            {
+                high = j;
+            }
+            else if (rank >= i)
+            {
+                low = i;
+            }
+            else
+            {
+                return values[rank];
+            }
+        }
+
+        return values[rank];
+    }
+
+    private static float Median(float a, float b, float c) => Math.Max(Math.Min(a, b), Math.Min(Math.Max(a, b), c));
+
+    /// <summary>gap ≥ 1 as (gap−1) &gt;&gt; b ones, a zero, and the b low bits of gap − 1.</summary>
+    private void PutGap(ref FieldPacker packer, BitWriter writer, int gap)
+    {
+        var value = gap - 1;
+        for (var q = value >> _riceBits; q > 0; q--)
+        {
+            packer.Put(writer, 1, 1);
+        }
+
+        packer.Put(writer, 0, 1);
+        packer.Put(writer, (ulong)(value & ((1 << _riceBits) - 1)), _riceBits);
+    }
+}
