@@ -14,19 +14,13 @@ public sealed class Float32Compressor(int dimension) : ICompressor
     public void Encode(ReadOnlySpan<float> g, in CompressionContext context, BitWriter writer, Span<float> decoded)
     {
         Guard.SameLength(g.Length, Dimension, "the gradient");
-        foreach (var v in g)
-        {
-            writer.WriteSingle(v);
-        }
+        writer.WriteSingles(g);
 
         g.CopyTo(decoded);
     }
 
     public void Decode(ref BitReader reader, in CompressionContext context, Span<float> decoded)
     {
-        for (var i = 0; i < decoded.Length; i++)
-        {
-            decoded[i] = reader.ReadSingle();
-        }
+        reader.ReadSingles(decoded);
     }
 }

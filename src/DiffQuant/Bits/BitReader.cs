@@ -62,6 +62,24 @@ public ref struct BitReader
         _position += 64L * values.Length;
     }
 
+    /// <summary>Reads binary32 values written by <see cref="BitWriter.WriteSingles"/>, byte-swapped in bulk when aligned.</summary>
+    public void ReadSingles(Span<float> values)
+    {
+        if ((_position & 7) != 0 || 32L * values.Length > Remaining)
+        {
+            for (var i = 0; i < values.Length; i++)
+            {
+                values[i] = ReadSingle();
+            }
+
+            return;
+        }
+
+        var byteIndex = (int)(_position >> 3);
+        BinaryPrimitives.ReverseEndianness(MemoryMarshal.Cast<byte, int>(_bytes.Slice(byteIndex, 4 * values.Length)), MemoryMarshal.Cast<float, int>(values));
+        _position += 32L * values.Length;
+    }
+
     public float ReadSingle() => BitConverter.UInt32BitsToSingle((uint)Read(32));
 
     /// <summary>Reads a field of at most 56 bits from one big-endian 64-bit window.</summary>

@@ -78,6 +78,30 @@ public sealed class BitWriter
     }
 
     /// <summary>The message written so far; valid until the next <see cref="Reset"/> or write.</summary>
+    /// <summary>Appends binary32 values big-endian, byte-swapped in bulk when the writer is on a byte boundary.</summary>
+    public void WriteSingles(ReadOnlySpan<float> values)
+    {
+        if ((_bitLength & 7) != 0)
+        {
+            foreach (var value in values)
+            {
+                WriteSingle(value);
+            }
+
+            return;
+        }
+
+        var byteIndex = (int)(_bitLength >> 3);
+        var needed = byteIndex + (4 * values.Length) + Slack;
+        if (needed > _buffer.Length)
+        {
+            Array.Resize(ref _buffer, Math.Max(needed, _buffer.Length * 2));
+        }
+
+        BinaryPrimitives.ReverseEndianness(MemoryMarshal.Cast<float, int>(values), MemoryMarshal.Cast<byte, int>(_buffer.AsSpan(byteIndex, 4 * values.Length)));
+        _bitLength += 32L * values.Length;
+    }
+
     public Payload ToPayload() => new(_buffer.AsMemory(0, Payload.ByteCount(_bitLength)), _bitLength);
 
     /// <summary>ORs a masked field of at most 56 bits into place with one big-endian 64-bit word.</summary>

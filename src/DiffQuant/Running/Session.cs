@@ -20,12 +20,23 @@ public sealed class Session
     private readonly bool _asynchronous;
     private readonly ArrivalSchedule _schedule;
     private readonly Payload[] _inFlight;
+    private readonly int _parallelism;
     private readonly long _largestBudget;
     private readonly long _budgetSum;
     private bool _started;
 
-    public Session(IServer server, IReadOnlyList<IWorker> workers, IReadOnlyList<Link> links, bool asynchronous = false, ArrivalSchedule? schedule = null)
+    /// <param name="parallelism">
+    /// Threads that run the K workers of a synchronous round at once (each worker and link is used by one thread; the
+    /// server still takes the messages in link order, so results do not depend on it).
+    /// </param>
+    public Session(IServer server, IReadOnlyList<IWorker> workers, IReadOnlyList<Link> links, bool asynchronous = false, ArrivalSchedule? schedule = null, int parallelism = 1)
     {
+        if (parallelism < 1)
+        {
+            Guard.Throw($"the parallelism must be at least 1, got {parallelism}.");
+        }
+
+        _parallelism = parallelism;
         if (workers.Count != server.Workers || links.Count != server.Workers)
         {
             Guard.Throw($"the server has {server.Workers} links, but the session got {workers.Count} workers and {links.Count} links.");
@@ -96,13 +107,38 @@ public sealed class Session
             return;
         }
 
+        if (_parallelism > 1 && _workers.Count > 1)
+        {
+            ExchangeInParallel();
+        }
+
         for (var k = 0; k < _workers.Count; k++)
         {
-            var reply = _server.Handle(k, Exchange(k));
+            var reply = _server.Handle(k, _parallelism > 1 && _workers.Count > 1 ? _inFlight[k] : Exchange(k));
             if ((k < _workers.Count - 1) != (reply == ReplyTarget.None))
             {
                 Guard.Throw("the server did not close the synchronous round after its last worker.");
             }
+        }
+    }
+
+    /// <summary>Every link's downlink in order (the server's buffers are not shared across threads), then the workers at once.</summary>
+    private void ExchangeInParallel()
+    {
+        var downlinks = new Payload[_workers.Count];
+        for (var k = 0; k < _workers.Count; k++)
+        {
+            downlinks[k] = _links[k].SendDownlink(_server.Outgoing(k));
+        }
+
+        try
+        {
+            Parallel.For(0, _workers.Count, new ParallelOptions { MaxDegreeOfParallelism = _parallelism }, k =>
+                _inFlight[k] = _links[k].SendUplink(_workers[k].Handle(downlinks[k])));
+        }
+        catch (AggregateException e) when (e.InnerExceptions.OfType<DiffQuantException>().FirstOrDefault() is { } first)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(first).Throw();
         }
     }
 

@@ -1,0 +1,26 @@
+using DiffQuant.Learning.Compression;
+
+namespace DiffQuant.Learning.Training;
+
+/// <summary>The compressor of a method under a run's options: the one place that maps kinds to compressors.</summary>
+public static class Compressors
+{
+    /// <summary>QSGD levels for B bits per coordinate: s = 2^(B−1) − 1.</summary>
+    public static int LevelsFor(int bits) => (1 << (bits - 1)) - 1;
+
+    /// <param name="bits">For DQ-SGD, this message's B_n.</param>
+    public static ICompressor Create(CompressorKind kind, TrainOptions options, int dimension, int? bits = null) => kind switch
+    {
+        CompressorKind.Float32 => new Float32Compressor(dimension),
+        CompressorKind.Qsgd => new QsgdCompressor(dimension, LevelsFor(options.Bits)),
+        CompressorKind.DynamicQsgd => new QsgdCompressor(dimension, LevelsFor(bits ?? DynamicBits.MaxBits)),
+        CompressorKind.TernGrad => new TernGradCompressor(dimension),
+        CompressorKind.Sign => new SignCompressor(dimension),
+        CompressorKind.TopK => new TopKCompressor(dimension, options.Fraction),
+        _ => new RandomKCompressor(dimension, options.Fraction),
+    };
+
+    /// <summary>The longest gradient message body of a method: its compressor's bound, plus the B_n field for DQ-SGD.</summary>
+    public static long MaxBits(CompressorKind kind, TrainOptions options, int dimension) =>
+        Create(kind, options, dimension).MaxBits + (kind == CompressorKind.DynamicQsgd ? DynamicBits.FieldBits : 0);
+}

@@ -1,0 +1,56 @@
+namespace DiffQuant.Learning.Training;
+
+/// <summary>One evaluation of the server's model during a run.</summary>
+/// <param name="Step">Rounds completed.</param>
+/// <param name="Epoch">Epochs completed (fractional).</param>
+/// <param name="UplinkBits">Uplink information bits of all workers so far, setups included.</param>
+/// <param name="TrainLoss">The mean of the workers' mini-batch losses since the previous point.</param>
+public sealed record TrainPoint(int Step, double Epoch, long UplinkBits, long DownlinkBits, double TrainLoss, double TestLoss, double TestAccuracy);
+
+/// <summary>The outcome of one training run, with the bits the links measured.</summary>
+public sealed record TrainResult
+{
+    public required string Method { get; init; }
+
+    public required string Model { get; init; }
+
+    public required string Data { get; init; }
+
+    public required int Parameters { get; init; }
+
+    public required int Workers { get; init; }
+
+    public required int Epochs { get; init; }
+
+    public required int Batch { get; init; }
+
+    public required double LearningRate { get; init; }
+
+    public required long Seed { get; init; }
+
+    public required int Steps { get; init; }
+
+    public required double TestAccuracy { get; init; }
+
+    public required double TestLoss { get; init; }
+
+    /// <summary>Mean cross-entropy of the final model on the whole training set.</summary>
+    public required double TrainLoss { get; init; }
+
+    public required long UplinkBitsTotal { get; init; }
+
+    public required long DownlinkBitsTotal { get; init; }
+
+    /// <summary>Envelope bits the receivers could check (kind and round), both directions; not information.</summary>
+    public required long FramingBitsTotal { get; init; }
+
+    /// <summary>Uplink bits of binary32 gradients over the same steps (setups included) ÷ this run's uplink bits.</summary>
+    public required double CompressionRatio { get; init; }
+
+    /// <summary>Uplink gradient bits per coordinate per message, on average.</summary>
+    public required double BitsPerCoordinate { get; init; }
+
+    public required double WallSeconds { get; init; }
+
+    public required IReadOnlyList<TrainPoint> Curve { get; init; }
+}

@@ -1,0 +1,166 @@
+using System.Diagnostics;
+using DiffQuant.Learning.Data;
+using DiffQuant.Learning.Models;
+using DiffQuant.Problems;
+using DiffQuant.Running;
+using DiffQuant.Transport;
+
+namespace DiffQuant.Learning.Training;
+
+/// <summary>What a run reports while it trains.</summary>
+public readonly record struct TrainProgress(int Step, int Steps, TrainPoint? Latest);
+
+/// <summary>
+/// Runs distributed training in this process: W <see cref="SgdWorker"/>s and one <see cref="SgdServer"/> through the
+/// core's <see cref="Session"/> and measuring <see cref="Link"/>s (the same encode → bytes → decode path a cluster runs),
+/// evaluating the server's model on the test set <see cref="TrainOptions.EvaluationsPerEpoch"/> times an epoch.
+/// </summary>
+public static class Trainer
+{
+    /// <summary>Binary32 bits of a full-precision gradient coordinate (the compression ratio's reference).</summary>
+    private const int FullPrecisionBits = 32;
+
+    public static IModel CreateModel(TrainOptions options, int features, int classes) => options.Model switch
+    {
+        "softmax" => new SoftmaxRegression(features, classes, options.L2),
+        "mlp" => new Mlp(features, options.Hidden, classes),
+        _ => throw new DiffQuantException($"unknown model '{options.Model}'; choose softmax or mlp."),
+    };
+
+    public static TrainResult Run(DataSplit data, TrainOptions options, Action<TrainProgress>? progress = null)
+    {
+        options.Validate();
+        var clock = Stopwatch.StartNew();
+        var method = TrainingMethod.Parse(options.Method);
+        var train = data.Train;
+        if (train.Count < options.Workers)
+        {
+            Guard.Throw($"--workers {options.Workers} exceeds the {train.Count} training samples.");
+        }
+
+        var shards = Shard(train, options.Workers, options.Seed);
+        var stepsPerEpoch = shards.Max(s => (s.Count + options.Batch - 1) / options.Batch);
+        var steps = checked(options.Epochs * stepsPerEpoch);
+        var evaluator = CreateModel(options, train.Features, train.Classes);
+        var p = evaluator.Parameters;
+        var initial = new float[p];
+        evaluator.Initialize(initial, options.Seed);
+
+        var fullPrecision = ((long)steps * options.Workers * FullPrecisionBits * p) + ((long)options.Workers * LearningMessages.SetupBits);
+        var budget = options.BitsBudget ?? fullPrecision / 8;
+        var workers = new SgdWorker[options.Workers];
+        var links = new Link[options.Workers];
+        for (var k = 0; k < options.Workers; k++)
+        {
+            var dynamic = method.Compressor == CompressorKind.DynamicQsgd
+                ? new DynamicBits(Alpha(options, train), steps, p, 32 + DynamicBits.FieldBits)
+                : null;
+            workers[k] = new SgdWorker(options, k, CreateModel(options, train.Features, train.Classes), shards[k], stepsPerEpoch, dynamic, (double)budget / options.Workers);
+            links[k] = new Link(k, Compressors.MaxBits(method.Compressor, options, p));
+        }
+
+        var server = new SgdServer(options, initial);
+        var session = new Session(server, workers, links, parallelism: Math.Min(options.Threads, options.Workers));
+        session.Start();
+        var curve = new List<TrainPoint>();
+        var every = Math.Max(1, stepsPerEpoch / options.EvaluationsPerEpoch);
+        double lossSum = 0;
+        var lossCount = 0;
+        for (var step = 1; step <= steps; step++)
+        {
+            session.Round();
+            foreach (var worker in workers)
+            {
+                lossSum += worker.LastLoss;
+                lossCount++;
+            }
+
+            TrainPoint? latest = null;
+            if (step % every == 0 || step == steps)
+            {
+                var score = evaluator.Evaluate(server.Model, data.Test);
+                latest = new TrainPoint(step, (double)step / stepsPerEpoch, Uplink(links), links.Sum(l => l.Downlink.TotalBits), lossSum / lossCount, score.Loss, score.Accuracy);
+                curve.Add(latest);
+                (lossSum, lossCount) = (0, 0);
+            }
+
+            progress?.Invoke(new TrainProgress(step, steps, latest));
+        }
+
+        var final = curve[^1];
+        var uplink = Uplink(links);
+        var gradientBits = uplink - ((long)options.Workers * LearningMessages.SetupBits);
+        return new TrainResult
+        {
+            Method = method.Name,
+            Model = evaluator.Name,
+            Data = train.Name,
+            Parameters = p,
+            Workers = options.Workers,
+            Epochs = options.Epochs,
+            Batch = options.Batch,
+            LearningRate = options.LearningRate,
+            Seed = options.Seed,
+            Steps = steps,
+            TestAccuracy = final.TestAccuracy,
+            TestLoss = final.TestLoss,
+            TrainLoss = evaluator.Evaluate(server.Model, train).Loss,
+            UplinkBitsTotal = uplink,
+            DownlinkBitsTotal = links.Sum(l => l.Downlink.TotalBits),
+            FramingBitsTotal = links.Sum(l => l.Uplink.FramingBits + l.Downlink.FramingBits),
+            CompressionRatio = (double)fullPrecision / uplink,
+            BitsPerCoordinate = (double)gradientBits / ((double)steps * options.Workers * p),
+            WallSeconds = clock.Elapsed.TotalSeconds,
+            Curve = curve,
+        };
+    }
+
+    /// <summary>
+    /// α = 1 − 2μη + Lμη² of DQ-SGD's strongly convex rule, for softmax regression: μ = λ (the regularizer bounds the
+    /// curvature below) and L = λ + ½·max_i(‖x_i‖² + 1) (the softmax Jacobian is at most ½ in norm, and the bias adds
+    /// a constant 1 feature); null (the non-convex rule) for the MLP.
+    /// </summary>
+    private static double? Alpha(TrainOptions options, Dataset train)
+    {
+        if (options.Model != "softmax" || options.L2 <= 0)
+        {
+            return null;
+        }
+
+        double largest = 0;
+        for (var i = 0; i < train.Count; i++)
+        {
+            double norm = 0;
+            foreach (var v in train.Row(i))
+            {
+                norm += v * v;
+            }
+
+            largest = Math.Max(largest, norm);
+        }
+
+        var (mu, l, eta) = (options.L2, options.L2 + (0.5 * (largest + 1)), options.LearningRate);
+        return 1 - (2 * mu * eta) + (l * mu * eta * eta);
+    }
+
+    private static long Uplink(IEnumerable<Link> links) => links.Sum(l => l.Uplink.TotalBits);
+
+    /// <summary>Contiguous shards of ⌊N/W⌋ or ⌈N/W⌉ samples after a shuffle seeded by <paramref name="seed"/>.</summary>
+    private static Dataset[] Shard(Dataset train, int workers, long seed)
+    {
+        var order = Enumerable.Range(0, train.Count).ToArray();
+        var random = new Xoshiro256((ulong)seed ^ 0x5851F42D4C957F2DUL);
+        for (var i = order.Length - 1; i > 0; i--)
+        {
+            var j = (int)random.NextBelow((ulong)(i + 1));
+            (order[i], order[j]) = (order[j], order[i]);
+        }
+
+        return [.. Enumerable.Range(0, workers).Select(k =>
+        {
+            var start = (int)((long)k * train.Count / workers);
+            var end = (int)((long)(k + 1) * train.Count / workers);
+            return train.Select(order.AsSpan(start, end - start), $"{train.Name} shard {k}");
+        })];
+    }
+}
