@@ -5,7 +5,7 @@ namespace DiffQuant.Tests;
 
 public class CompressorTests
 {
-    public static TheoryData<string> Names => ["float32", "qsgd", "qsgd-elias", "qsgd-bucket", "terngrad", "sign", "topk", "randk"];
+    public static TheoryData<string> Names => ["float32", "qsgd", "qsgd-elias", "qsgd-bucket", "terngrad", "sign", "topk", "topk-sign", "randk"];
 
     private static ICompressor Create(string name, int d) => name switch
     {
@@ -16,6 +16,7 @@ public class CompressorTests
         "terngrad" => new TernGradCompressor(d),
         "sign" => new SignCompressor(d),
         "topk" => new TopKCompressor(d, 0.1),
+        "topk-sign" => new TopKCompressor(d, 0.1, signs: true),
         _ => new RandomKCompressor(d, 0.1),
     };
 

@@ -11,6 +11,8 @@ public sealed class Float32Compressor(int dimension) : ICompressor
 
     public long MaxBits => 32L * Dimension;
 
+    public double Variance => 0;
+
     public void Encode(ReadOnlySpan<float> g, in CompressionContext context, BitWriter writer, Span<float> decoded)
     {
         Guard.SameLength(g.Length, Dimension, "the gradient");

@@ -23,6 +23,12 @@ public interface ICompressor
     /// <summary>The most bits one message can take (the link refuses longer ones).</summary>
     long MaxBits { get; }
 
+    /// <summary>
+    /// ω of an unbiased compressor, E‖C(g) − g‖² ≤ ω‖g‖²; 0 for a deterministic one. Feedback divides an unbiased
+    /// code by 1 + ω, which makes it contractive (E‖g − C(g)/(1+ω)‖² ≤ (ω/(1+ω))‖g‖²), else fed-back errors grow.
+    /// </summary>
+    double Variance { get; }
+
     void Encode(ReadOnlySpan<float> g, in CompressionContext context, BitWriter writer, Span<float> decoded);
 
     void Decode(ref BitReader reader, in CompressionContext context, Span<float> decoded);

@@ -56,6 +56,9 @@ public sealed class QsgdCompressor : ICompressor
     /// <summary>Buckets × 32 norm bits + per coordinate the longest level code and a sign.</summary>
     public long MaxBits => (32L * Buckets) + ((long)Dimension * (1 + (Coding == LevelCoding.Fixed ? _levelBits : (2 * BitsFor(Levels + 1)) - 1)));
 
+    /// <summary>ω = min(b/s², √b/s) for buckets of b coordinates (Alistarh et al., Lemma 3.1).</summary>
+    public double Variance => Math.Min((double)BucketSize / ((double)Levels * Levels), Math.Sqrt(BucketSize) / Levels);
+
     private int Buckets => (Dimension + BucketSize - 1) / BucketSize;
 
     /// <summary>⌈log2(v + 1)⌉: the bits of a number in [0, v].</summary>

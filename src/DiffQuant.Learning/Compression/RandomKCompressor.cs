@@ -30,6 +30,9 @@ public sealed class RandomKCompressor : ICompressor
 
     public long MaxBits => 32L * K;
 
+    /// <summary>ω = d/k − 1.</summary>
+    public double Variance => ((double)Dimension / K) - 1;
+
     public void Encode(ReadOnlySpan<float> g, in CompressionContext context, BitWriter writer, Span<float> decoded)
     {
         Guard.SameLength(g.Length, Dimension, "the gradient");

@@ -15,6 +15,8 @@ public sealed class SignCompressor(int dimension) : ICompressor
 
     public long MaxBits => 32 + (long)Dimension;
 
+    public double Variance => 0;
+
     public void Encode(ReadOnlySpan<float> g, in CompressionContext context, BitWriter writer, Span<float> decoded)
     {
         Guard.SameLength(g.Length, Dimension, "the gradient");

@@ -18,6 +18,9 @@ public sealed class TernGradCompressor(int dimension) : ICompressor
 
     public long MaxBits => 32 + (8L * ((Dimension + TritsPerByte - 1) / TritsPerByte));
 
+    /// <summary>ω = √d − 1: E‖C(g)‖² = ‖g‖∞‖g‖₁ ≤ √d‖g‖².</summary>
+    public double Variance => Math.Sqrt(Dimension) - 1;
+
     public void Encode(ReadOnlySpan<float> g, in CompressionContext context, BitWriter writer, Span<float> decoded)
     {
         Guard.SameLength(g.Length, Dimension, "the gradient");

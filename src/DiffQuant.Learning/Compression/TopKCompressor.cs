@@ -6,16 +6,19 @@ namespace DiffQuant.Learning.Compression;
 /// Top-k sparsification (used with error feedback): the k = ⌈fraction·d⌉ coordinates of largest magnitude, k known to
 /// both ends. Their indices, ascending, are sent as gaps coded by Golomb–Rice with parameter b = ⌊log2(d/k)⌋ (the gap
 /// minus one as a unary quotient of (gap−1) &gt;&gt; b and b remainder bits, near the entropy of k uniform positions:
-/// about log2(d/k) + 1.5 bits each); the values as binary32.
+/// about log2(d/k) + 1.5 bits each); the values as binary32, or (with <c>signs</c>) as one sign bit each after one
+/// binary32 scale, the mean magnitude of the k values.
 /// </summary>
 public sealed class TopKCompressor : ICompressor
 {
+    private readonly bool _signs;
     private readonly int _riceBits;
     private readonly int[] _order;
     private readonly float[] _magnitudes;
 
-    public TopKCompressor(int dimension, double fraction)
+    public TopKCompressor(int dimension, double fraction, bool signs = false)
     {
+        _signs = signs;
         if (!(fraction > 0 && fraction <= 1))
         {
             Guard.Throw($"the top-k fraction must lie in (0, 1], got {fraction}.");
@@ -28,14 +31,16 @@ public sealed class TopKCompressor : ICompressor
         _magnitudes = new float[dimension];
     }
 
-    public string Name => $"top-{K}";
+    public string Name => _signs ? $"top-{K}-sign" : $"top-{K}";
 
     public int Dimension { get; }
 
     public int K { get; }
 
     /// <summary>k values and remainders, plus unary quotients that sum to at most d &gt;&gt; b, plus k stop bits.</summary>
-    public long MaxBits => (K * (32L + _riceBits + 1)) + (Dimension >> _riceBits);
+    public long MaxBits => (K * ((_signs ? 1L : 32L) + _riceBits + 1)) + (Dimension >> _riceBits) + (_signs ? 32 : 0);
+
+    public double Variance => 0;
 
     public void Encode(ReadOnlySpan<float> g, in CompressionContext context, BitWriter writer, Span<float> decoded)
     {
@@ -72,13 +77,33 @@ public sealed class TopKCompressor : ICompressor
         var chosen = _order.AsSpan(0, K);
         decoded.Clear();
         var packer = default(FieldPacker);
+        var scale = 0f;
+        if (_signs)
+        {
+            foreach (var i in chosen)
+            {
+                scale += Math.Abs(g[i]);
+            }
+
+            scale /= K;
+            packer.Put(writer, BitConverter.SingleToUInt32Bits(scale), 32);
+        }
+
         var previous = -1;
         foreach (var i in chosen)
         {
             PutGap(ref packer, writer, i - previous);
             previous = i;
-            packer.Put(writer, BitConverter.SingleToUInt32Bits(g[i]), 32);
-            decoded[i] = g[i];
+            if (_signs)
+            {
+                packer.Put(writer, g[i] < 0 ? 1UL : 0UL, 1);
+                decoded[i] = g[i] < 0 ? -scale : scale;
+            }
+            else
+            {
+                packer.Put(writer, BitConverter.SingleToUInt32Bits(g[i]), 32);
+                decoded[i] = g[i];
+            }
         }
 
         packer.Flush(writer);
@@ -87,6 +112,7 @@ public sealed class TopKCompressor : ICompressor
     public void Decode(ref BitReader reader, in CompressionContext context, Span<float> decoded)
     {
         decoded.Clear();
+        var scale = _signs ? BitConverter.UInt32BitsToSingle((uint)reader.Read(32)) : 0f;
         var index = -1;
         for (var n = 0; n < K; n++)
         {
@@ -103,7 +129,7 @@ public sealed class TopKCompressor : ICompressor
                 Guard.Throw($"top-k message: index {index} beyond the {Dimension} coordinates.");
             }
 
-            decoded[index] = BitConverter.UInt32BitsToSingle((uint)reader.Read(32));
+            decoded[index] = _signs ? (reader.Read(1) == 1 ? -scale : scale) : BitConverter.UInt32BitsToSingle((uint)reader.Read(32));
         }
     }
 

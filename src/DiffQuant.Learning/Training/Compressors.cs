@@ -17,6 +17,7 @@ public static class Compressors
         CompressorKind.TernGrad => new TernGradCompressor(dimension),
         CompressorKind.Sign => new SignCompressor(dimension),
         CompressorKind.TopK => new TopKCompressor(dimension, options.Fraction),
+        CompressorKind.TopKSign => new TopKCompressor(dimension, options.Fraction, signs: true),
         _ => new RandomKCompressor(dimension, options.Fraction),
     };
 

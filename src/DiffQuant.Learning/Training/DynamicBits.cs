@@ -83,11 +83,17 @@ public sealed class DynamicBits
         _k = Math.Exp(low);
     }
 
-    /// <summary>B_n for a gradient of norm <paramref name="norm"/> at step <paramref name="step"/>; records the norm.</summary>
-    public int Next(long step, double norm)
+    /// <summary>
+    /// B_n for a gradient of norm <paramref name="norm"/> at step <paramref name="step"/>, capped so the worker's
+    /// <paramref name="remainingBits"/> still pay for every later step at <see cref="MinBits"/>: the share is never
+    /// overspent. Records the norm.
+    /// </summary>
+    public int Next(long step, double norm, double remainingBits)
     {
         _meanNorm += (norm - _meanNorm) / ++_normCount;
-        return Bits(_k, step, norm);
+        var later = (_steps - step - 1) * (((double)_dimension * MinBits) + _messageOverhead);
+        var affordable = (int)Math.Floor((remainingBits - later - _messageOverhead) / _dimension);
+        return Math.Max(MinBits, Math.Min(Bits(_k, step, norm), affordable));
     }
 
     private int Bits(double k, long step, double norm)

@@ -121,6 +121,11 @@ public sealed class SgdServer : IServer
 
         decoder.Decode(ref reader, new CompressionContext(Iterations, SharedUniform.LinkSeed((ulong)_options.Seed, link)), _decoded);
         LearningMessages.ExpectEnd(ref reader, receiver);
+        if (_method.Feedback != Feedback.None)
+        {
+            TensorPrimitives.Multiply(_decoded, (float)SgdWorker.FeedbackScale(decoder), _decoded);
+        }
+
         TensorPrimitives.Add(_aggregate, _decoded, _aggregate);
         _received[link] = true;
         if (++_arrived < Workers)

@@ -200,7 +200,7 @@ public sealed class SgdWorker : IWorker
                 _dynamic.Calibrate(_version, _budgetShare - _bitsSent);
             }
 
-            LastBits = _dynamic.Next(_version, TensorPrimitives.Norm(_gradient));
+            LastBits = _dynamic.Next(_version, TensorPrimitives.Norm(_gradient), _budgetShare - _bitsSent);
             _writer.Write((ulong)(LastBits - 1), DynamicBits.FieldBits);
             compressor = DynamicCompressor(LastBits);
         }
@@ -208,12 +208,17 @@ public sealed class SgdWorker : IWorker
         compressor.Encode(_gradient, context, _writer, _sent);
         if (feedback != Feedback.None)
         {
+            // The server applies C(u)/(1 + ω); e is what that leaves out.
+            TensorPrimitives.Multiply(_sent, (float)FeedbackScale(compressor), _sent);
             TensorPrimitives.Subtract(_gradient, _sent, _error);
         }
 
         _bitsSent += _writer.BitLength - Envelope.HeaderBits;
         return _writer.ToPayload();
     }
+
+    /// <summary>1/(1 + ω): the factor both ends apply to a fed-back unbiased code, making it contractive.</summary>
+    internal static double FeedbackScale(ICompressor compressor) => 1 / (1 + compressor.Variance);
 
     private ICompressor DynamicCompressor(int bits)
     {

@@ -118,7 +118,7 @@ public static class Trainer
     /// <summary>
     /// α = 1 − 2μη + Lμη² of DQ-SGD's strongly convex rule, for softmax regression: μ = λ (the regularizer bounds the
     /// curvature below) and L = λ + ½·max_i(‖x_i‖² + 1) (the softmax Jacobian is at most ½ in norm, and the bias adds
-    /// a constant 1 feature); null (the non-convex rule) for the MLP.
+    /// a constant 1 feature); null (the non-convex rule) for the MLP and whenever η ≥ 2/L makes α ≥ 1.
     /// </summary>
     private static double? Alpha(TrainOptions options, Dataset train)
     {
@@ -140,7 +140,10 @@ public static class Trainer
         }
 
         var (mu, l, eta) = (options.L2, options.L2 + (0.5 * (largest + 1)), options.LearningRate);
-        return 1 - (2 * mu * eta) + (l * mu * eta * eta);
+        var alpha = 1 - (2 * mu * eta) + (l * mu * eta * eta);
+
+        // α < 1 needs η < 2/L; beyond that the decay factor would grow, so the rule falls back to the non-convex one.
+        return alpha < 1 ? alpha : null;
     }
 
     private static long Uplink(IEnumerable<Link> links) => links.Sum(l => l.Uplink.TotalBits);

@@ -9,6 +9,9 @@ public enum CompressorKind
     TernGrad,
     Sign,
     TopK,
+
+    /// <summary>Top-k with one sign bit per kept value and one shared scale.</summary>
+    TopKSign,
     RandomK,
 
     /// <summary>DQ-SGD: QSGD whose bits per coordinate B_n the worker chooses per step (sent in 4 bits).</summary>
@@ -32,7 +35,7 @@ public enum Feedback
 
 /// <summary>
 /// A training method: a compressor and a feedback. Names are a prefix (<c>ef-</c> error feedback, <c>df-</c> differential
-/// feedback, none) and a base: <c>sgd</c> (binary32), <c>qsgd</c>, <c>terngrad</c>, <c>signsgd</c>, <c>topk</c>, <c>randk</c>,
+/// feedback, none) and a base: <c>sgd</c> (binary32), <c>qsgd</c>, <c>terngrad</c>, <c>signsgd</c>, <c>topk</c>, <c>topk-sign</c>, <c>randk</c>,
 /// <c>dq-sgd</c>; <c>dq-sgd-ef</c> and <c>dq-sgd-df</c> also name DQ-SGD with feedback.
 /// </summary>
 public sealed record TrainingMethod(CompressorKind Compressor, Feedback Feedback)
@@ -40,7 +43,7 @@ public sealed record TrainingMethod(CompressorKind Compressor, Feedback Feedback
     private static readonly (string Name, CompressorKind Kind)[] Bases =
     [
         ("sgd", CompressorKind.Float32), ("qsgd", CompressorKind.Qsgd), ("terngrad", CompressorKind.TernGrad), ("signsgd", CompressorKind.Sign),
-        ("topk", CompressorKind.TopK), ("randk", CompressorKind.RandomK), ("dq-sgd", CompressorKind.DynamicQsgd),
+        ("topk", CompressorKind.TopK), ("topk-sign", CompressorKind.TopKSign), ("randk", CompressorKind.RandomK), ("dq-sgd", CompressorKind.DynamicQsgd),
     ];
 
     public string Name => Feedback switch
@@ -52,7 +55,7 @@ public sealed record TrainingMethod(CompressorKind Compressor, Feedback Feedback
 
     /// <summary>The methods `dq train --compare` runs.</summary>
     public static IReadOnlyList<TrainingMethod> Standard { get; } =
-        [.. new[] { "sgd", "qsgd", "terngrad", "ef-signsgd", "ef-topk", "randk", "dq-sgd", "ef-dq-sgd", "df-qsgd", "df-topk" }.Select(Parse)];
+        [.. new[] { "sgd", "qsgd", "terngrad", "ef-signsgd", "ef-topk", "ef-topk-sign", "df-topk-sign", "randk", "dq-sgd", "ef-dq-sgd", "df-qsgd", "df-topk" }.Select(Parse)];
 
     public static TrainingMethod Parse(string text)
     {
