@@ -20,6 +20,7 @@ public static class CliApp
             Figure3Command.Create(output, error),
             BitsCommand.Create(output, error),
             DemoCommand.Create(output, error),
+            TrainCommand.Create(output, error),
         };
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0 && parse.CommandResult.Command != root)

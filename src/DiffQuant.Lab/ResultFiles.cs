@@ -42,7 +42,7 @@ public static class ResultFiles
     /// Runs <paramref name="write"/> into a fresh staging folder inside <paramref name="directory"/>, then checks every
     /// destination can take its file and moves them in; the staging folder is removed either way.
     /// </summary>
-    private static void Staged(string directory, Action<string> write)
+    public static void Staged(string directory, Action<string> write)
     {
         var staging = Path.Combine(directory, $".staging-{Guid.NewGuid():N}");
         Io(staging, () => System.IO.Directory.CreateDirectory(staging));

@@ -20,6 +20,27 @@ public static class DataSources
             IdxReader.Read(File("t10k-images-idx3-ubyte.gz"), File("t10k-labels-idx1-ubyte.gz"), 10, "fashion-mnist test"));
     }
 
+    /// <summary>A seeded split of <paramref name="data"/>: every <paramref name="every"/>-th sample of a shuffle held out for testing.</summary>
+    public static DataSplit HoldOut(Dataset data, int every, long seed)
+    {
+        if (data.Count < every)
+        {
+            Guard.Throw($"'{data.Name}' has {data.Count} samples, too few to hold out one in {every} for testing.");
+        }
+
+        var order = Enumerable.Range(0, data.Count).ToArray();
+        var random = new DiffQuant.Problems.Xoshiro256((ulong)seed ^ 0x2545F4914F6CDD1DUL);
+        for (var i = order.Length - 1; i > 0; i--)
+        {
+            var j = (int)random.NextBelow((ulong)(i + 1));
+            (order[i], order[j]) = (order[j], order[i]);
+        }
+
+        var test = order.Where((_, k) => k % every == 0).ToArray();
+        var train = order.Where((_, k) => k % every != 0).ToArray();
+        return new DataSplit(data.Select(train, data.Name + " train"), data.Select(test, data.Name + " test"));
+    }
+
     /// <summary>
     /// A seeded synthetic classification set for tests and demos: <paramref name="classes"/> Gaussian clusters in
     /// <paramref name="features"/> dimensions, unit noise around means of length <paramref name="separation"/>.

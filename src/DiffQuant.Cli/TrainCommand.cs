@@ -1,0 +1,162 @@
+using System.CommandLine;
+using DiffQuant.Lab;
+using DiffQuant.Learning.Data;
+using DiffQuant.Learning.Training;
+using Spectre.Console;
+
+namespace DiffQuant.Cli;
+
+/// <summary>
+/// `dq train`: distributed training of softmax regression or an MLP on Fashion-MNIST (or a LIBSVM file) with any
+/// compressor, or `--compare` for the standard table over seeds. Defaults come from <see cref="TrainOptions"/>.
+/// </summary>
+internal static class TrainCommand
+{
+    public static Command Create(TextWriter output, TextWriter error)
+    {
+        var defaults = new TrainOptions();
+        var data = new Option<string>("--data") { Description = "fashion-mnist (Debian's dataset-fashion-mnist) or a LIBSVM training file.", DefaultValueFactory = _ => "fashion-mnist" };
+        var test = new Option<string?>("--test") { Description = "LIBSVM test file for --data PATH (default: a seeded seventh of the data held out)." };
+        var model = new Option<string>("--model") { Description = "softmax or mlp.", DefaultValueFactory = _ => defaults.Model }.Checked(m =>
+        {
+            if (m is not ("softmax" or "mlp"))
+            {
+                throw new DiffQuantException($"unknown model '{m}'; choose softmax or mlp.");
+            }
+        });
+        var method = new Option<string>("--method") { Description = "sgd, qsgd, terngrad, signsgd, topk, topk-sign, randk or dq-sgd, optionally prefixed ef- (error feedback) or df- (differential feedback).", DefaultValueFactory = _ => defaults.Method }
+            .Checked(m => TrainingMethod.Parse(m));
+        var workers = new Option<int>("--workers") { Description = "W, the workers.", DefaultValueFactory = _ => defaults.Workers }.Checked(OptionChecks.Positive);
+        var epochs = new Option<int>("--epochs") { Description = "Passes over the training set.", DefaultValueFactory = _ => defaults.Epochs }.Checked(OptionChecks.Positive);
+        var batch = new Option<int>("--batch") { Description = "Samples per worker per step.", DefaultValueFactory = _ => defaults.Batch }.Checked(OptionChecks.Positive);
+        var lr = CliNumbers.Double("--lr", "Learning rate η.", defaults.LearningRate).Checked(v => OptionChecks.PositiveFinite(v));
+        var l2 = CliNumbers.Double("--l2", "λ of softmax regression's L2 regularizer.", defaults.L2);
+        var hidden = new Option<int>("--hidden") { Description = "Hidden units of the MLP.", DefaultValueFactory = _ => defaults.Hidden }.Checked(OptionChecks.Positive);
+        var bits = new Option<int>("--bits") { Description = "B, QSGD's bits per coordinate (s = 2^(B−1) − 1 levels).", DefaultValueFactory = _ => defaults.Bits };
+        var fraction = CliNumbers.Double("--k-fraction", "Fraction of coordinates top-k and random-k send.", defaults.Fraction);
+        var budget = new Option<long?>("--bits-budget") { Description = "C, DQ-SGD's uplink budget in bits for the whole run (default: 1/8 of binary32's)." };
+        var seed = new Option<long>("--seed") { Description = "Seed of the shards, batches, initial model and shared randomness.", DefaultValueFactory = _ => defaults.Seed };
+        var threads = new Option<int>("--threads") { Description = "Threads computing the workers' gradients (results do not depend on it).", DefaultValueFactory = _ => defaults.Threads }.Checked(OptionChecks.Positive);
+        var compare = new Option<bool>("--compare") { Description = "Run the standard table (every method of --methods over --seeds seeds)." };
+        var methods = new Option<string>("--methods") { Description = "Methods of --compare.", DefaultValueFactory = _ => string.Join(",", TrainingMethod.Standard.Select(m => m.Name)) }
+            .Checked(OptionChecks.EachItem(TrainingMethod.Parse));
+        var seeds = new Option<int>("--seeds") { Description = "Seeds per method of --compare.", DefaultValueFactory = _ => 3 }.Checked(OptionChecks.Positive);
+        var outDir = new Option<string>("--out") { Description = "Output directory.", DefaultValueFactory = _ => Path.Combine("dq-out", "train") };
+        var quiet = new Option<bool>("--quiet") { Description = "No progress or tables; only the paths written." };
+        var json = new Option<bool>("--json") { Description = "Print the result JSON." };
+        var command = new Command("train", "Distributed SGD on real data with compressed gradients through measured links: one run, or --compare for the standard table.")
+        {
+            data, test, model, method, workers, epochs, batch, lr, l2, hidden, bits, fraction, budget, seed, threads, compare, methods, seeds, outDir, quiet, json,
+        };
+        command.SetAction(parse => CliApp.Guarded(error, () =>
+        {
+            var options = new TrainOptions
+            {
+                Model = parse.GetRequiredValue(model),
+                Method = parse.GetRequiredValue(method),
+                Workers = parse.GetValue(workers),
+                Epochs = parse.GetValue(epochs),
+                Batch = parse.GetValue(batch),
+                LearningRate = parse.GetValue(lr),
+                L2 = parse.GetValue(l2),
+                Hidden = parse.GetValue(hidden),
+                Bits = parse.GetValue(bits),
+                Fraction = parse.GetValue(fraction),
+                BitsBudget = parse.GetValue(budget),
+                Seed = parse.GetValue(seed),
+                Threads = parse.GetValue(threads),
+            };
+            options.Validate();
+            var split = Load(parse.GetRequiredValue(data), parse.GetValue(test), options.Seed);
+            var directory = ResultFiles.Directory(parse.GetRequiredValue(outDir));
+            var console = CliApp.Console(output);
+            var silent = parse.GetValue(quiet) || parse.GetValue(json);
+            if (parse.GetValue(compare))
+            {
+                var list = parse.GetRequiredValue(methods).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+                var result = TrainComparison.Run(split, options, list, parse.GetValue(seeds), silent ? null : m => error.WriteLine($"training {m}"));
+                TrainFiles.Write(result, directory);
+                if (parse.GetValue(json))
+                {
+                    output.WriteLine(ResultJson.Serialize(new { result.Model, result.Data, result.Rows }));
+                }
+                else if (!parse.GetValue(quiet))
+                {
+                    output.Write(TrainComparison.Markdown(result));
+                }
+
+                error.WriteLine($"wrote compare.json, compare.md, runs.csv, frontier.png and frontier.svg to {directory}");
+                return 0;
+            }
+
+            var run = silent
+                ? Trainer.Run(split, options)
+                : Progress(console, options, split);
+            TrainFiles.Write(run, directory);
+            if (parse.GetValue(json))
+            {
+                output.WriteLine(ResultJson.Serialize(run));
+            }
+            else if (!parse.GetValue(quiet))
+            {
+                Print(console, run);
+            }
+
+            (parse.GetValue(json) ? error : output).WriteLine($"wrote train.json, curve.csv, accuracy-epochs.png/svg and accuracy-bits.png/svg to {directory}");
+            return 0;
+        }));
+        return command;
+    }
+
+    private static DataSplit Load(string data, string? test, long seed)
+    {
+        if (data == "fashion-mnist")
+        {
+            if (test is not null)
+            {
+                throw new DiffQuantException("--test applies to a LIBSVM --data file; fashion-mnist has its own test set.");
+            }
+
+            return DataSources.FashionMnist();
+        }
+
+        var train = LibSvmReader.Read(data);
+        return test is null ? DataSources.HoldOut(train, 7, seed) : new DataSplit(train, LibSvmReader.Read(test, train.Features));
+    }
+
+    private static TrainResult Progress(IAnsiConsole console, TrainOptions options, DataSplit split)
+    {
+        TrainResult result = null!;
+        console.Progress()
+            .AutoClear(false)
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
+            .Start(context =>
+            {
+                var task = context.AddTask(Markup.Escape($"{options.Method} {options.Model}"));
+                result = Trainer.Run(split, options, p =>
+                {
+                    task.MaxValue = p.Steps;
+                    task.Value = p.Step;
+                    if (p.Latest is { } point)
+                    {
+                        task.Description = Markup.Escape($"{options.Method} {options.Model}: epoch {point.Epoch:F2}, loss {point.TrainLoss:F3}, test accuracy {100 * point.TestAccuracy:F2}%, uplink {point.UplinkBits:E2} bits");
+                    }
+                });
+            });
+        return result;
+    }
+
+    private static void Print(IAnsiConsole console, TrainResult r)
+    {
+        var table = new Table().AddColumn("quantity").AddColumn("value");
+        void Row(string name, string value) => table.AddRow(Markup.Escape(name), Markup.Escape(value));
+        Row("method", $"{r.Method} ({r.Model}, {r.Parameters} parameters, {r.Workers} workers, batch {r.Batch}, η = {r.LearningRate})");
+        Row("test accuracy", $"{100 * r.TestAccuracy:F2}% after {r.Epochs} epochs ({r.Steps} steps)");
+        Row("train loss", $"{r.TrainLoss:F4}");
+        Row("uplink bits", $"{r.UplinkBitsTotal:N0} ({r.BitsPerCoordinate:F3} per coordinate per message; {r.CompressionRatio:F1}× fewer than binary32)");
+        Row("downlink bits", $"{r.DownlinkBitsTotal:N0}");
+        Row("framing bits", $"{r.FramingBitsTotal:N0} (envelopes the receivers could check; not information)");
+        Row("wall time", $"{r.WallSeconds:F2} s");
+        console.Write(table);
+    }
+}

@@ -1,0 +1,80 @@
+using DiffQuant.Learning.Data;
+using DiffQuant.Learning.Training;
+
+namespace DiffQuant.Lab;
+
+/// <summary>One method of a comparison: test accuracy over seeds and the bits it sent.</summary>
+public sealed record TrainComparisonRow(
+    string Method,
+    int Seeds,
+    double TestAccuracyMean,
+    double TestAccuracyStd,
+    double UplinkBitsMean,
+    double CompressionRatioMean,
+    double BitsPerCoordinateMean,
+    double WallSecondsMean);
+
+/// <summary>The standard table: every method of <see cref="TrainingMethod.Standard"/> (or the given ones) over several seeds.</summary>
+public sealed record TrainComparisonResult(string Model, string Data, TrainOptions Options, IReadOnlyList<TrainComparisonRow> Rows, IReadOnlyList<TrainResult> Runs);
+
+public static class TrainComparison
+{
+    public static TrainComparisonResult Run(DataSplit data, TrainOptions options, IReadOnlyList<string> methods, int seeds, Action<string>? progress = null)
+    {
+        if (seeds <= 0)
+        {
+            throw new DiffQuantException($"--seeds must be positive, got {seeds}.");
+        }
+
+        if (methods.Count == 0)
+        {
+            throw new DiffQuantException("a comparison needs at least one method.");
+        }
+
+        foreach (var method in methods)
+        {
+            (options with { Method = method }).Validate();
+        }
+
+        var runs = new List<TrainResult>();
+        var rows = new List<TrainComparisonRow>();
+        foreach (var method in methods)
+        {
+            var mine = new List<TrainResult>();
+            for (var s = 0; s < seeds; s++)
+            {
+                progress?.Invoke($"{method}, seed {options.Seed + s}");
+                mine.Add(Trainer.Run(data, options with { Method = method, Seed = options.Seed + s }));
+            }
+
+            runs.AddRange(mine);
+            var accuracies = mine.Select(r => r.TestAccuracy).ToList();
+            rows.Add(new TrainComparisonRow(
+                mine[0].Method,
+                seeds,
+                Statistics.Mean(accuracies),
+                Statistics.StandardDeviation(accuracies),
+                mine.Average(r => (double)r.UplinkBitsTotal),
+                mine.Average(r => r.CompressionRatio),
+                mine.Average(r => r.BitsPerCoordinate),
+                mine.Average(r => r.WallSeconds)));
+        }
+
+        return new TrainComparisonResult(options.Model, data.Train.Name, options, rows, runs);
+    }
+
+    /// <summary>The Markdown table: method, accuracy mean ± std, uplink bits, compression ratio, bits per coordinate, and the gap to the first row.</summary>
+    public static string Markdown(TrainComparisonResult result)
+    {
+        var reference = result.Rows[0].TestAccuracyMean;
+        var lines = new List<string>
+        {
+            "| method | test accuracy (mean ± std) | vs " + result.Rows[0].Method + " (points) | uplink bits | compression ratio | bits per coordinate | seconds per run |",
+            "|---|---|---:|---:|---:|---:|---:|",
+        };
+        lines.AddRange(result.Rows.Select(r => string.Create(
+            System.Globalization.CultureInfo.InvariantCulture,
+            $"| {r.Method} | {100 * r.TestAccuracyMean:F2}% ± {100 * r.TestAccuracyStd:F2} | {100 * (r.TestAccuracyMean - reference):+0.00;-0.00;0.00} | {r.UplinkBitsMean:E3} | {r.CompressionRatioMean:F1}× | {r.BitsPerCoordinateMean:F3} | {r.WallSecondsMean:F1} |")));
+        return string.Join('\n', lines) + "\n";
+    }
+}
