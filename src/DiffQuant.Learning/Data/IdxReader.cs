@@ -31,7 +31,7 @@ public static class IdxReader
         var data = bytes.AsSpan(16);
         for (var i = 0; i < pixels.Length; i++)
         {
-            pixels[i] = data[i] * (1f / 255f);
+            pixels[i] = data[i] / 255f;
         }
 
         return (pixels, header, features);

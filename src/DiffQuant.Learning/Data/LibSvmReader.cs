@@ -52,6 +52,11 @@ public static class LibSvmReader
                     Fail(path, n + 1, $"'{Shorten(parts[p])}' is not 'index:value' with a positive integer index and a finite value.");
                 }
 
+                if (index < 1)
+                {
+                    Fail(path, n + 1, $"index {index} is not a positive integer index; LIBSVM indices are 1-based.");
+                }
+
                 if (index <= previous)
                 {
                     Fail(path, n + 1, $"index {index} does not increase (after {previous}); LIBSVM indices are 1-based and increasing.");

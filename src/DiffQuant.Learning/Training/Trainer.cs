@@ -29,38 +29,14 @@ public static class Trainer
 
     public static TrainResult Run(DataSplit data, TrainOptions options, Action<TrainProgress>? progress = null)
     {
-        options.Validate();
         var clock = Stopwatch.StartNew();
         var method = TrainingMethod.Parse(options.Method);
         var train = data.Train;
-        if (train.Count < options.Workers)
-        {
-            Guard.Throw($"--workers {options.Workers} exceeds the {train.Count} training samples.");
-        }
-
-        var shards = Shard(train, options.Workers, options.Seed);
-        var stepsPerEpoch = shards.Max(s => (s.Count + options.Batch - 1) / options.Batch);
+        var (session, server, workers, links, stepsPerEpoch) = Build(train, options);
         var steps = checked(options.Epochs * stepsPerEpoch);
         var evaluator = CreateModel(options, train.Features, train.Classes);
         var p = evaluator.Parameters;
-        var initial = new float[p];
-        evaluator.Initialize(initial, options.Seed);
-
-        var fullPrecision = ((long)steps * options.Workers * FullPrecisionBits * p) + ((long)options.Workers * LearningMessages.SetupBits);
-        var budget = options.BitsBudget ?? fullPrecision / 8;
-        var workers = new SgdWorker[options.Workers];
-        var links = new Link[options.Workers];
-        for (var k = 0; k < options.Workers; k++)
-        {
-            var dynamic = method.Compressor == CompressorKind.DynamicQsgd
-                ? new DynamicBits(Alpha(options, train), steps, p, 32 + DynamicBits.FieldBits)
-                : null;
-            workers[k] = new SgdWorker(options, k, CreateModel(options, train.Features, train.Classes), shards[k], stepsPerEpoch, dynamic, (double)budget / options.Workers);
-            links[k] = new Link(k, Compressors.MaxBits(method.Compressor, options, p));
-        }
-
-        var server = new SgdServer(options, initial);
-        var session = new Session(server, workers, links, parallelism: Math.Min(options.Threads, options.Workers));
+        var fullPrecision = FullPrecisionUplinkBits(options, steps, p);
         session.Start();
         var curve = new List<TrainPoint>();
         var every = Math.Max(1, stepsPerEpoch / options.EvaluationsPerEpoch);
@@ -114,6 +90,45 @@ public static class Trainer
             Curve = curve,
         };
     }
+
+    /// <summary>
+    /// A fresh session of the run <paramref name="options"/> describes (also the target of a snapshot's restore): W workers on
+    /// seeded shards, the server holding w_0, and the links sized to the method's longest message.
+    /// </summary>
+    public static (Session Session, SgdServer Server, SgdWorker[] Workers, Link[] Links, int StepsPerEpoch) Build(Dataset train, TrainOptions options)
+    {
+        options.Validate();
+        var method = TrainingMethod.Parse(options.Method);
+        if (train.Count < options.Workers)
+        {
+            Guard.Throw($"--workers {options.Workers} exceeds the {train.Count} training samples.");
+        }
+
+        var shards = Shard(train, options.Workers, options.Seed);
+        var stepsPerEpoch = shards.Max(s => (s.Count + options.Batch - 1) / options.Batch);
+        var steps = checked(options.Epochs * stepsPerEpoch);
+        var initial = new float[CreateModel(options, train.Features, train.Classes).Parameters];
+        CreateModel(options, train.Features, train.Classes).Initialize(initial, options.Seed);
+        var p = initial.Length;
+        var budget = options.BitsBudget ?? FullPrecisionUplinkBits(options, steps, p) / 8;
+        var workers = new SgdWorker[options.Workers];
+        var links = new Link[options.Workers];
+        for (var k = 0; k < options.Workers; k++)
+        {
+            var dynamic = method.Compressor == CompressorKind.DynamicQsgd
+                ? new DynamicBits(Alpha(options, train), steps, p, 32 + DynamicBits.FieldBits)
+                : null;
+            workers[k] = new SgdWorker(options, k, CreateModel(options, train.Features, train.Classes), shards[k], stepsPerEpoch, dynamic, (double)budget / options.Workers);
+            links[k] = new Link(k, Compressors.MaxBits(method.Compressor, options, p));
+        }
+
+        var server = new SgdServer(options, initial);
+        return (new Session(server, workers, links, parallelism: Math.Min(options.Threads, options.Workers)), server, workers, links, stepsPerEpoch);
+    }
+
+    /// <summary>The uplink bits of the same run with binary32 gradients: the compression ratio's reference.</summary>
+    private static long FullPrecisionUplinkBits(TrainOptions options, int steps, int parameters) =>
+        ((long)steps * options.Workers * FullPrecisionBits * parameters) + ((long)options.Workers * LearningMessages.SetupBits);
 
     /// <summary>
     /// α = 1 − 2μη + Lμη² of DQ-SGD's strongly convex rule, for softmax regression: μ = λ (the regularizer bounds the

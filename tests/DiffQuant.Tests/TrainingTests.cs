@@ -1,0 +1,120 @@
+using DiffQuant.Learning.Data;
+using DiffQuant.Learning.Training;
+
+namespace DiffQuant.Tests;
+
+public class TrainingTests
+{
+    private static readonly DataSplit Data = DataSources.Synthetic(train: 800, test: 200, features: 12, classes: 4, separation: 4, seed: 3);
+
+    private static TrainOptions Options(string method, string model = "softmax", int threads = 1) => new()
+    {
+        Model = model,
+        Method = method,
+        Workers = 4,
+        Epochs = 3,
+        Batch = 16,
+        Hidden = 8,
+        Fraction = 0.2,
+        Threads = threads,
+        EvaluationsPerEpoch = 2,
+    };
+
+    public static TheoryData<string> Methods => [.. TrainingMethod.Standard.Select(m => m.Name).Concat(["signsgd", "topk", "ef-qsgd", "df-terngrad", "df-dq-sgd"])];
+
+    /// <summary>Every method learns the separable clusters through the links.</summary>
+    [Theory]
+    [MemberData(nameof(Methods))]
+    public void Every_method_learns_through_the_links(string method)
+    {
+        var result = Trainer.Run(Data, Options(method));
+        Assert.True(result.TestAccuracy >= 0.85, $"{method}: test accuracy {result.TestAccuracy}");
+        Assert.True(result.CompressionRatio >= (method == "sgd" ? 1 : 1.5), $"{method}: ratio {result.CompressionRatio}");
+    }
+
+    [Theory]
+    [InlineData("softmax")]
+    [InlineData("mlp")]
+    public void Runs_are_identical_whatever_the_thread_count(string model)
+    {
+        var one = Trainer.Run(Data, Options("ef-topk-sign", model, threads: 1));
+        var four = Trainer.Run(Data, Options("ef-topk-sign", model, threads: 4));
+        Assert.Equal(one.UplinkBitsTotal, four.UplinkBitsTotal);
+        Assert.Equal(one.Curve, four.Curve);
+        Assert.Equal(one.TrainLoss, four.TrainLoss);
+    }
+
+    /// <summary>The links count exactly the payloads: binary32 and fixed-rate QSGD have known lengths.</summary>
+    [Fact]
+    public void Uplink_bits_are_the_payload_lengths()
+    {
+        var options = Options("sgd");
+        var run = Trainer.Run(Data, options);
+        var p = (12 * 4) + 4;
+        var messages = (long)run.Steps * options.Workers;
+        Assert.Equal((messages * 32 * p) + (options.Workers * 32), run.UplinkBitsTotal);
+        Assert.Equal(32.0, run.BitsPerCoordinate);
+        var qsgd = Trainer.Run(Data, options with { Method = "qsgd", Bits = 3 });
+        Assert.Equal((messages * (32 + (3 * p))) + (options.Workers * 32), qsgd.UplinkBitsTotal);
+
+        // Downlink to every worker: the opening model, the go message (η) and the model after each step but the last.
+        Assert.Equal(options.Workers * ((32L * p * run.Steps) + 32), run.DownlinkBitsTotal);
+    }
+
+    [Fact]
+    public void Dq_sgd_spends_at_most_its_budget()
+    {
+        var options = Options("dq-sgd") with { BitsBudget = 40_000 };
+        var run = Trainer.Run(Data, options);
+        Assert.InRange(run.UplinkBitsTotal, 0.5 * options.BitsBudget.Value, options.BitsBudget.Value);
+    }
+
+    /// <summary>A session snapshot after 10 rounds, restored into fresh objects, continues bit for bit.</summary>
+    [Theory]
+    [InlineData("ef-topk-sign")]
+    [InlineData("df-dq-sgd")]
+    public void A_restored_training_session_continues_identically(string method)
+    {
+        var options = Options(method, "mlp");
+        var (whole, wholeServer, _, _, _) = Trainer.Build(Data.Train, options);
+        whole.Start();
+        for (var t = 0; t < 10; t++)
+        {
+            whole.Round();
+        }
+
+        var snapshot = whole.Snapshot();
+        for (var t = 0; t < 10; t++)
+        {
+            whole.Round();
+        }
+
+        var (restored, restoredServer, _, _, _) = Trainer.Build(Data.Train, options);
+        restored.Restore(snapshot);
+        for (var t = 0; t < 10; t++)
+        {
+            restored.Round();
+        }
+
+        Assert.Equal(wholeServer.Model.ToArray(), restoredServer.Model.ToArray());
+        Assert.Equal(whole.Links.Sum(l => l.Uplink.TotalBits), restored.Links.Sum(l => l.Uplink.TotalBits));
+    }
+
+    [Theory]
+    [InlineData("sgd-ef", "unknown training method")]
+    [InlineData("ef-sgd", "no compression error")]
+    [InlineData("lattice", "unknown training method")]
+    public void Bad_method_names_are_refused(string name, string expected) =>
+        Assert.Contains(expected, Assert.Throws<DiffQuantException>(() => TrainingMethod.Parse(name)).Message);
+
+    [Fact]
+    public void Method_names_round_trip()
+    {
+        foreach (var method in TrainingMethod.Standard)
+        {
+            Assert.Equal(method, TrainingMethod.Parse(method.Name));
+        }
+
+        Assert.Equal(TrainingMethod.Parse("ef-dq-sgd"), TrainingMethod.Parse("dq-sgd-ef"));
+    }
+}
