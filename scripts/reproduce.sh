@@ -3,7 +3,8 @@
 #   dq figure3 (full defaults: 500 instances, R = 1..12, GD/NQ-GD/DQ-GD) on the Gaussian ensemble and on ash958,
 #   dq bits (defaults: 20 instances, all nine methods, cube and dithered, R = 2..12 step 0.5) on both,
 #   scripts/rates-table.sh (single runs of every method),
-#   bench/figure3-vs-numpy.sh (the default Fig. 3 sweep against its NumPy baseline, side by side; needs python3-numpy).
+#   bench/figure3-vs-numpy.sh (the default Fig. 3 sweep against its NumPy baseline, side by side; needs python3-numpy),
+#   dq train --compare for softmax regression and the MLP on Fashion-MNIST (needs dataset-fashion-mnist).
 # Outputs go to dq-out/readme/; the figures are copied to docs/ and the Markdown tables spliced into
 # README.md between <!-- generated:NAME --> and <!-- end:NAME --> markers.
 set -euo pipefail
@@ -19,6 +20,15 @@ dq bits --out "$out/bits-gaussian" --quiet
 dq bits --matrix "$ash958" --out "$out/bits-ash958" --quiet
 scripts/rates-table.sh > "$out/rates.md"
 bench/figure3-vs-numpy.sh 500 > "$out/speed.md"
+dq train --compare --model softmax --out "$out/train-softmax" --quiet
+dq train --compare --model mlp --epochs 3 --out "$out/train-mlp" --quiet
+dq train --model mlp --epochs 1 --out "$out/train-epoch" --json 2>/dev/null > "$out/train-epoch.json"
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print("One epoch of the MLP, {} workers, method {}, on {} threads: {:.2f} s wall, evaluations included (`dq train --model mlp --epochs 1 --json`, wall_seconds).".format(d["workers"], d["method"], __import__("os").cpu_count(), d["wall_seconds"]))' "$out/train-epoch.json" > "$out/train-speed.md"
+bench/compressors.sh >> "$out/train-speed.md"
+for name in train-softmax train-mlp; do
+  cp "$out/$name/frontier.png" "docs/$name.png"
+  cp "$out/$name/compare.md" "$out/$name.md"
+done
 for name in figure3-gaussian figure3-ash958; do
   cp "$out/$name/figure3.png" "docs/$name.png"
   cp "$out/$name/figure3.md" "$out/$name.md"
@@ -33,7 +43,7 @@ import pathlib, re, sys
 out = pathlib.Path(sys.argv[1])
 readme = pathlib.Path("README.md")
 text = readme.read_text()
-for name in ["figure3-gaussian", "figure3-ash958", "bits-gaussian", "bits-ash958", "rates", "speed"]:
+for name in ["figure3-gaussian", "figure3-ash958", "bits-gaussian", "bits-ash958", "rates", "speed", "train-softmax", "train-mlp", "train-speed"]:
     block = (out / f"{name}.md").read_text().strip()
     pattern = re.compile(rf"(<!-- generated:{name} -->\n).*?(<!-- end:{name} -->)", re.S)
     if not pattern.search(text):

@@ -28,13 +28,8 @@ public static class DataSources
             Guard.Throw($"'{data.Name}' has {data.Count} samples, too few to hold out one in {every} for testing.");
         }
 
-        var order = Enumerable.Range(0, data.Count).ToArray();
-        var random = new DiffQuant.Problems.Xoshiro256((ulong)seed ^ 0x2545F4914F6CDD1DUL);
-        for (var i = order.Length - 1; i > 0; i--)
-        {
-            var j = (int)random.NextBelow((ulong)(i + 1));
-            (order[i], order[j]) = (order[j], order[i]);
-        }
+        var order = new int[data.Count];
+        new DiffQuant.Problems.Xoshiro256((ulong)seed ^ 0x2545F4914F6CDD1DUL).Permutation(order);
 
         var test = order.Where((_, k) => k % every == 0).ToArray();
         var train = order.Where((_, k) => k % every != 0).ToArray();

@@ -33,6 +33,33 @@ internal sealed class BatchBuffers(int features)
         return (_x.AsMemory(0, batch.Length * features), _labels.AsMemory(0, batch.Length));
     }
 
+    /// <summary>Logits (rows × classes) of the gathered features of <paramref name="rows"/> samples.</summary>
+    public delegate Span<float> Forward(ReadOnlySpan<float> x, int rows);
+
+    /// <summary>Mean cross-entropy and accuracy of <paramref name="forward"/> on all of <paramref name="data"/>, 256 samples at a time.</summary>
+    public ModelScore Score(Dataset data, int classes, Forward forward)
+    {
+        const int block = 256;
+        double loss = 0;
+        var correct = 0;
+        var indices = new int[block];
+        for (var start = 0; start < data.Count; start += block)
+        {
+            var count = Math.Min(block, data.Count - start);
+            for (var t = 0; t < count; t++)
+            {
+                indices[t] = start + t;
+            }
+
+            var (x, labels) = Gather(data, indices.AsSpan(0, count));
+            var (l, c) = SoftmaxCrossEntropy.Score(forward(x.Span, count), classes, labels.Span);
+            loss += l;
+            correct += c;
+        }
+
+        return new ModelScore(loss / data.Count, (double)correct / data.Count);
+    }
+
     /// <summary>A scratch array of at least <paramref name="length"/> floats kept in <paramref name="slot"/>.</summary>
     public static Span<float> Scratch(ref float[] slot, int length)
     {

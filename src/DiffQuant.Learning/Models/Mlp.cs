@@ -12,7 +12,6 @@ namespace DiffQuant.Learning.Models;
 /// </summary>
 public sealed class Mlp : IModel
 {
-    private const int EvaluationBlock = 256;
     private readonly BatchBuffers _buffers;
     private float[] _hidden = [];
     private float[] _logits = [];
@@ -123,25 +122,12 @@ public sealed class Mlp : IModel
     public ModelScore Evaluate(ReadOnlySpan<float> w, Dataset data)
     {
         Guard.SameLength(w.Length, Parameters, "the parameters");
-        double loss = 0;
-        var correct = 0;
-        Span<int> block = stackalloc int[EvaluationBlock];
-        for (var start = 0; start < data.Count; start += EvaluationBlock)
+        var parameters = w.ToArray();
+        return _buffers.Score(data, Classes, (x, rows) =>
         {
-            var count = Math.Min(EvaluationBlock, data.Count - start);
-            for (var t = 0; t < count; t++)
-            {
-                block[t] = start + t;
-            }
-
-            var (x, labels) = _buffers.Gather(data, block[..count]);
-            Forward(w, x.Span, count);
-            var (l, c) = SoftmaxCrossEntropy.Score(_logits.AsSpan(0, count * Classes), Classes, labels.Span);
-            loss += l;
-            correct += c;
-        }
-
-        return new ModelScore(loss / data.Count, (double)correct / data.Count);
+            Forward(parameters, x, rows);
+            return _logits.AsSpan(0, rows * Classes);
+        });
     }
 
     private int W1Length => Hidden * Features;

@@ -9,7 +9,6 @@ namespace DiffQuant.Learning.Models;
 /// </summary>
 public sealed class SoftmaxRegression : IModel
 {
-    private const int EvaluationBlock = 256;
     private readonly BatchBuffers _buffers;
     private float[] _logits = [];
 
@@ -80,26 +79,8 @@ public sealed class SoftmaxRegression : IModel
     public ModelScore Evaluate(ReadOnlySpan<float> w, Dataset data)
     {
         Guard.SameLength(w.Length, Parameters, "the parameters");
-        var weights = w[..(Classes * Features)];
-        var bias = w[(Classes * Features)..];
-        double loss = 0;
-        var correct = 0;
-        Span<int> block = stackalloc int[EvaluationBlock];
-        for (var start = 0; start < data.Count; start += EvaluationBlock)
-        {
-            var count = Math.Min(EvaluationBlock, data.Count - start);
-            for (var t = 0; t < count; t++)
-            {
-                block[t] = start + t;
-            }
-
-            var (x, labels) = _buffers.Gather(data, block[..count]);
-            var (l, c) = SoftmaxCrossEntropy.Score(Logits(weights, bias, x.Span, count), Classes, labels.Span);
-            loss += l;
-            correct += c;
-        }
-
-        return new ModelScore(loss / data.Count, (double)correct / data.Count);
+        var parameters = w.ToArray();
+        return _buffers.Score(data, Classes, (x, rows) => Logits(parameters.AsSpan(0, Classes * Features), parameters.AsSpan(Classes * Features), x, rows));
     }
 
     private Span<float> Logits(ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, ReadOnlySpan<float> x, int rows)

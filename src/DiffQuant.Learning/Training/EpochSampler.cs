@@ -49,18 +49,7 @@ public sealed class EpochSampler
 
     private void Shuffle(int epoch)
     {
-        var random = new Xoshiro256(_seed ^ (0x9E3779B97F4A7C15UL * (ulong)(epoch + 1)));
-        for (var i = 0; i < _samples; i++)
-        {
-            _order[i] = i;
-        }
-
-        for (var i = _samples - 1; i > 0; i--)
-        {
-            var j = (int)random.NextBelow((ulong)(i + 1));
-            (_order[i], _order[j]) = (_order[j], _order[i]);
-        }
-
+        new Xoshiro256(_seed ^ (0x9E3779B97F4A7C15UL * (ulong)(epoch + 1))).Permutation(_order);
         _orderEpoch = epoch;
     }
 }

@@ -180,15 +180,8 @@ public sealed class SgdServer : IServer
             _samples[k] = reader.ReadInt32();
         }
 
-        foreach (var (bytes, into) in new[] { (reader.ReadBytes(), _w), (reader.ReadBytes(), _aggregate) })
-        {
-            if (bytes.Length != 4 * into.Length)
-            {
-                Guard.Throw($"the server snapshot is malformed: a vector of {bytes.Length} bytes, expected {4 * into.Length}.");
-            }
-
-            MemoryMarshal.Cast<byte, float>(bytes).CopyTo(into);
-        }
+        SgdWorker.Floats(reader.ReadBytes(), _w, "the model");
+        SgdWorker.Floats(reader.ReadBytes(), _aggregate, "the aggregate");
 
         reader.End();
         if (_goPending)

@@ -160,11 +160,12 @@ public sealed class SgdWorker : IWorker
         reader.End();
     }
 
-    private static void Floats(byte[] bytes, Span<float> into, string what)
+    /// <summary>Copies a binary32 vector saved as bytes into <paramref name="into"/>, refusing a length mismatch.</summary>
+    internal static void Floats(byte[] bytes, Span<float> into, string what)
     {
         if (bytes.Length != 4 * into.Length)
         {
-            Guard.Throw($"the worker snapshot is malformed: {what} has {bytes.Length} bytes, expected {4 * into.Length}.");
+            Guard.Throw($"the snapshot is malformed: {what} has {bytes.Length} bytes, expected {4 * into.Length}.");
         }
 
         MemoryMarshal.Cast<byte, float>(bytes).CopyTo(into);

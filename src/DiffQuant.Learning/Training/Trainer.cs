@@ -166,13 +166,8 @@ public static class Trainer
     /// <summary>Contiguous shards of ⌊N/W⌋ or ⌈N/W⌉ samples after a shuffle seeded by <paramref name="seed"/>.</summary>
     private static Dataset[] Shard(Dataset train, int workers, long seed)
     {
-        var order = Enumerable.Range(0, train.Count).ToArray();
-        var random = new Xoshiro256((ulong)seed ^ 0x5851F42D4C957F2DUL);
-        for (var i = order.Length - 1; i > 0; i--)
-        {
-            var j = (int)random.NextBelow((ulong)(i + 1));
-            (order[i], order[j]) = (order[j], order[i]);
-        }
+        var order = new int[train.Count];
+        new Xoshiro256((ulong)seed ^ 0x5851F42D4C957F2DUL).Permutation(order);
 
         return [.. Enumerable.Range(0, workers).Select(k =>
         {

@@ -62,6 +62,21 @@ public struct Xoshiro256
         return (ulong)(product >> 64);
     }
 
+    /// <summary>Fills <paramref name="values"/> with 0..n−1 in a uniformly random order (Fisher–Yates).</summary>
+    public void Permutation(Span<int> values)
+    {
+        for (var i = 0; i < values.Length; i++)
+        {
+            values[i] = i;
+        }
+
+        for (var i = values.Length - 1; i > 0; i--)
+        {
+            var j = (int)NextBelow((ulong)(i + 1));
+            (values[i], values[j]) = (values[j], values[i]);
+        }
+    }
+
     private static ulong SplitMix(ref ulong state)
     {
         var z = state += 0x9E3779B97F4A7C15UL;
