@@ -15,7 +15,8 @@ public enum LevelCoding
 
 /// <summary>
 /// QSGD (Alistarh et al., 2017) with s levels: per bucket of <see cref="BucketSize"/> coordinates the norm ‖g_B‖₂ as
-/// binary32, then for each coordinate ℓ_i = ⌊s|g_i|/‖g_B‖ + U_i⌋ with U_i shared (<see cref="SharedUniform"/>), so
+/// binary32, then for each coordinate ℓ_i = ⌊s|g_i|/‖g_B‖ + U_i⌋ with U_i from the message's stream
+/// (<see cref="SharedUniform.Stream"/>; only the sender draws), so
 /// E[ℓ_i] = s|g_i|/‖g_B‖ and the decoded ‖g_B‖·sgn(g_i)·ℓ_i/s is unbiased. With s = 2^(B−1) − 1 and fixed coding a
 /// coordinate takes B bits (DQ-SGD's quantizer).
 /// </summary>
@@ -67,6 +68,7 @@ public sealed class QsgdCompressor : ICompressor
     public void Encode(ReadOnlySpan<float> g, in CompressionContext context, BitWriter writer, Span<float> decoded)
     {
         Guard.SameLength(g.Length, Dimension, "the gradient");
+        var random = SharedUniform.Stream(context);
         var packer = default(FieldPacker);
         for (var start = 0; start < Dimension; start += BucketSize)
         {
@@ -78,19 +80,24 @@ public sealed class QsgdCompressor : ICompressor
             }
 
             packer.Put(writer, BitConverter.SingleToUInt32Bits(norm), 32);
+            var perUnit = norm > 0 ? Levels / (double)norm : 0;
+            var step = norm / Levels;
             for (var j = 0; j < bucket.Length; j++)
             {
-                var i = start + j;
-                var level = 0;
-                if (norm > 0)
+                var value = bucket[j];
+                var level = Math.Min(Levels, (int)((Math.Abs(value) * perUnit) + random.NextOpenUnit()));
+                var sign = value < 0 ? 1u : 0u;
+                if (Coding == LevelCoding.Fixed)
                 {
-                    var scaled = Levels * (double)Math.Abs(bucket[j]) / norm;
-                    level = Math.Min(Levels, (int)Math.Floor(scaled + SharedUniform.Draw(context, i)));
+                    // The level and then its sign, as one field.
+                    packer.Put(writer, ((ulong)level << 1) | sign, _levelBits + 1);
+                }
+                else
+                {
+                    PutLevel(ref packer, writer, level, sign == 1);
                 }
 
-                var negative = bucket[j] < 0;
-                PutLevel(ref packer, writer, level, negative);
-                decoded[i] = Value(norm, level, negative);
+                decoded[start + j] = Signed(level * step, sign);
             }
         }
 
@@ -102,49 +109,50 @@ public sealed class QsgdCompressor : ICompressor
         for (var start = 0; start < Dimension; start += BucketSize)
         {
             var norm = BitConverter.UInt32BitsToSingle((uint)reader.Read(32));
+            var step = norm / Levels;
             var end = Math.Min(Dimension, start + BucketSize);
-            for (var i = start; i < end; i++)
+            if (Coding == LevelCoding.Fixed)
             {
-                int level;
-                if (Coding == LevelCoding.Fixed)
+                var unpacker = new FieldUnpacker((long)(end - start) * (_levelBits + 1));
+                for (var i = start; i < end; i++)
                 {
-                    level = (int)reader.Read(_levelBits);
-                }
-                else
-                {
-                    level = EliasGamma.Read(ref reader) - 1;
+                    var field = unpacker.Take(ref reader, _levelBits + 1);
+                    var level = (int)(field >> 1);
+                    if (level > Levels)
+                    {
+                        Guard.Throw($"QSGD message: level {level} at coordinate {i} exceeds s = {Levels}.");
+                    }
+
+                    decoded[i] = Signed(level * step, (uint)field & 1);
                 }
 
+                continue;
+            }
+
+            for (var i = start; i < end; i++)
+            {
+                var level = EliasGamma.Read(ref reader) - 1;
                 if (level > Levels)
                 {
                     Guard.Throw($"QSGD message: level {level} at coordinate {i} exceeds s = {Levels}.");
                 }
 
-                var negative = (Coding == LevelCoding.Fixed || level > 0) && reader.Read(1) == 1;
-                decoded[i] = Value(norm, level, negative);
+                var negative = level > 0 && reader.Read(1) == 1;
+                var magnitude = level * step;
+                decoded[i] = negative ? -magnitude : magnitude;
             }
         }
     }
 
-    private void PutLevel(ref FieldPacker packer, BitWriter writer, int level, bool negative)
-    {
-        if (Coding == LevelCoding.Fixed)
-        {
-            packer.Put(writer, (ulong)level, _levelBits);
-            packer.Put(writer, negative ? 1UL : 0UL, 1);
-            return;
-        }
+    /// <summary>magnitude with the sign bit <paramref name="sign"/> set directly (no branch on random signs).</summary>
+    private static float Signed(float magnitude, uint sign) => BitConverter.UInt32BitsToSingle(BitConverter.SingleToUInt32Bits(magnitude) | (sign << 31));
 
+    private static void PutLevel(ref FieldPacker packer, BitWriter writer, int level, bool negative)
+    {
         EliasGamma.Put(ref packer, writer, level + 1);
         if (level > 0)
         {
             packer.Put(writer, negative ? 1UL : 0UL, 1);
         }
-    }
-
-    private float Value(float norm, int level, bool negative)
-    {
-        var magnitude = norm * level / Levels;
-        return negative ? -magnitude : magnitude;
     }
 }

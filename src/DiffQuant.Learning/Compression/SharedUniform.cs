@@ -1,3 +1,4 @@
+using DiffQuant.Problems;
 using DiffQuant.Quantization;
 
 namespace DiffQuant.Learning.Compression;
@@ -13,4 +14,12 @@ public static class SharedUniform
     public static ulong LinkSeed(ulong seed, int worker) => seed ^ (0xA0761D6478BD642FUL * ((ulong)worker + 1));
 
     public static double Draw(in CompressionContext context, int index) => SharedRandom.Uniform(context.Seed, context.Step, index);
+
+    /// <summary>
+    /// The stream of message (link seed, step t): a xoshiro256** generator seeded by their hash, drawn in coordinate
+    /// order. Codes whose randomness only the sender uses (stochastic rounding) draw from it: one draw a coordinate,
+    /// reproducible from the seed, the step and the coordinate order.
+    /// </summary>
+    public static Xoshiro256 Stream(in CompressionContext context) =>
+        new((ulong)(SharedRandom.Uniform(context.Seed, context.Step, -1) * (1UL << 53)) ^ context.Seed);
 }

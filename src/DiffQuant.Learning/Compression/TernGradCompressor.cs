@@ -5,7 +5,7 @@ namespace DiffQuant.Learning.Compression;
 
 /// <summary>
 /// TernGrad (Wen et al., 2017): the scale s = max|g_i| as binary32, then t_i = sgn(g_i)·b_i with b_i = 1 when
-/// U_i &lt; |g_i|/s (shared U_i), so the decoded s·t_i is unbiased. Trits are packed five to a byte (3⁵ = 243 ≤ 256):
+/// U_i &lt; |g_i|/s (U_i from the message's stream, <see cref="SharedUniform.Stream"/>), so the decoded s·t_i is unbiased. Trits are packed five to a byte (3⁵ = 243 ≤ 256):
 /// 1.6 bits a coordinate.
 /// </summary>
 public sealed class TernGradCompressor(int dimension) : ICompressor
@@ -31,6 +31,7 @@ public sealed class TernGradCompressor(int dimension) : ICompressor
         }
 
         writer.WriteSingle(scale);
+        var random = SharedUniform.Stream(context);
         var packer = default(FieldPacker);
         for (var start = 0; start < Dimension; start += TritsPerByte)
         {
@@ -38,7 +39,7 @@ public sealed class TernGradCompressor(int dimension) : ICompressor
             var end = Math.Min(Dimension, start + TritsPerByte);
             for (var i = end - 1; i >= start; i--)
             {
-                var trit = scale > 0 && SharedUniform.Draw(context, i) < Math.Abs(g[i]) / scale ? (g[i] < 0 ? -1 : 1) : 0;
+                var trit = scale > 0 && random.NextOpenUnit() < Math.Abs(g[i]) / scale ? (g[i] < 0 ? -1 : 1) : 0;
                 decoded[i] = trit * scale;
                 group = (group * 3) + trit + 1;
             }
