@@ -33,6 +33,8 @@ internal static class TrainCommand
         var l2 = CliNumbers.Double("--l2", "λ of softmax regression's L2 regularizer.", defaults.L2);
         var hidden = new Option<int>("--hidden") { Description = "Hidden units of the MLP.", DefaultValueFactory = _ => defaults.Hidden }.Checked(OptionChecks.Positive);
         var bits = new Option<int>("--bits") { Description = "B, QSGD's bits per coordinate (s = 2^(B−1) − 1 levels).", DefaultValueFactory = _ => defaults.Bits };
+        var coding = new Option<string>("--coding") { Description = "QSGD's level code: fixed or elias.", DefaultValueFactory = _ => defaults.Coding.ToString().ToLowerInvariant() }.Checked(c => Coding(c));
+        var bucket = new Option<int?>("--bucket") { Description = "QSGD's bucket size: one norm per this many coordinates (default: one bucket)." }.Checked(b => OptionChecks.Positive(b ?? 1));
         var fraction = CliNumbers.Double("--k-fraction", "Fraction of coordinates top-k and random-k send.", defaults.Fraction);
         var budget = new Option<long?>("--bits-budget") { Description = "C, DQ-SGD's uplink budget in bits for the whole run (default: 1/8 of binary32's)." };
         var seed = new Option<long>("--seed") { Description = "Seed of the shards, batches, initial model and shared randomness.", DefaultValueFactory = _ => defaults.Seed };
@@ -46,7 +48,7 @@ internal static class TrainCommand
         var json = new Option<bool>("--json") { Description = "Print the result JSON." };
         var command = new Command("train", "Distributed SGD on real data with compressed gradients through measured links: one run, or --compare for the standard table.")
         {
-            data, test, model, method, workers, epochs, batch, lr, l2, hidden, bits, fraction, budget, seed, threads, compare, methods, seeds, outDir, quiet, json,
+            data, test, model, method, workers, epochs, batch, lr, l2, hidden, bits, coding, bucket, fraction, budget, seed, threads, compare, methods, seeds, outDir, quiet, json,
         };
         command.SetAction(parse => CliApp.Guarded(error, () =>
         {
@@ -61,6 +63,8 @@ internal static class TrainCommand
                 L2 = parse.GetValue(l2),
                 Hidden = parse.GetValue(hidden),
                 Bits = parse.GetValue(bits),
+                Coding = Coding(parse.GetRequiredValue(coding)),
+                Bucket = parse.GetValue(bucket),
                 Fraction = parse.GetValue(fraction),
                 BitsBudget = parse.GetValue(budget),
                 Seed = parse.GetValue(seed),
@@ -107,6 +111,13 @@ internal static class TrainCommand
         }));
         return command;
     }
+
+    private static Learning.Compression.LevelCoding Coding(string text) => text.Trim().ToLowerInvariant() switch
+    {
+        "fixed" => Learning.Compression.LevelCoding.Fixed,
+        "elias" => Learning.Compression.LevelCoding.Elias,
+        _ => throw new DiffQuantException($"unknown level coding '{text}'; choose fixed or elias."),
+    };
 
     private static DataSplit Load(string data, string? test, long seed)
     {

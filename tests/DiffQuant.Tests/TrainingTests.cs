@@ -62,6 +62,19 @@ public class TrainingTests
     }
 
     [Fact]
+    public void Qsgd_codes_and_buckets_are_options_of_a_run()
+    {
+        var options = Options("qsgd");
+        var fixedCode = Trainer.Run(Data, options);
+        var elias = Trainer.Run(Data, options with { Coding = DiffQuant.Learning.Compression.LevelCoding.Elias });
+        var buckets = Trainer.Run(Data, options with { Bucket = 13 });
+        Assert.True(elias.UplinkBitsTotal < fixedCode.UplinkBitsTotal, $"Elias {elias.UplinkBitsTotal} vs fixed {fixedCode.UplinkBitsTotal}");
+        var messages = (long)fixedCode.Steps * options.Workers;
+        Assert.Equal(fixedCode.UplinkBitsTotal + (messages * 32 * 3), buckets.UplinkBitsTotal); // 52 coordinates: 4 buckets, 3 more norms
+        Assert.All(new[] { elias, buckets }, r => Assert.True(r.TestAccuracy >= 0.85, $"accuracy {r.TestAccuracy}"));
+    }
+
+    [Fact]
     public void Dq_sgd_spends_at_most_its_budget()
     {
         var options = Options("dq-sgd") with { BitsBudget = 40_000 };

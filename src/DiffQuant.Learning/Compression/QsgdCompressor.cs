@@ -16,7 +16,7 @@ public enum LevelCoding
 /// <summary>
 /// QSGD (Alistarh et al., 2017) with s levels: per bucket of <see cref="BucketSize"/> coordinates the norm ‖g_B‖₂ as
 /// binary32, then for each coordinate ℓ_i = ⌊s|g_i|/‖g_B‖ + U_i⌋ with U_i from the message's stream
-/// (<see cref="SharedUniform.Stream"/>; only the sender draws), so
+/// (<see cref="SharedUniform.Stream"/>, two 32-bit uniforms per 64-bit draw; only the sender draws), so
 /// E[ℓ_i] = s|g_i|/‖g_B‖ and the decoded ‖g_B‖·sgn(g_i)·ℓ_i/s is unbiased. With s = 2^(B−1) − 1 and fixed coding a
 /// coordinate takes B bits (DQ-SGD's quantizer).
 /// </summary>
@@ -82,15 +82,20 @@ public sealed class QsgdCompressor : ICompressor
             packer.Put(writer, BitConverter.SingleToUInt32Bits(norm), 32);
             var perUnit = norm > 0 ? Levels / (double)norm : 0;
             var step = norm / Levels;
+            var fieldBits = _levelBits + 1;
+            ulong draws = 0;
             for (var j = 0; j < bucket.Length; j++)
             {
+                // Two 32-bit uniforms from each 64-bit draw: U = (u + ½)·2⁻³².
+                draws = (j & 1) == 0 ? random.Next() : draws << 32;
+                var uniform = ((draws >> 32) + 0.5) * (1.0 / (1UL << 32));
                 var value = bucket[j];
-                var level = Math.Min(Levels, (int)((Math.Abs(value) * perUnit) + random.NextOpenUnit()));
+                var level = Math.Min(Levels, (int)((Math.Abs(value) * perUnit) + uniform));
                 var sign = value < 0 ? 1u : 0u;
                 if (Coding == LevelCoding.Fixed)
                 {
                     // The level and then its sign, as one field.
-                    packer.Put(writer, ((ulong)level << 1) | sign, _levelBits + 1);
+                    packer.Put(writer, ((ulong)level << 1) | sign, fieldBits);
                 }
                 else
                 {

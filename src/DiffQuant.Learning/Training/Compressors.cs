@@ -12,8 +12,8 @@ public static class Compressors
     public static ICompressor Create(CompressorKind kind, TrainOptions options, int dimension, int? bits = null) => kind switch
     {
         CompressorKind.Float32 => new Float32Compressor(dimension),
-        CompressorKind.Qsgd => new QsgdCompressor(dimension, LevelsFor(options.Bits)),
-        CompressorKind.DynamicQsgd => new QsgdCompressor(dimension, LevelsFor(bits ?? DynamicBits.MaxBits)),
+        CompressorKind.Qsgd => new QsgdCompressor(dimension, LevelsFor(options.Bits), options.Coding, options.Bucket),
+        CompressorKind.DynamicQsgd => new QsgdCompressor(dimension, LevelsFor(bits ?? DynamicBits.MaxBits), options.Coding, options.Bucket),
         CompressorKind.TernGrad => new TernGradCompressor(dimension),
         CompressorKind.Sign => new SignCompressor(dimension),
         CompressorKind.TopK => new TopKCompressor(dimension, options.Fraction),

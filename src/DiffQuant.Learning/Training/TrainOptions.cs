@@ -34,6 +34,12 @@ public readonly record struct TrainOptions
     /// <summary>B, bits per coordinate of QSGD with fixed levels: s = 2^(B−1) − 1 (a sign bit and B − 1 level bits).</summary>
     public int Bits { get; init; } = 4;
 
+    /// <summary>How QSGD writes its levels: fixed-length, or Elias gamma (short codes for the frequent small levels).</summary>
+    public Compression.LevelCoding Coding { get; init; } = Compression.LevelCoding.Fixed;
+
+    /// <summary>QSGD's bucket size (one norm per bucket); null for one bucket of all coordinates.</summary>
+    public int? Bucket { get; init; }
+
     /// <summary>The fraction of coordinates top-k and random-k send.</summary>
     public double Fraction { get; init; } = 0.01;
 
@@ -78,6 +84,11 @@ public readonly record struct TrainOptions
         if (!(Fraction > 0 && Fraction <= 1))
         {
             throw new DiffQuantException($"--k-fraction must lie in (0, 1], got {Fraction}.");
+        }
+
+        if (Bucket is <= 0)
+        {
+            throw new DiffQuantException($"--bucket must be positive, got {Bucket}.");
         }
 
         if (BitsBudget is <= 0)
