@@ -33,6 +33,7 @@ internal static class TrainCommand
         var l2 = CliNumbers.Double("--l2", "λ of softmax regression's L2 regularizer.", defaults.L2);
         var hidden = new Option<int>("--hidden") { Description = "Hidden units of the MLP.", DefaultValueFactory = _ => defaults.Hidden }.Checked(OptionChecks.Positive);
         var bits = new Option<int>("--bits") { Description = "B, QSGD's bits per coordinate (s = 2^(B−1) − 1 levels).", DefaultValueFactory = _ => defaults.Bits };
+        var levels = new Option<int?>("--levels") { Description = "s, QSGD's levels above zero (overrides --bits for qsgd and its ef-/df- forms)." };
         var coding = new Option<string>("--coding") { Description = "QSGD's level code: fixed or elias.", DefaultValueFactory = _ => defaults.Coding.ToString().ToLowerInvariant() }.Checked(c => Coding(c));
         var bucket = new Option<int?>("--bucket") { Description = "QSGD's bucket size: one norm per this many coordinates (default: one bucket)." }.Checked(b => OptionChecks.Positive(b ?? 1));
         var fraction = CliNumbers.Double("--k-fraction", "Fraction of coordinates top-k and random-k send.", defaults.Fraction);
@@ -48,7 +49,7 @@ internal static class TrainCommand
         var json = new Option<bool>("--json") { Description = "Print the result JSON." };
         var command = new Command("train", "Distributed SGD on real data with compressed gradients through measured links: one run, or --compare for the standard table.")
         {
-            data, test, model, method, workers, epochs, batch, lr, l2, hidden, bits, coding, bucket, fraction, budget, seed, threads, compare, methods, seeds, outDir, quiet, json,
+            data, test, model, method, workers, epochs, batch, lr, l2, hidden, bits, levels, coding, bucket, fraction, budget, seed, threads, compare, methods, seeds, outDir, quiet, json,
         };
         command.SetAction(parse => CliApp.Guarded(error, () =>
         {
@@ -63,6 +64,7 @@ internal static class TrainCommand
                 L2 = parse.GetValue(l2),
                 Hidden = parse.GetValue(hidden),
                 Bits = parse.GetValue(bits),
+                Levels = parse.GetValue(levels),
                 Coding = Coding(parse.GetRequiredValue(coding)),
                 Bucket = parse.GetValue(bucket),
                 Fraction = parse.GetValue(fraction),

@@ -68,10 +68,12 @@ public class TrainingTests
         var fixedCode = Trainer.Run(Data, options);
         var elias = Trainer.Run(Data, options with { Coding = DiffQuant.Learning.Compression.LevelCoding.Elias });
         var buckets = Trainer.Run(Data, options with { Bucket = 13 });
+        var fifteenLevels = Trainer.Run(Data, options with { Levels = 15 });
         Assert.True(elias.UplinkBitsTotal < fixedCode.UplinkBitsTotal, $"Elias {elias.UplinkBitsTotal} vs fixed {fixedCode.UplinkBitsTotal}");
         var messages = (long)fixedCode.Steps * options.Workers;
         Assert.Equal(fixedCode.UplinkBitsTotal + (messages * 32 * 3), buckets.UplinkBitsTotal); // 52 coordinates: 4 buckets, 3 more norms
-        Assert.All(new[] { elias, buckets }, r => Assert.True(r.TestAccuracy >= 0.85, $"accuracy {r.TestAccuracy}"));
+        Assert.Equal(fixedCode.UplinkBitsTotal + (messages * 52), fifteenLevels.UplinkBitsTotal); // s = 15: 5 bits, not 4
+        Assert.All(new[] { elias, buckets, fifteenLevels }, r => Assert.True(r.TestAccuracy >= 0.85, $"accuracy {r.TestAccuracy}"));
     }
 
     [Fact]

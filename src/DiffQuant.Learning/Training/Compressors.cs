@@ -12,7 +12,7 @@ public static class Compressors
     public static ICompressor Create(CompressorKind kind, TrainOptions options, int dimension, int? bits = null) => kind switch
     {
         CompressorKind.Float32 => new Float32Compressor(dimension),
-        CompressorKind.Qsgd => new QsgdCompressor(dimension, LevelsFor(options.Bits), options.Coding, options.Bucket),
+        CompressorKind.Qsgd => new QsgdCompressor(dimension, options.QsgdLevels, options.Coding, options.Bucket),
         CompressorKind.DynamicQsgd => new QsgdCompressor(dimension, LevelsFor(bits ?? DynamicBits.MaxBits), options.Coding, options.Bucket),
         CompressorKind.TernGrad => new TernGradCompressor(dimension),
         CompressorKind.Sign => new SignCompressor(dimension),

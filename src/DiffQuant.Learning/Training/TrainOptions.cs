@@ -34,6 +34,12 @@ public readonly record struct TrainOptions
     /// <summary>B, bits per coordinate of QSGD with fixed levels: s = 2^(B−1) − 1 (a sign bit and B − 1 level bits).</summary>
     public int Bits { get; init; } = 4;
 
+    /// <summary>s, QSGD's levels above zero, when set directly; null for s = 2^(<see cref="Bits"/>−1) − 1.</summary>
+    public int? Levels { get; init; }
+
+    /// <summary>The s of fixed-rate QSGD under these options.</summary>
+    public int QsgdLevels => Levels ?? Compressors.LevelsFor(Bits);
+
     /// <summary>How QSGD writes its levels: fixed-length, or Elias gamma (short codes for the frequent small levels).</summary>
     public Compression.LevelCoding Coding { get; init; } = Compression.LevelCoding.Fixed;
 
@@ -79,6 +85,11 @@ public readonly record struct TrainOptions
         if (Bits is < 2 or > 16)
         {
             throw new DiffQuantException($"--bits must lie in 2..16, got {Bits}.");
+        }
+
+        if (Levels is < 1 or > (1 << 24))
+        {
+            throw new DiffQuantException($"--levels must lie in 1..2^24, got {Levels}.");
         }
 
         if (!(Fraction > 0 && Fraction <= 1))
