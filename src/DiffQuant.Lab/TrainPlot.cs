@@ -6,41 +6,13 @@ namespace DiffQuant.Lab;
 /// <summary>Test accuracy against epochs and against uplink bits (log scale) of training runs, and a comparison's frontier.</summary>
 public static class TrainPlot
 {
-    /// <summary>Accuracy against total uplink bits, one curve per run (log10 of the bits on the x axis).</summary>
-    public static Plot AccuracyAgainstBits(IReadOnlyList<TrainResult> runs, string title)
-    {
-        var plot = new Plot();
-        for (var i = 0; i < runs.Count; i++)
-        {
-            var run = runs[i];
-            var line = plot.Add.Scatter(run.Curve.Select(p => Math.Log10(Math.Max(1, p.UplinkBits))).ToArray(), run.Curve.Select(p => 100 * p.TestAccuracy).ToArray(), PlotStyle.Colour(i));
-            line.LegendText = run.Method;
-        }
-
-        plot.Title(title);
-        plot.XLabel("log10 of the uplink bits so far");
-        plot.YLabel("test accuracy (%)");
-        plot.ShowLegend(Alignment.LowerRight);
-        return plot;
-    }
+    /// <summary>Accuracy against log10 of the uplink bits so far, one curve per run.</summary>
+    public static Plot AccuracyAgainstBits(IReadOnlyList<TrainResult> runs, string title) =>
+        AccuracyCurves(runs, title, p => Math.Log10(Math.Max(1, p.UplinkBits)), "log10 of the uplink bits so far");
 
     /// <summary>Accuracy against epochs, one curve per run.</summary>
-    public static Plot AccuracyAgainstEpochs(IReadOnlyList<TrainResult> runs, string title)
-    {
-        var plot = new Plot();
-        for (var i = 0; i < runs.Count; i++)
-        {
-            var run = runs[i];
-            var line = plot.Add.Scatter(run.Curve.Select(p => p.Epoch).ToArray(), run.Curve.Select(p => 100 * p.TestAccuracy).ToArray(), PlotStyle.Colour(i));
-            line.LegendText = run.Method;
-        }
-
-        plot.Title(title);
-        plot.XLabel("epoch");
-        plot.YLabel("test accuracy (%)");
-        plot.ShowLegend(Alignment.LowerRight);
-        return plot;
-    }
+    public static Plot AccuracyAgainstEpochs(IReadOnlyList<TrainResult> runs, string title) =>
+        AccuracyCurves(runs, title, p => p.Epoch, "epoch");
 
     /// <summary>The frontier of a comparison: one point per method at (log10 uplink bits, mean test accuracy).</summary>
     public static Plot Frontier(TrainComparisonResult result)
@@ -56,6 +28,23 @@ public static class TrainPlot
         plot.Title($"Test accuracy against uplink bits — {result.Model} on {result.Data}, {result.Options.Workers} workers, {result.Options.Epochs} epochs");
         plot.XLabel("log10 of the run's uplink bits");
         plot.YLabel("test accuracy (%), mean over seeds");
+        plot.ShowLegend(Alignment.LowerRight);
+        return plot;
+    }
+
+    private static Plot AccuracyCurves(IReadOnlyList<TrainResult> runs, string title, Func<TrainPoint, double> x, string xLabel)
+    {
+        var plot = new Plot();
+        for (var i = 0; i < runs.Count; i++)
+        {
+            var run = runs[i];
+            var line = plot.Add.Scatter(run.Curve.Select(x).ToArray(), run.Curve.Select(p => 100 * p.TestAccuracy).ToArray(), PlotStyle.Colour(i));
+            line.LegendText = run.Method;
+        }
+
+        plot.Title(title);
+        plot.XLabel(xLabel);
+        plot.YLabel("test accuracy (%)");
         plot.ShowLegend(Alignment.LowerRight);
         return plot;
     }
