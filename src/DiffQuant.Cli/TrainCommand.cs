@@ -1,6 +1,8 @@
 using System.CommandLine;
 using DiffQuant.Lab;
+using DiffQuant.Learning.Compression;
 using DiffQuant.Learning.Data;
+using DiffQuant.Learning.DoubleQuantization;
 using DiffQuant.Learning.Training;
 using Spectre.Console;
 
@@ -24,8 +26,11 @@ internal static class TrainCommand
                 throw new DiffQuantException($"unknown model '{m}'; choose softmax or mlp.");
             }
         });
-        var method = new Option<string>("--method") { Description = "sgd, qsgd, terngrad, signsgd, topk, topk-sign, randk or dq-sgd, optionally prefixed ef- (error feedback) or df- (differential feedback).", DefaultValueFactory = _ => defaults.Method }
-            .Checked(m => TrainingMethod.Parse(m));
+        var method = new Option<string>("--method")
+        {
+            Description = "sgd, qsgd, terngrad, signsgd, topk, topk-sign, randk or dq-sgd, optionally prefixed ef- (error feedback) or df- (differential feedback); or an asynchronous variance-reduced method: " + string.Join(", ", AsyncMethod.Standard) + ".",
+            DefaultValueFactory = _ => defaults.Method,
+        }.Checked(TrainOptions.CheckMethod);
         var workers = new Option<int>("--workers") { Description = "W, the workers.", DefaultValueFactory = _ => defaults.Workers }.Checked(OptionChecks.Positive);
         var epochs = new Option<int>("--epochs") { Description = "Passes over the training set.", DefaultValueFactory = _ => defaults.Epochs }.Checked(OptionChecks.Positive);
         var batch = new Option<int>("--batch") { Description = "Samples per worker per step.", DefaultValueFactory = _ => defaults.Batch }.Checked(OptionChecks.Positive);
@@ -40,16 +45,25 @@ internal static class TrainCommand
         var budget = new Option<long?>("--bits-budget") { Description = "C, DQ-SGD's uplink budget in bits for the whole run (default: 1/8 of binary32's)." };
         var seed = new Option<long>("--seed") { Description = "Seed of the shards, batches, initial model and shared randomness.", DefaultValueFactory = _ => defaults.Seed };
         var threads = new Option<int>("--threads") { Description = "Threads computing the workers' gradients (results do not depend on it).", DefaultValueFactory = _ => defaults.Threads }.Checked(OptionChecks.Positive);
+        var modelBits = new Option<int>("--model-bits") { Description = "b of the model code down (asynchronous methods; the least a read uses).", DefaultValueFactory = _ => defaults.ModelBits };
+        var gradBits = new Option<int>("--grad-bits") { Description = "b of the fixed-point gradient code up (asynchronous methods).", DefaultValueFactory = _ => defaults.GradBits };
+        var precision = CliNumbers.Double("--precision", "μ_q of the model precision rule E‖Q(v) − v‖² ≤ μ_q‖v‖².", defaults.ModelPrecision);
+        var modelBlock = new Option<int?>("--model-block") { Description = "Coordinates per model precision δ (default: one δ per read)." }.Checked(b => OptionChecks.Positive(b ?? 1));
+        var downlink = new Option<string?>("--downlink") { Description = "The model code down: float32, scaled, snapshot or differential (default: the method's)." }.Checked(d => Downlink(d));
+        var staleness = new Option<int?>("--staleness") { Description = "τ, the most updates an asynchronous gradient may be stale (default: 2W)." };
+        var spread = CliNumbers.Double("--spread", "The simulated slowest worker's time per gradient over the fastest's.", defaults.Spread);
+        var momentum = CliNumbers.Double("--momentum", "β of Acc-AsyLPG's server momentum.", defaults.Momentum);
+        var density = CliNumbers.Double("--density", "Expected fraction of coordinates Sparse-AsyLPG keeps.", defaults.Density);
         var compare = new Option<bool>("--compare") { Description = "Run the standard table (every method of --methods over --seeds seeds)." };
         var methods = new Option<string>("--methods") { Description = "Methods of --compare.", DefaultValueFactory = _ => string.Join(",", TrainingMethod.Standard.Select(m => m.Name)) }
-            .Checked(OptionChecks.EachItem(TrainingMethod.Parse));
+            .Checked(OptionChecks.EachItem(m => { TrainOptions.CheckMethod(m); return m; }));
         var seeds = new Option<int>("--seeds") { Description = "Seeds per method of --compare.", DefaultValueFactory = _ => 3 }.Checked(OptionChecks.Positive);
         var outDir = new Option<string>("--out") { Description = "Output directory.", DefaultValueFactory = _ => Path.Combine("dq-out", "train") };
         var quiet = new Option<bool>("--quiet") { Description = "No progress or tables; only the paths written." };
         var json = new Option<bool>("--json") { Description = "Print the result JSON." };
         var command = new Command("train", "Distributed SGD on real data with compressed gradients through measured links: one run, or --compare for the standard table.")
         {
-            data, test, model, method, workers, epochs, batch, lr, l2, hidden, bits, levels, coding, bucket, fraction, budget, seed, threads, compare, methods, seeds, outDir, quiet, json,
+            data, test, model, method, workers, epochs, batch, lr, l2, hidden, bits, levels, coding, bucket, fraction, budget, modelBits, gradBits, precision, modelBlock, downlink, staleness, spread, momentum, density, seed, threads, compare, methods, seeds, outDir, quiet, json,
         };
         command.SetAction(parse => CliApp.Guarded(error, () =>
         {
@@ -69,6 +83,15 @@ internal static class TrainCommand
                 Bucket = parse.GetValue(bucket),
                 Fraction = parse.GetValue(fraction),
                 BitsBudget = parse.GetValue(budget),
+                ModelBits = parse.GetValue(modelBits),
+                GradBits = parse.GetValue(gradBits),
+                ModelPrecision = parse.GetValue(precision),
+                ModelBlock = parse.GetValue(modelBlock),
+                Downlink = Downlink(parse.GetValue(downlink)),
+                Staleness = parse.GetValue(staleness),
+                Spread = parse.GetValue(spread),
+                Momentum = parse.GetValue(momentum),
+                Density = parse.GetValue(density),
                 Seed = parse.GetValue(seed),
                 Threads = parse.GetValue(threads),
             };
@@ -114,11 +137,21 @@ internal static class TrainCommand
         return command;
     }
 
-    private static Learning.Compression.LevelCoding Coding(string text) => text.Trim().ToLowerInvariant() switch
+    private static LevelCoding Coding(string text) => text.Trim().ToLowerInvariant() switch
     {
-        "fixed" => Learning.Compression.LevelCoding.Fixed,
-        "elias" => Learning.Compression.LevelCoding.Elias,
+        "fixed" => LevelCoding.Fixed,
+        "elias" => LevelCoding.Elias,
         _ => throw new DiffQuantException($"unknown level coding '{text}'; choose fixed or elias."),
+    };
+
+    private static ModelCode? Downlink(string? text) => text?.Trim().ToLowerInvariant() switch
+    {
+        null => null,
+        "float32" => ModelCode.Float32,
+        "scaled" => ModelCode.Scaled,
+        "snapshot" => ModelCode.Snapshot,
+        "differential" => ModelCode.Differential,
+        _ => throw new DiffQuantException($"unknown model code '{text}'; choose float32, scaled, snapshot or differential."),
     };
 
     private static DataSplit Load(string data, string? test, long seed)

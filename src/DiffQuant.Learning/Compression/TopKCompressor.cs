@@ -4,9 +4,7 @@ namespace DiffQuant.Learning.Compression;
 
 /// <summary>
 /// Top-k sparsification (used with error feedback): the k = ⌈fraction·d⌉ coordinates of largest magnitude, k known to
-/// both ends. Their indices, ascending, are sent as gaps coded by Golomb–Rice with parameter b = ⌊log2(d/k)⌋ (the gap
-/// minus one as a unary quotient of (gap−1) &gt;&gt; b and b remainder bits, near the entropy of k uniform positions:
-/// about log2(d/k) + 1.5 bits each); the values as binary32, or (with <c>signs</c>) as one sign bit each after one
+/// both ends. Their indices, ascending, are sent as <see cref="RiceGaps"/> (about log2(d/k) + 1.5 bits each); the values as binary32, or (with <c>signs</c>) as one sign bit each after one
 /// binary32 scale, the mean magnitude of the k values.
 /// </summary>
 public sealed class TopKCompressor : ICompressor
@@ -26,7 +24,7 @@ public sealed class TopKCompressor : ICompressor
 
         Dimension = dimension;
         K = Math.Max(1, (int)Math.Ceiling(fraction * dimension));
-        _riceBits = Math.Max(0, 31 - int.LeadingZeroCount(Math.Max(1, dimension / K)));
+        _riceBits = RiceGaps.ParameterFor(dimension, K);
         _order = new int[dimension];
         _magnitudes = new float[dimension];
     }
@@ -38,7 +36,7 @@ public sealed class TopKCompressor : ICompressor
     public int K { get; }
 
     /// <summary>k values and remainders, plus unary quotients that sum to at most d &gt;&gt; b, plus k stop bits.</summary>
-    public long MaxBits => (K * ((_signs ? 1L : 32L) + _riceBits + 1)) + (Dimension >> _riceBits) + (_signs ? 32 : 0);
+    public long MaxBits => (K * (_signs ? 1L : 32L)) + RiceGaps.MaxBits(Dimension, K, _riceBits) + (_signs ? 32 : 0);
 
     public double Variance => 0;
 
@@ -92,7 +90,7 @@ public sealed class TopKCompressor : ICompressor
         var previous = -1;
         foreach (var i in chosen)
         {
-            PutGap(ref packer, writer, i - previous);
+            RiceGaps.Put(ref packer, writer, i - previous, _riceBits);
             previous = i;
             if (_signs)
             {
@@ -116,19 +114,7 @@ public sealed class TopKCompressor : ICompressor
         var index = -1;
         for (var n = 0; n < K; n++)
         {
-            var quotient = 0;
-            while (reader.Read(1) == 1)
-            {
-                quotient++;
-            }
-
-            var gap = (quotient << _riceBits) + (int)reader.Read(_riceBits) + 1;
-            index += gap;
-            if (index >= Dimension)
-            {
-                Guard.Throw($"top-k message: index {index} beyond the {Dimension} coordinates.");
-            }
-
+            index = RiceGaps.ReadNext(ref reader, index, _riceBits, Dimension, "top-k");
             decoded[index] = _signs ? (reader.Read(1) == 1 ? -scale : scale) : BitConverter.UInt32BitsToSingle((uint)reader.Read(32));
         }
     }
@@ -179,17 +165,4 @@ public sealed class TopKCompressor : ICompressor
     }
 
     private static float Median(float a, float b, float c) => Math.Max(Math.Min(a, b), Math.Min(Math.Max(a, b), c));
-
-    /// <summary>gap ≥ 1 as (gap−1) &gt;&gt; b ones, a zero, and the b low bits of gap − 1.</summary>
-    private void PutGap(ref FieldPacker packer, BitWriter writer, int gap)
-    {
-        var value = gap - 1;
-        for (var q = value >> _riceBits; q > 0; q--)
-        {
-            packer.Put(writer, 1, 1);
-        }
-
-        packer.Put(writer, 0, 1);
-        packer.Put(writer, (ulong)(value & ((1 << _riceBits) - 1)), _riceBits);
-    }
 }

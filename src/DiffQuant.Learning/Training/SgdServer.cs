@@ -13,7 +13,7 @@ namespace DiffQuant.Learning.Training;
 /// from its setup, sends η, and each synchronous round decodes the K gradient messages and steps
 /// w ← w − η·(1/K)·Σ_k ĝ_k. Only the payloads tell it about the data.
 /// </summary>
-public sealed class SgdServer : IServer
+public sealed class SgdServer : ITrainingServer
 {
     private readonly TrainOptions _options;
     private readonly TrainingMethod _method;

@@ -4,7 +4,6 @@ using DiffQuant.Bits;
 using DiffQuant.Learning.Compression;
 using DiffQuant.Learning.Data;
 using DiffQuant.Learning.Models;
-using DiffQuant.Methods;
 using DiffQuant.State;
 using DiffQuant.Transport;
 
@@ -16,7 +15,7 @@ namespace DiffQuant.Learning.Training;
 /// mini-batch: u_t = g(w_t) (no feedback), g(w_t) + e_{t−1} (error feedback) or g(w_t − η e_{t−1}) + e_{t−1}
 /// (differential feedback), with e = u − q what the last message left out.
 /// </summary>
-public sealed class SgdWorker : IWorker
+public sealed class SgdWorker : ITrainingWorker
 {
     private readonly TrainOptions _options;
     private readonly TrainingMethod _method;
@@ -79,8 +78,9 @@ public sealed class SgdWorker : IWorker
 
     public long Overloads => 0;
 
-    /// <summary>The mini-batch loss of the last gradient (for the experimenter's curves; never sent).</summary>
-    public double LastLoss { get; private set; }
+    public double LossSum { get; private set; }
+
+    public long LossCount { get; private set; }
 
     /// <summary>B_n of the last DQ-SGD message (0 for other methods).</summary>
     public int LastBits { get; private set; }
@@ -124,6 +124,8 @@ public sealed class SgdWorker : IWorker
         writer.Write(_learningRate);
         writer.Write(_bitsSent);
         writer.Write(_sampler.Draws);
+        writer.Write(LossSum);
+        writer.Write(LossCount);
         var (k, meanNorm, count) = _dynamic?.State ?? (0, 0, 0);
         writer.Write(k);
         writer.Write(meanNorm);
@@ -149,6 +151,8 @@ public sealed class SgdWorker : IWorker
         _learningRate = (float)reader.ReadDouble();
         _bitsSent = reader.ReadInt64();
         _sampler.Draws = reader.ReadInt64();
+        LossSum = reader.ReadDouble();
+        LossCount = reader.ReadInt64();
         var state = (reader.ReadDouble(), reader.ReadDouble(), reader.ReadInt64());
         if (_dynamic is not null)
         {
@@ -185,7 +189,8 @@ public sealed class SgdWorker : IWorker
             _w.CopyTo(_point.AsSpan());
         }
 
-        LastLoss = _model.Gradient(_point, _shard, batch, _gradient);
+        LossSum += _model.Gradient(_point, _shard, batch, _gradient);
+        LossCount++;
         if (feedback != Feedback.None)
         {
             TensorPrimitives.Add(_gradient, _error, _gradient);

@@ -23,8 +23,14 @@ public readonly record struct TrainOptions
     /// <summary>Samples per worker per step.</summary>
     public int Batch { get; init; } = 32;
 
-    /// <summary>η.</summary>
+    /// <summary>
+    /// η, the step of a synchronous round (the mean of W mini-batch gradients); an asynchronous update, one worker's
+    /// mini-batch, steps η/W (<see cref="AsyncStep"/>), so both move the model alike per sample seen.
+    /// </summary>
     public double LearningRate { get; init; } = 0.1;
+
+    /// <summary>η/W, the step of one asynchronous update.</summary>
+    public double AsyncStep => LearningRate / Workers;
 
     /// <summary>λ of the L2 regularizer (softmax regression; it makes the loss strongly convex).</summary>
     public double L2 { get; init; } = 1e-4;
@@ -54,11 +60,50 @@ public readonly record struct TrainOptions
 
     public long Seed { get; init; } = 1;
 
+    /// <summary>b of the model code down (double quantization; the least bits a read uses).</summary>
+    public int ModelBits { get; init; } = 4;
+
+    /// <summary>b of the fixed-point gradient code up (double quantization).</summary>
+    public int GradBits { get; init; } = 4;
+
+    /// <summary>μ_q of the model precision rule E‖Q(v) − v‖² ≤ μ_q‖v‖² (the example value).</summary>
+    public double ModelPrecision { get; init; } = 0.5;
+
+    /// <summary>Coordinates per model precision δ; null for one δ per read.</summary>
+    public int? ModelBlock { get; init; }
+
+    /// <summary>The model code down, overriding the method's; null for the method's own.</summary>
+    public Compression.ModelCode? Downlink { get; init; }
+
+    /// <summary>τ, the most updates an asynchronous gradient may be stale; null for 2W.</summary>
+    public int? Staleness { get; init; }
+
+    /// <summary>The simulated slowest worker's time per gradient over the fastest's (workers evenly in between).</summary>
+    public double Spread { get; init; } = 2;
+
+    /// <summary>β of Acc-AsyLPG's server momentum.</summary>
+    public double Momentum { get; init; } = 0.5;
+
+    /// <summary>Expected fraction of coordinates Sparse-AsyLPG keeps.</summary>
+    public double Density { get; init; } = 0.25;
+
+    /// <summary>τ under these options.</summary>
+    public int MaxStaleness => Staleness ?? (2 * Workers);
+
     /// <summary>Evaluations of the server's model per epoch (on the test set; the train loss is the workers' batch losses).</summary>
     public int EvaluationsPerEpoch { get; init; } = 4;
 
     /// <summary>Threads that compute the workers' gradients of a round in parallel (results do not depend on it).</summary>
     public int Threads { get; init; } = Environment.ProcessorCount;
+
+    /// <summary>Refuses a name that is neither a synchronous SGD method nor an asynchronous variance-reduced one.</summary>
+    public static void CheckMethod(string name)
+    {
+        if (!DoubleQuantization.AsyncMethod.IsAsync(name))
+        {
+            TrainingMethod.Parse(name);
+        }
+    }
 
     public void Validate()
     {
@@ -87,6 +132,36 @@ public readonly record struct TrainOptions
             throw new DiffQuantException($"--bits must lie in 2..16, got {Bits}.");
         }
 
+        foreach (var (bits, option) in new[] { (ModelBits, "--model-bits"), (GradBits, "--grad-bits") })
+        {
+            if (bits is < 2 or > 16)
+            {
+                throw new DiffQuantException($"{option} must lie in 2..16, got {bits}.");
+            }
+        }
+
+        Positive(ModelPrecision, "--precision");
+        Positive(ModelBlock ?? 1, "--model-block");
+        if (!(Spread >= 1) || !double.IsFinite(Spread))
+        {
+            throw new DiffQuantException($"--spread must be at least 1, got {Spread}.");
+        }
+
+        if (!(Momentum >= 0 && Momentum < 1))
+        {
+            throw new DiffQuantException($"--momentum must lie in [0, 1), got {Momentum}.");
+        }
+
+        if (!(Density > 0 && Density <= 1))
+        {
+            throw new DiffQuantException($"--density must lie in (0, 1], got {Density}.");
+        }
+
+        if (MaxStaleness < Workers - 1)
+        {
+            throw new DiffQuantException($"--staleness {MaxStaleness} is below W − 1 = {Workers - 1}: with W workers always computing, some gradient is at least W − 1 updates old.");
+        }
+
         if (Levels is < 1 or > (1 << 24))
         {
             throw new DiffQuantException($"--levels must lie in 1..2^24, got {Levels}.");
@@ -112,6 +187,13 @@ public readonly record struct TrainOptions
             throw new DiffQuantException($"unknown model '{Model}'; choose softmax or mlp.");
         }
 
-        TrainingMethod.Parse(Method);
+        CheckMethod(Method);
+        if (!DoubleQuantization.AsyncMethod.IsAsync(Method))
+        {
+            if (Downlink == Compression.ModelCode.Snapshot)
+            {
+                throw new DiffQuantException($"--downlink snapshot needs a variance-reduced method (its snapshot x̃); '{Method}' has none.");
+            }
+        }
     }
 }

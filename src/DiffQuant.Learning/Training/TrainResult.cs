@@ -1,7 +1,7 @@
 namespace DiffQuant.Learning.Training;
 
 /// <summary>One evaluation of the server's model during a run.</summary>
-/// <param name="Step">Rounds completed.</param>
+/// <param name="Step">Updates completed.</param>
 /// <param name="Epoch">Epochs completed (fractional).</param>
 /// <param name="UplinkBits">Uplink information bits of all workers so far, setups included.</param>
 /// <param name="TrainLoss">The mean of the workers' mini-batch losses since the previous point.</param>
@@ -51,6 +51,12 @@ public sealed record TrainResult
     public required double BitsPerCoordinate { get; init; }
 
     public required double WallSeconds { get; init; }
+
+    /// <summary>The largest staleness of an applied asynchronous gradient; null for synchronous runs.</summary>
+    public int? MaxStaleness { get; init; }
+
+    /// <summary>Asynchronous messages in flight at epoch barriers: sent and counted, not applied; null for synchronous runs.</summary>
+    public long? Dropped { get; init; }
 
     public required IReadOnlyList<TrainPoint> Curve { get; init; }
 }

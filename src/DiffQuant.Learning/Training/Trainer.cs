@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using DiffQuant.Learning.Data;
+using DiffQuant.Learning.DoubleQuantization;
 using DiffQuant.Learning.Models;
 using DiffQuant.Problems;
 using DiffQuant.Running;
@@ -30,34 +31,32 @@ public static class Trainer
     public static TrainResult Run(DataSplit data, TrainOptions options, Action<TrainProgress>? progress = null)
     {
         var clock = Stopwatch.StartNew();
-        var method = TrainingMethod.Parse(options.Method);
         var train = data.Train;
-        var (session, server, workers, links, stepsPerEpoch) = Build(train, options);
-        var steps = checked(options.Epochs * stepsPerEpoch);
+        var run = Build(train, options);
+        var (session, server, workers, links, updatesPerEpoch) = run;
+        var steps = checked(options.Epochs * updatesPerEpoch);
         var evaluator = CreateModel(options, train.Features, train.Classes);
         var p = evaluator.Parameters;
-        var fullPrecision = FullPrecisionUplinkBits(options, steps, p);
+        var asynchronous = AsyncMethod.IsAsync(options.Method);
+        var fullPrecision = FullPrecisionUplinkBits(options, steps, p, asynchronous);
         session.Start();
         var curve = new List<TrainPoint>();
-        var every = Math.Max(1, stepsPerEpoch / options.EvaluationsPerEpoch);
-        double lossSum = 0;
-        var lossCount = 0;
-        for (var step = 1; step <= steps; step++)
+        var every = Math.Max(1, updatesPerEpoch / options.EvaluationsPerEpoch);
+        var next = every;
+        var (lossSum, lossCount) = (0.0, 0L);
+        while (server.Iterations < steps)
         {
             session.Round();
-            foreach (var worker in workers)
-            {
-                lossSum += worker.LastLoss;
-                lossCount++;
-            }
-
             TrainPoint? latest = null;
-            if (step % every == 0 || step == steps)
+            var step = server.Iterations;
+            if (step >= next || step == steps)
             {
+                next = Math.Min(steps, step + every - (step % every));
+                var (sum, count) = (workers.Sum(w => w.LossSum), workers.Sum(w => w.LossCount));
                 var score = evaluator.Evaluate(server.Model, data.Test);
-                latest = new TrainPoint(step, (double)step / stepsPerEpoch, Uplink(links), links.Sum(l => l.Downlink.TotalBits), lossSum / lossCount, score.Loss, score.Accuracy);
+                latest = new TrainPoint(step, (double)step / updatesPerEpoch, Uplink(links), links.Sum(l => l.Downlink.TotalBits), (sum - lossSum) / Math.Max(1, count - lossCount), score.Loss, score.Accuracy);
                 curve.Add(latest);
-                (lossSum, lossCount) = (0, 0);
+                (lossSum, lossCount) = (sum, count);
             }
 
             progress?.Invoke(new TrainProgress(step, steps, latest));
@@ -66,9 +65,10 @@ public static class Trainer
         var final = curve[^1];
         var uplink = Uplink(links);
         var gradientBits = uplink - ((long)options.Workers * LearningMessages.SetupBits);
+        var svrg = server as SvrgServer;
         return new TrainResult
         {
-            Method = method.Name,
+            Method = asynchronous ? AsyncMethod.Parse(options.Method).Name : TrainingMethod.Parse(options.Method).Name,
             Model = evaluator.Name,
             Data = train.Name,
             Parameters = p,
@@ -85,20 +85,22 @@ public static class Trainer
             DownlinkBitsTotal = links.Sum(l => l.Downlink.TotalBits),
             FramingBitsTotal = links.Sum(l => l.Uplink.FramingBits + l.Downlink.FramingBits),
             CompressionRatio = (double)fullPrecision / uplink,
-            BitsPerCoordinate = (double)gradientBits / ((double)steps * options.Workers * p),
+            BitsPerCoordinate = (double)gradientBits / ((double)steps * (asynchronous ? 1 : options.Workers) * p),
             WallSeconds = clock.Elapsed.TotalSeconds,
+            MaxStaleness = svrg?.MaxStalenessSeen,
+            Dropped = svrg?.Dropped,
             Curve = curve,
         };
     }
 
     /// <summary>
     /// A fresh session of the run <paramref name="options"/> describes (also the target of a snapshot's restore): W workers on
-    /// seeded shards, the server holding w_0, and the links sized to the method's longest message.
+    /// seeded shards, the server holding w_0, and the links sized to the method's longest message. Variance-reduced
+    /// methods run asynchronously in the order of <see cref="SimulatedArrivals"/> (speeds 1 to <see cref="TrainOptions.Spread"/>, τ).
     /// </summary>
-    public static (Session Session, SgdServer Server, SgdWorker[] Workers, Link[] Links, int StepsPerEpoch) Build(Dataset train, TrainOptions options)
+    public static TrainingSession Build(Dataset train, TrainOptions options)
     {
         options.Validate();
-        var method = TrainingMethod.Parse(options.Method);
         if (train.Count < options.Workers)
         {
             Guard.Throw($"--workers {options.Workers} exceeds the {train.Count} training samples.");
@@ -106,29 +108,51 @@ public static class Trainer
 
         var shards = Shard(train, options.Workers, options.Seed);
         var stepsPerEpoch = shards.Max(s => (s.Count + options.Batch - 1) / options.Batch);
-        var steps = checked(options.Epochs * stepsPerEpoch);
         var initial = new float[CreateModel(options, train.Features, train.Classes).Parameters];
         CreateModel(options, train.Features, train.Classes).Initialize(initial, options.Seed);
         var p = initial.Length;
-        var budget = options.BitsBudget ?? FullPrecisionUplinkBits(options, steps, p) / 8;
-        var workers = new SgdWorker[options.Workers];
         var links = new Link[options.Workers];
+        if (AsyncMethod.IsAsync(options.Method))
+        {
+            var method = AsyncMethod.Parse(options.Method);
+            var updatesPerEpoch = stepsPerEpoch * options.Workers;
+            var asyncWorkers = new SvrgWorker[options.Workers];
+            var longest = Math.Max(method.Compressor(options, p).MaxBits, 32L * p);
+            for (var k = 0; k < options.Workers; k++)
+            {
+                asyncWorkers[k] = new SvrgWorker(options, k, CreateModel(options, train.Features, train.Classes), shards[k]);
+                links[k] = new Link(k, longest);
+            }
+
+            var svrg = new SvrgServer(options, initial, updatesPerEpoch);
+            var arrivals = new SimulatedArrivals(SimulatedArrivals.LinearSpeeds(options.Workers, options.Spread), (ulong)options.Seed, options.MaxStaleness);
+            var asyncSession = new Session(svrg, asyncWorkers, links, asynchronous: true, arrivals.Schedule(), Math.Min(options.Threads, options.Workers));
+            return new TrainingSession(asyncSession, svrg, asyncWorkers, links, updatesPerEpoch);
+        }
+
+        var sgd = TrainingMethod.Parse(options.Method);
+        var steps = checked(options.Epochs * stepsPerEpoch);
+        var budget = options.BitsBudget ?? FullPrecisionUplinkBits(options, steps, p, false) / 8;
+        var workers = new SgdWorker[options.Workers];
         for (var k = 0; k < options.Workers; k++)
         {
-            var dynamic = method.Compressor == CompressorKind.DynamicQsgd
+            var dynamic = sgd.Compressor == CompressorKind.DynamicQsgd
                 ? new DynamicBits(Alpha(options, train), steps, p, 32 + DynamicBits.FieldBits)
                 : null;
             workers[k] = new SgdWorker(options, k, CreateModel(options, train.Features, train.Classes), shards[k], stepsPerEpoch, dynamic, (double)budget / options.Workers);
-            links[k] = new Link(k, Compressors.MaxBits(method.Compressor, options, p));
+            links[k] = new Link(k, Compressors.MaxBits(sgd.Compressor, options, p));
         }
 
         var server = new SgdServer(options, initial);
-        return (new Session(server, workers, links, parallelism: Math.Min(options.Threads, options.Workers)), server, workers, links, stepsPerEpoch);
+        return new TrainingSession(new Session(server, workers, links, parallelism: Math.Min(options.Threads, options.Workers)), server, workers, links, stepsPerEpoch);
     }
 
-    /// <summary>The uplink bits of the same run with binary32 gradients: the compression ratio's reference.</summary>
-    private static long FullPrecisionUplinkBits(TrainOptions options, int steps, int parameters) =>
-        ((long)steps * options.Workers * FullPrecisionBits * parameters) + ((long)options.Workers * LearningMessages.SetupBits);
+    /// <summary>
+    /// The uplink bits of the same run with binary32 gradients: the compression ratio's reference (W messages a
+    /// synchronous step; one an asynchronous update).
+    /// </summary>
+    private static long FullPrecisionUplinkBits(TrainOptions options, int steps, int parameters, bool asynchronous) =>
+        ((long)steps * (asynchronous ? 1 : options.Workers) * FullPrecisionBits * parameters) + ((long)options.Workers * LearningMessages.SetupBits);
 
     /// <summary>
     /// α = 1 − 2μη + Lμη² of DQ-SGD's strongly convex rule, for softmax regression: μ = λ (the regularizer bounds the

@@ -10,7 +10,8 @@ namespace DiffQuant.Running;
 /// is the protocol's: x̂_0 down and a setup up on every link, then the go message. Synchronous rounds send
 /// each worker the pending downlink and hand its reply to the server; the server updates once all K
 /// arrived. Asynchronously, the schedule picks which worker's in-flight message arrives next; the server
-/// updates and answers that worker at once, whose next message is then in flight.
+/// updates and answers that worker at once, whose next message is then in flight; an asynchronous server may
+/// call a barrier (one synchronous round, e.g. an epoch's snapshot) by answering all.
 /// </summary>
 public sealed class Session
 {
@@ -78,10 +79,7 @@ public sealed class Session
 
         if (_asynchronous)
         {
-            for (var k = 0; k < _workers.Count; k++)
-            {
-                Exchange(k);
-            }
+            ExchangeAll();
         }
 
         _started = true;
@@ -98,13 +96,18 @@ public sealed class Session
         if (_asynchronous)
         {
             var k = _schedule.Next(_workers.Count);
-            if (_server.Handle(k, _inFlight[k]) != ReplyTarget.Sender)
+            switch (_server.Handle(k, _inFlight[k]))
             {
-                Guard.Throw("the server did not answer an asynchronous message.");
+                case ReplyTarget.Sender:
+                    Exchange(k);
+                    return;
+                case ReplyTarget.All:
+                    Barrier(k);
+                    return;
+                default:
+                    Guard.Throw("the server did not answer an asynchronous message.");
+                    return;
             }
-
-            Exchange(k);
-            return;
         }
 
         if (_parallelism > 1 && _workers.Count > 1)
@@ -119,6 +122,51 @@ public sealed class Session
             {
                 Guard.Throw("the server did not close the synchronous round after its last worker.");
             }
+        }
+    }
+
+    /// <summary>
+    /// An asynchronous server's barrier (it answered worker <paramref name="arrived"/> with <see cref="ReplyTarget.All"/>):
+    /// the other workers' messages in flight arrive in link order (the server answers none of them), then one
+    /// synchronous round (every worker answers the server's message; the last one's handling must again answer all),
+    /// then every worker gets the server's message and its answer goes in flight: asynchronous arrivals resume.
+    /// Variance-reduced methods use it for an epoch's snapshot and full gradient.
+    /// </summary>
+    private void Barrier(int arrived)
+    {
+        for (var k = 0; k < _workers.Count; k++)
+        {
+            if (k != arrived && _server.Handle(k, _inFlight[k]) != ReplyTarget.None)
+            {
+                Guard.Throw("the server answered a message that arrived during its barrier.");
+            }
+        }
+
+        ExchangeAll();
+        for (var k = 0; k < _workers.Count; k++)
+        {
+            var reply = _server.Handle(k, _inFlight[k]);
+            if (reply != (k < _workers.Count - 1 ? ReplyTarget.None : ReplyTarget.All))
+            {
+                Guard.Throw("the server did not close its barrier's synchronous round after its last worker.");
+            }
+        }
+
+        ExchangeAll();
+    }
+
+    /// <summary>Every worker answers the server's pending message (in parallel when allowed); the answers go in flight.</summary>
+    private void ExchangeAll()
+    {
+        if (_parallelism > 1 && _workers.Count > 1)
+        {
+            ExchangeInParallel();
+            return;
+        }
+
+        for (var k = 0; k < _workers.Count; k++)
+        {
+            Exchange(k);
         }
     }
 

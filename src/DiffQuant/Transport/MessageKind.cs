@@ -26,13 +26,19 @@ public enum MessageKind : byte
     /// The server cannot know that version (other workers moved the model meanwhile), so it is information.
     /// </summary>
     AsyncGradient = 6,
+
+    /// <summary>Server → worker at an epoch's start (variance-reduced methods): the snapshot x̃; the version is the epoch.</summary>
+    Snapshot = 7,
+
+    /// <summary>Worker → server in answer to a snapshot: the full gradient of its shard at x̃; the version is the epoch.</summary>
+    FullGradient = 8,
 }
 
 /// <summary>Facts of the wire format about each kind, read alike by the link that meters and the receiver.</summary>
 public static class MessageKinds
 {
     /// <summary>Whether <paramref name="kind"/> is a defined kind.</summary>
-    public static bool IsDefined(MessageKind kind) => kind is >= MessageKind.Opening and <= MessageKind.AsyncGradient;
+    public static bool IsDefined(MessageKind kind) => kind is >= MessageKind.Opening and <= MessageKind.FullGradient;
 
     /// <summary>One-time messages, counted as setup bits.</summary>
     public static bool IsSetup(MessageKind kind) => kind is MessageKind.Opening or MessageKind.Setup or MessageKind.Go;
@@ -41,5 +47,5 @@ public static class MessageKinds
     public static bool VersionIsInformation(MessageKind kind) => kind == MessageKind.AsyncGradient;
 
     /// <summary>Kinds sent from a worker to the server.</summary>
-    public static bool IsUplink(MessageKind kind) => kind is MessageKind.Setup or MessageKind.Gradient or MessageKind.AsyncGradient;
+    public static bool IsUplink(MessageKind kind) => kind is MessageKind.Setup or MessageKind.Gradient or MessageKind.AsyncGradient or MessageKind.FullGradient;
 }
