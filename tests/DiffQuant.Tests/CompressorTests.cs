@@ -5,7 +5,7 @@ namespace DiffQuant.Tests;
 
 public class CompressorTests
 {
-    public static TheoryData<string> Names => ["float32", "qsgd", "qsgd-elias", "qsgd-bucket", "terngrad", "sign", "topk", "topk-sign", "randk"];
+    public static TheoryData<string> Names => ["float32", "qsgd", "qsgd-elias", "qsgd-bucket", "terngrad", "sign", "topk", "topk-sign", "randk", "fixed", "fixed-block", "sparsified"];
 
     private static ICompressor Create(string name, int d) => name switch
     {
@@ -17,7 +17,10 @@ public class CompressorTests
         "sign" => new SignCompressor(d),
         "topk" => new TopKCompressor(d, 0.1),
         "topk-sign" => new TopKCompressor(d, 0.1, signs: true),
-        _ => new RandomKCompressor(d, 0.1),
+        "randk" => new RandomKCompressor(d, 0.1),
+        "fixed" => new FixedPointCompressor(d, 4),
+        "fixed-block" => new FixedPointCompressor(d, 3, blockSize: 7),
+        _ => new SparsifiedCompressor(d, 0.3, 4),
     };
 
     private static float[] Gradient(int d, long seed) =>
@@ -51,6 +54,9 @@ public class CompressorTests
     [InlineData("qsgd-elias")]
     [InlineData("terngrad")]
     [InlineData("randk")]
+    [InlineData("fixed")]
+    [InlineData("fixed-block")]
+    [InlineData("sparsified")]
     public void Stochastic_compressors_are_unbiased(string name)
     {
         const int d = 40;
@@ -95,6 +101,8 @@ public class CompressorTests
         Assert.Equal(32 + d, Bits(new SignCompressor(d)));
         Assert.Equal(32 + (8L * 200), Bits(new TernGradCompressor(d)));
         Assert.Equal(32L * 100, Bits(new RandomKCompressor(d, 0.1)));
+        Assert.Equal(32 + (4L * d), Bits(new FixedPointCompressor(d, 4))); // one δ, b bits a coordinate
+        Assert.Equal((32 * 10) + (3L * d), Bits(new FixedPointCompressor(d, 3, blockSize: 100)));
         var topk = Bits(new TopKCompressor(d, 0.1));
         Assert.InRange(topk, 100 * (32 + 4), 100 * (32 + 8)); // b = 3 remainder bits, a stop bit and a few quotient bits a gap
     }

@@ -41,7 +41,8 @@ public sealed class SvrgServer : ITrainingServer
     private int _arrived;
 
     /// <param name="updatesPerEpoch">m, the asynchronous updates between snapshots.</param>
-    public SvrgServer(TrainOptions options, ReadOnlySpan<float> initial, int updatesPerEpoch)
+    /// <param name="totalUpdates">The run's length: its last update opens no new epoch.</param>
+    public SvrgServer(TrainOptions options, ReadOnlySpan<float> initial, int updatesPerEpoch, int totalUpdates)
     {
         if (updatesPerEpoch < 1)
         {
@@ -52,6 +53,7 @@ public sealed class SvrgServer : ITrainingServer
         _method = AsyncMethod.Parse(options.Method);
         Workers = options.Workers;
         UpdatesPerEpoch = updatesPerEpoch;
+        TotalUpdates = totalUpdates;
         var p = initial.Length;
         _w = initial.ToArray();
         _snapshot = new float[p];
@@ -88,6 +90,8 @@ public sealed class SvrgServer : ITrainingServer
 
     /// <summary>m.</summary>
     public int UpdatesPerEpoch { get; }
+
+    public int TotalUpdates { get; }
 
     /// <summary>x as binary32.</summary>
     public ReadOnlySpan<float> Model => _w;
@@ -314,7 +318,7 @@ public sealed class SvrgServer : ITrainingServer
 
         TensorPrimitives.MultiplyAdd(_received, -eta, _w, _w);
         Iterations++;
-        if (Iterations % UpdatesPerEpoch == 0)
+        if (Iterations % UpdatesPerEpoch == 0 && Iterations < TotalUpdates)
         {
             return BeginEpoch();
         }

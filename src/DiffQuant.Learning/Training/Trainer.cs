@@ -124,7 +124,7 @@ public static class Trainer
                 links[k] = new Link(k, longest);
             }
 
-            var svrg = new SvrgServer(options, initial, updatesPerEpoch);
+            var svrg = new SvrgServer(options, initial, updatesPerEpoch, checked(options.Epochs * updatesPerEpoch));
             var arrivals = new SimulatedArrivals(SimulatedArrivals.LinearSpeeds(options.Workers, options.Spread), (ulong)options.Seed, options.MaxStaleness);
             var asyncSession = new Session(svrg, asyncWorkers, links, asynchronous: true, arrivals.Schedule(), Math.Min(options.Threads, options.Workers));
             return new TrainingSession(asyncSession, svrg, asyncWorkers, links, updatesPerEpoch);
