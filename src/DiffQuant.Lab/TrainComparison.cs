@@ -3,13 +3,15 @@ using DiffQuant.Learning.Training;
 
 namespace DiffQuant.Lab;
 
-/// <summary>One method of a comparison: test accuracy over seeds and the bits it sent.</summary>
+/// <summary>One method of a comparison: test accuracy and final training loss over seeds, and the bits it sent each way.</summary>
 public sealed record TrainComparisonRow(
     string Method,
     int Seeds,
     double TestAccuracyMean,
     double TestAccuracyStd,
+    double TrainLossMean,
     double UplinkBitsMean,
+    double DownlinkBitsMean,
     double CompressionRatioMean,
     double BitsPerCoordinateMean,
     double WallSecondsMean);
@@ -54,7 +56,9 @@ public static class TrainComparison
                 seeds,
                 Statistics.Mean(accuracies),
                 Statistics.StandardDeviation(accuracies),
+                mine.Average(r => r.TrainLoss),
                 mine.Average(r => (double)r.UplinkBitsTotal),
+                mine.Average(r => (double)r.DownlinkBitsTotal),
                 mine.Average(r => r.CompressionRatio),
                 mine.Average(r => r.BitsPerCoordinate),
                 mine.Average(r => r.WallSeconds)));
@@ -63,18 +67,22 @@ public static class TrainComparison
         return new TrainComparisonResult(options.Model, data.Train.Name, options, rows, runs);
     }
 
-    /// <summary>The Markdown table: method, accuracy mean ± std, uplink bits, compression ratio, bits per coordinate, and the gap to the first row.</summary>
+    /// <summary>
+    /// The Markdown table: method, accuracy mean ± std and its gap to the first row, final training loss, uplink bits with
+    /// their compression ratio and bits per coordinate, downlink bits, total bits and how many times fewer than the first
+    /// row's, seconds per run.
+    /// </summary>
     public static string Markdown(TrainComparisonResult result)
     {
-        var reference = result.Rows[0].TestAccuracyMean;
+        var first = result.Rows[0];
         var lines = new List<string>
         {
-            "| method | test accuracy (mean ± std) | vs " + result.Rows[0].Method + " (points) | uplink bits | compression ratio | bits per coordinate | seconds per run |",
-            "|---|---|---:|---:|---:|---:|---:|",
+            $"| method | test accuracy (mean ± std) | vs {first.Method} (points) | train loss | uplink bits | uplink compression | bits per coordinate | downlink bits | total bits | total vs {first.Method} | seconds per run |",
+            "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
         };
         lines.AddRange(result.Rows.Select(r => string.Create(
             System.Globalization.CultureInfo.InvariantCulture,
-            $"| {r.Method} | {100 * r.TestAccuracyMean:F2}% ± {100 * r.TestAccuracyStd:F2} | {100 * (r.TestAccuracyMean - reference):+0.00;-0.00;0.00} | {r.UplinkBitsMean:E3} | {r.CompressionRatioMean:F1}× | {r.BitsPerCoordinateMean:F3} | {r.WallSecondsMean:F1} |")));
+            $"| {r.Method} | {100 * r.TestAccuracyMean:F2}% ± {100 * r.TestAccuracyStd:F2} | {100 * (r.TestAccuracyMean - first.TestAccuracyMean):+0.00;-0.00;0.00} | {r.TrainLossMean:F4} | {r.UplinkBitsMean:E3} | {r.CompressionRatioMean:F1}× | {r.BitsPerCoordinateMean:F3} | {r.DownlinkBitsMean:E3} | {r.UplinkBitsMean + r.DownlinkBitsMean:E3} | {(first.UplinkBitsMean + first.DownlinkBitsMean) / (r.UplinkBitsMean + r.DownlinkBitsMean):F2}× | {r.WallSecondsMean:F1} |")));
         return string.Join('\n', lines) + "\n";
     }
 }

@@ -17,13 +17,25 @@ public static class TrainFiles
         PlotStyle.Save(TrainPlot.AccuracyAgainstBits([result], title), staging, "accuracy-bits");
     });
 
-    /// <summary>compare.json, compare.md, runs.csv (every curve point of every run) and frontier.png/svg.</summary>
+    /// <summary>
+    /// compare.json, compare.md, runs.csv (every curve point of every run), frontier.png/svg, and the first seed's curves of
+    /// accuracy and loss against uplink and against downlink bits: {accuracy,loss}-{uplink,downlink}.png/svg.
+    /// </summary>
     public static void Write(TrainComparisonResult result, string directory) => ResultFiles.Staged(directory, staging =>
     {
         ResultFiles.Text(Path.Combine(staging, "compare.json"), ResultJson.Serialize(new { result.Model, result.Data, result.Rows }));
         ResultFiles.Text(Path.Combine(staging, "compare.md"), TrainComparison.Markdown(result));
         ResultFiles.Text(Path.Combine(staging, "runs.csv"), string.Concat(result.Runs.Select((r, i) => Csv(r, header: i == 0))));
         PlotStyle.Save(TrainPlot.Frontier(result), staging, "frontier");
+        var firstSeed = result.Runs.Where(r => r.Seed == result.Options.Seed).ToList();
+        var title = $"{result.Model} on {result.Data}, {result.Options.Workers} workers, seed {result.Options.Seed}";
+        foreach (var (y, yName) in new[] { (TrainPlot.Axis.Accuracy, "accuracy"), (TrainPlot.Axis.Loss, "loss") })
+        {
+            foreach (var (x, xName) in new[] { (TrainPlot.Axis.Uplink, "uplink"), (TrainPlot.Axis.Downlink, "downlink") })
+            {
+                PlotStyle.Save(TrainPlot.Curves(firstSeed, title, x, y), staging, $"{yName}-{xName}");
+            }
+        }
     });
 
     public static string Csv(TrainResult result, bool header = true)

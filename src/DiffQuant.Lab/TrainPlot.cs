@@ -7,12 +7,28 @@ namespace DiffQuant.Lab;
 public static class TrainPlot
 {
     /// <summary>Accuracy against log10 of the uplink bits so far, one curve per run.</summary>
-    public static Plot AccuracyAgainstBits(IReadOnlyList<TrainResult> runs, string title) =>
-        AccuracyCurves(runs, title, p => Math.Log10(Math.Max(1, p.UplinkBits)), "log10 of the uplink bits so far");
+    public static Plot AccuracyAgainstBits(IReadOnlyList<TrainResult> runs, string title) => Curves(runs, title, Axis.Uplink, Axis.Accuracy);
 
     /// <summary>Accuracy against epochs, one curve per run.</summary>
-    public static Plot AccuracyAgainstEpochs(IReadOnlyList<TrainResult> runs, string title) =>
-        AccuracyCurves(runs, title, p => p.Epoch, "epoch");
+    public static Plot AccuracyAgainstEpochs(IReadOnlyList<TrainResult> runs, string title) => Curves(runs, title, Axis.Epoch, Axis.Accuracy);
+
+    /// <summary>One curve per run of <paramref name="y"/> against <paramref name="x"/>.</summary>
+    public static Plot Curves(IReadOnlyList<TrainResult> runs, string title, Axis x, Axis y)
+    {
+        var plot = new Plot();
+        for (var i = 0; i < runs.Count; i++)
+        {
+            var run = runs[i];
+            var line = plot.Add.Scatter(run.Curve.Select(x.Value).ToArray(), run.Curve.Select(y.Value).ToArray(), PlotStyle.Colour(i));
+            line.LegendText = run.Method;
+        }
+
+        plot.Title(title);
+        plot.XLabel(x.Label);
+        plot.YLabel(y.Label);
+        plot.ShowLegend(y == Axis.Accuracy ? Alignment.LowerRight : Alignment.UpperRight);
+        return plot;
+    }
 
     /// <summary>The frontier of a comparison: one point per method at (log10 uplink bits, mean test accuracy).</summary>
     public static Plot Frontier(TrainComparisonResult result)
@@ -32,20 +48,17 @@ public static class TrainPlot
         return plot;
     }
 
-    private static Plot AccuracyCurves(IReadOnlyList<TrainResult> runs, string title, Func<TrainPoint, double> x, string xLabel)
+    /// <summary>A quantity of a curve point and its axis label.</summary>
+    public sealed record Axis(string Label, Func<TrainPoint, double> Value)
     {
-        var plot = new Plot();
-        for (var i = 0; i < runs.Count; i++)
-        {
-            var run = runs[i];
-            var line = plot.Add.Scatter(run.Curve.Select(x).ToArray(), run.Curve.Select(p => 100 * p.TestAccuracy).ToArray(), PlotStyle.Colour(i));
-            line.LegendText = run.Method;
-        }
+        public static Axis Epoch { get; } = new("epoch", p => p.Epoch);
 
-        plot.Title(title);
-        plot.XLabel(xLabel);
-        plot.YLabel("test accuracy (%)");
-        plot.ShowLegend(Alignment.LowerRight);
-        return plot;
+        public static Axis Uplink { get; } = new("log10 of the uplink bits so far", p => Math.Log10(Math.Max(1, p.UplinkBits)));
+
+        public static Axis Downlink { get; } = new("log10 of the downlink bits so far", p => Math.Log10(Math.Max(1, p.DownlinkBits)));
+
+        public static Axis Accuracy { get; } = new("test accuracy (%)", p => 100 * p.TestAccuracy);
+
+        public static Axis Loss { get; } = new("test loss (cross-entropy)", p => p.TestLoss);
     }
 }

@@ -175,7 +175,41 @@ public class DoubleQuantizationTests
     }
 
     [Theory]
-    [InlineData("asylpg", "--staleness 2 is below W − 1", 2)]
-    public void Bad_asynchronous_options_are_refused(string method, string expected, int staleness) =>
-        Assert.Contains(expected, Assert.Throws<DiffQuantException>(() => (Options(method) with { Staleness = staleness }).Validate()).Message);
+    [InlineData("asylpg", "--staleness 2 is below W − 1", 2, 0.5, null)]
+    [InlineData("asylpg", "--precision μ_q must lie in (0, 1)", null, 2.0, null)]
+    [InlineData("qsgd", "--downlink snapshot needs a variance-reduced method", null, 0.5, ModelCode.Snapshot)]
+    public void Bad_asynchronous_options_are_refused(string method, string expected, int? staleness, double precision, ModelCode? downlink) =>
+        Assert.Contains(expected, Assert.Throws<DiffQuantException>(() => (Options(method) with { Staleness = staleness, ModelPrecision = precision, Downlink = downlink }).Validate()).Message);
+
+    /// <summary>
+    /// On a slowly moving model (as late in training), reads with one scale err by about max|x|/s however small the moves,
+    /// while differential reads err by at most μ_q of each move: the simple idea's loss and its remedy.
+    /// </summary>
+    [Fact]
+    public void Differential_model_reads_track_a_slow_model_that_one_scale_cannot()
+    {
+        const int d = 300;
+        var model = Vector(d, 5);
+        var scaled = new ModelChannel(ModelCode.Scaled, d, 4, null, 0.5);
+        var differential = new ModelChannel(ModelCode.Differential, d, 2, null, 0.5);
+        var scaledCopy = new float[d];
+        var differentialCopy = (float[])model.Clone();
+        var error = new float[d];
+        double scaledError = 0, differentialError = 0, moves = 0;
+        for (var t = 0; t < 200; t++)
+        {
+            var move = Vector(d, 100 + t, 1e-3);
+            TensorPrimitives.Add(model, move, model);
+            moves += TensorPrimitives.SumOfSquares(move);
+            scaled.Write(new BitWriter(), model, default, scaledCopy, new CompressionContext(t, 1));
+            differential.Write(new BitWriter(), model, default, differentialCopy, new CompressionContext(t, 1));
+            TensorPrimitives.Subtract(scaledCopy, model, error);
+            scaledError += TensorPrimitives.SumOfSquares(error);
+            TensorPrimitives.Subtract(differentialCopy, model, error);
+            differentialError += TensorPrimitives.SumOfSquares(error);
+        }
+
+        Assert.True(differentialError < 1e-3 * scaledError, $"differential {differentialError} vs one scale {scaledError}");
+        Assert.True(differentialError <= 2 * moves, $"differential {differentialError} vs the moves' {moves}");
+    }
 }

@@ -60,6 +60,5 @@ public sealed record AsyncMethod(string Name, GradientCode Up, ModelCode Down, b
         Feedback == Feedback.None || compressor is FixedPointCompressor { Steps: >= 3 } ? 1f : (float)(1 / (1 + compressor.Variance));
 
     /// <summary>The model code: the method's, unless <see cref="TrainOptions.Downlink"/> overrides it.</summary>
-    public ModelChannel Channel(TrainOptions options, int dimension) =>
-        new(options.Downlink ?? Down, dimension, options.ModelBits, options.ModelBlock, options.ModelPrecision);
+    public ModelChannel Channel(TrainOptions options, int dimension) => Compressors.Downlink(options, dimension, Down);
 }

@@ -21,6 +21,10 @@ public static class Compressors
         _ => new RandomKCompressor(dimension, options.Fraction),
     };
 
+    /// <summary>The model code down under <paramref name="options"/>: <see cref="TrainOptions.Downlink"/>, else the method's <paramref name="methodCode"/>.</summary>
+    public static ModelChannel Downlink(TrainOptions options, int dimension, ModelCode methodCode = ModelCode.Float32) =>
+        new(options.Downlink ?? methodCode, dimension, options.ModelBits, options.ModelBlock, options.ModelPrecision);
+
     /// <summary>The longest gradient message body of a method: its compressor's bound, plus the B_n field for DQ-SGD.</summary>
     public static long MaxBits(CompressorKind kind, TrainOptions options, int dimension) =>
         Create(kind, options, dimension).MaxBits + (kind == CompressorKind.DynamicQsgd ? DynamicBits.FieldBits : 0);

@@ -10,8 +10,9 @@ namespace DiffQuant.Learning.Training;
 
 /// <summary>
 /// The server of distributed training: it holds w, sends it as P binary32 values, learns each worker's sample count
-/// from its setup, sends η, and each synchronous round decodes the K gradient messages and steps
-/// w ← w − η·(1/K)·Σ_k ĝ_k. Only the payloads tell it about the data.
+/// from its setup, sends η, and each synchronous round decodes the K gradient messages, steps
+/// w ← w − η·(1/K)·Σ_k ĝ_k and sends w in the downlink's <see cref="ModelCode"/> (binary32 unless
+/// <see cref="TrainOptions.Downlink"/> says otherwise). Only the payloads tell it about the data.
 /// </summary>
 public sealed class SgdServer : ITrainingServer
 {
@@ -25,6 +26,9 @@ public sealed class SgdServer : ITrainingServer
     private readonly float[] _aggregate;
     private readonly float[] _decoded;
     private readonly double[] _iterate;
+    private readonly float[] _reconstruction;
+    private readonly ModelChannel _channel;
+    private bool _modelPending;
     private readonly bool[] _received;
     private readonly int[] _samples;
     private bool _running;
@@ -45,6 +49,8 @@ public sealed class SgdServer : ITrainingServer
         _samples = new int[Workers];
         _decoders = [.. Enumerable.Range(0, Workers).Select(_ => Compressors.Create(_method.Compressor, options, p))];
         _dynamicDecoders = [.. Enumerable.Range(0, Workers).Select(_ => new Dictionary<int, ICompressor>())];
+        _reconstruction = initial.ToArray();
+        _channel = Compressors.Downlink(options, p);
         LearningMessages.WriteModel(_writer, MessageKind.Opening, 0, _w);
     }
 
@@ -139,11 +145,33 @@ public sealed class SgdServer : ITrainingServer
         _arrived = 0;
         Iterations++;
         _goPending = false;
-        LearningMessages.WriteModel(_writer, MessageKind.Iterate, Iterations, _w);
+        _modelPending = true;
         return ReplyTarget.All;
     }
 
-    public Payload Outgoing(int link) => _goPending ? _goWriter.ToPayload() : _writer.ToPayload();
+    /// <summary>
+    /// The go message, or the model in the downlink's code (every worker gets the same read; it is encoded when first
+    /// asked for, so a snapshot between rounds restores to the same bits).
+    /// </summary>
+    public Payload Outgoing(int link)
+    {
+        if (_goPending)
+        {
+            return _goWriter.ToPayload();
+        }
+
+        if (_modelPending)
+        {
+            Envelope.Begin(_writer, MessageKind.Iterate, Iterations);
+            _channel.Write(_writer, _w, default, _reconstruction, new CompressionContext(Iterations, DownlinkSeed(_options.Seed)));
+            _modelPending = false;
+        }
+
+        return _writer.ToPayload();
+    }
+
+    /// <summary>The shared seed of the model reads (only the server draws from it).</summary>
+    internal static ulong DownlinkSeed(long seed) => (ulong)seed ^ 0x2545F4914F6CDD1DUL;
 
     public byte[] Snapshot()
     {
@@ -152,6 +180,7 @@ public sealed class SgdServer : ITrainingServer
         writer.Write(Workers);
         writer.Write(_running);
         writer.Write(_goPending);
+        writer.Write(_modelPending);
         writer.Write(Iterations);
         writer.Write(_arrived);
         foreach (var (received, samples) in _received.Zip(_samples))
@@ -162,6 +191,7 @@ public sealed class SgdServer : ITrainingServer
 
         writer.Write(MemoryMarshal.AsBytes<float>(_w));
         writer.Write(MemoryMarshal.AsBytes<float>(_aggregate));
+        writer.Write(MemoryMarshal.AsBytes<float>(_reconstruction));
         return writer.ToArray();
     }
 
@@ -172,6 +202,7 @@ public sealed class SgdServer : ITrainingServer
         reader.Expect(reader.ReadInt32(), Workers, "the number of workers");
         _running = reader.ReadBoolean();
         _goPending = reader.ReadBoolean();
+        _modelPending = reader.ReadBoolean();
         Iterations = reader.ReadInt32();
         _arrived = reader.ReadInt32();
         for (var k = 0; k < Workers; k++)
@@ -182,6 +213,7 @@ public sealed class SgdServer : ITrainingServer
 
         SgdWorker.Floats(reader.ReadBytes(), _w, "the model");
         SgdWorker.Floats(reader.ReadBytes(), _aggregate, "the aggregate");
+        SgdWorker.Floats(reader.ReadBytes(), _reconstruction, "the workers' model copy");
 
         reader.End();
         if (_goPending)
@@ -190,6 +222,9 @@ public sealed class SgdServer : ITrainingServer
             _goWriter.WriteSingle((float)_options.LearningRate);
         }
 
-        LearningMessages.WriteModel(_writer, _running ? MessageKind.Iterate : MessageKind.Opening, Iterations, _w);
+        if (!_running)
+        {
+            LearningMessages.WriteModel(_writer, MessageKind.Opening, 0, _w);
+        }
     }
 }

@@ -27,6 +27,7 @@ public sealed class SgdWorker : ITrainingWorker
     private readonly double _budgetShare;
     private readonly EpochSampler _sampler;
     private readonly ICompressor _compressor;
+    private readonly ModelChannel _channel;
     private readonly Dictionary<int, ICompressor> _dynamicCompressors = [];
     private readonly BitWriter _writer = new();
     private readonly float[] _w;
@@ -61,6 +62,7 @@ public sealed class SgdWorker : ITrainingWorker
         var p = model.Parameters;
         _sampler = new EpochSampler(shard.Count, options.Batch, (ulong)options.Seed ^ (0x94D049BB133111EBUL * ((ulong)index + 1)));
         _compressor = Compressors.Create(_method.Compressor, options, p);
+        _channel = Compressors.Downlink(options, p);
         _w = new float[p];
         _point = new float[p];
         _gradient = new float[p];
@@ -108,7 +110,8 @@ public sealed class SgdWorker : ITrainingWorker
             default:
                 var envelope = Envelope.Open(ref reader, MessageKind.Iterate, Receiver);
                 envelope.ExpectVersion(_version + 1, Receiver);
-                LearningMessages.ReadModel(ref reader, _w, Receiver);
+                _channel.Read(ref reader, default, _w, new CompressionContext(envelope.Version, SgdServer.DownlinkSeed(_options.Seed)), Receiver);
+                LearningMessages.ExpectEnd(ref reader, Receiver);
                 _version = envelope.Version;
                 return Step();
         }

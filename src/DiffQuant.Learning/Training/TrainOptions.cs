@@ -66,7 +66,7 @@ public readonly record struct TrainOptions
     /// <summary>b of the fixed-point gradient code up (double quantization).</summary>
     public int GradBits { get; init; } = 4;
 
-    /// <summary>μ_q of the model precision rule E‖Q(v) − v‖² ≤ μ_q‖v‖² (the issue's example value).</summary>
+    /// <summary>μ_q ∈ (0, 1) of the model precision rule E‖Q(v) − v‖² ≤ μ_q‖v‖² (the value the issue suggests).</summary>
     public double ModelPrecision { get; init; } = 0.5;
 
     /// <summary>Coordinates per model precision δ; null for one δ per read.</summary>
@@ -140,7 +140,12 @@ public readonly record struct TrainOptions
             }
         }
 
-        Positive(ModelPrecision, "--precision");
+        if (!(ModelPrecision > 0 && ModelPrecision < 1))
+        {
+            // At μ_q ≥ 1 a differential read may err by more than the change it carries, and the copies drift apart.
+            throw new DiffQuantException($"--precision μ_q must lie in (0, 1), got {ModelPrecision}.");
+        }
+
         Positive(ModelBlock ?? 1, "--model-block");
         if (!(Spread >= 1) || !double.IsFinite(Spread))
         {
