@@ -33,7 +33,7 @@ public static class TrainFiles
         {
             foreach (var (x, xName) in new[] { (TrainPlot.Axis.Uplink, "uplink"), (TrainPlot.Axis.Downlink, "downlink") })
             {
-                PlotStyle.Save(TrainPlot.Curves(firstSeed, title, x, y), staging, $"{yName}-{xName}");
+                PlotStyle.Save(TrainPlot.Curves(firstSeed, $"{y.Label} against {xName} bits — {title}", x, y), staging, $"{yName}-{xName}");
             }
         }
     });

@@ -212,4 +212,31 @@ public class DoubleQuantizationTests
         Assert.True(differentialError < 1e-3 * scaledError, $"differential {differentialError} vs one scale {scaledError}");
         Assert.True(differentialError <= 2 * moves, $"differential {differentialError} vs the moves' {moves}");
     }
+
+    /// <summary>A comparison writes its table and curves; the downlink plot shows each method's measured downlink bits.</summary>
+    [Fact]
+    public void A_comparison_writes_curves_against_both_directions()
+    {
+        var options = Options("svrg") with { Epochs = 1 };
+        var result = DiffQuant.Lab.TrainComparison.Run(Data, options, ["svrg", "asylpg"], seeds: 1);
+        var directory = Path.Combine(Path.GetTempPath(), $"dq-compare-{Environment.ProcessId}");
+        DiffQuant.Lab.TrainFiles.Write(result, directory);
+        foreach (var stem in new[] { "frontier", "accuracy-uplink", "accuracy-downlink", "loss-uplink", "loss-downlink" })
+        {
+            Assert.True(File.Exists(Path.Combine(directory, stem + ".png")), stem);
+        }
+
+        var plot = DiffQuant.Lab.TrainPlot.Curves(result.Runs, "test", DiffQuant.Lab.TrainPlot.Axis.Downlink, DiffQuant.Lab.TrainPlot.Axis.Loss);
+        var lines = plot.GetPlottables().OfType<ScottPlot.Plottables.Scatter>().ToList();
+        Assert.Equal(["svrg", "asylpg"], lines.Select(l => l.LegendText));
+        for (var i = 0; i < lines.Count; i++)
+        {
+            var points = lines[i].Data.GetScatterPoints();
+            Assert.Equal(result.Runs[i].Curve.Select(p => Math.Log10(p.DownlinkBits)), points.Select(p => p.X));
+            Assert.Equal(result.Runs[i].Curve.Select(p => p.TestLoss), points.Select(p => p.Y));
+        }
+
+        Assert.True(lines[1].Data.GetScatterPoints()[^1].X < lines[0].Data.GetScatterPoints()[^1].X - 0.5, "AsyLPG's quantized reads should need several times fewer downlink bits");
+        Directory.Delete(directory, recursive: true);
+    }
 }

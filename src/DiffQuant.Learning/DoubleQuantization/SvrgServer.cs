@@ -120,9 +120,6 @@ public sealed class SvrgServer : ITrainingServer
     /// <summary>Messages in flight at a barrier, received (and counted by the links) but not applied.</summary>
     public long Dropped { get; private set; }
 
-    /// <summary>b of the last model read (0 for binary32).</summary>
-    public int LastModelBits => _channel.LastBits;
-
     public bool CanContinue => true;
 
     public Payload Open() => _writers[0].ToPayload();
