@@ -4,7 +4,9 @@
 #   dq bits (defaults: 20 instances, all nine methods, cube and dithered, R = 2..12 step 0.5) on both,
 #   scripts/rates-table.sh (single runs of every method),
 #   bench/figure3-vs-numpy.sh (the default Fig. 3 sweep against its NumPy baseline, side by side; needs python3-numpy),
-#   dq train --compare for softmax regression and the MLP on Fashion-MNIST (needs dataset-fashion-mnist).
+#   dq train --compare for softmax regression and the MLP on Fashion-MNIST (needs dataset-fashion-mnist), for the
+#   synchronous compressors and the asynchronous double-quantization methods, scripts/downlink-table.sh and
+#   scripts/equal-bits-table.sh.
 # Outputs go to dq-out/readme/; the figures are copied to docs/ and the Markdown tables spliced into
 # README.md between <!-- generated:NAME --> and <!-- end:NAME --> markers.
 set -euo pipefail
@@ -25,6 +27,17 @@ dq train --compare --model mlp --epochs 3 --out "$out/train-mlp" --quiet
 dq train --model mlp --epochs 1 --out "$out/train-epoch" --json 2>/dev/null > "$out/train-epoch.json"
 python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print("One epoch of the MLP, {} workers, method {}, on {} threads: {:.2f} s wall, evaluations included (`dq train --model mlp --epochs 1 --json`, wall_seconds).".format(d["workers"], d["method"], __import__("os").cpu_count(), d["wall_seconds"]))' "$out/train-epoch.json" > "$out/train-speed.md"
 bench/compressors.sh >> "$out/train-speed.md"
+asynchronous=svrg,qsvrg,halp,asylpg,sparse-asylpg,acc-asylpg,df-asylpg
+dq train --compare --model softmax --methods "$asynchronous" --out "$out/dq-softmax" --quiet
+dq train --compare --model mlp --epochs 3 --lr 0.2 --methods "$asynchronous" --out "$out/dq-mlp" --quiet
+scripts/downlink-table.sh "$out" > "$out/dq-downlink.md"
+scripts/equal-bits-table.sh "$out" > "$out/dq-equal-bits.md"
+for name in dq-softmax dq-mlp; do
+  cp "$out/$name/compare.md" "$out/$name.md"
+  for stem in accuracy-uplink accuracy-downlink loss-uplink loss-downlink; do
+    cp "$out/$name/$stem.png" "docs/$name-$stem.png"
+  done
+done
 for name in train-softmax train-mlp; do
   cp "$out/$name/frontier.png" "docs/$name.png"
   cp "$out/$name/compare.md" "$out/$name.md"
@@ -43,7 +56,7 @@ import pathlib, re, sys
 out = pathlib.Path(sys.argv[1])
 readme = pathlib.Path("README.md")
 text = readme.read_text()
-for name in ["figure3-gaussian", "figure3-ash958", "bits-gaussian", "bits-ash958", "rates", "speed", "train-softmax", "train-mlp", "train-speed"]:
+for name in ["figure3-gaussian", "figure3-ash958", "bits-gaussian", "bits-ash958", "rates", "speed", "train-softmax", "train-mlp", "train-speed", "dq-softmax", "dq-mlp", "dq-downlink", "dq-equal-bits"]:
     block = (out / f"{name}.md").read_text().strip()
     pattern = re.compile(rf"(<!-- generated:{name} -->\n).*?(<!-- end:{name} -->)", re.S)
     if not pattern.search(text):
