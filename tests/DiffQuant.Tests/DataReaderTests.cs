@@ -87,6 +87,10 @@ public sealed class DataReaderTests : IDisposable
     [InlineData("--workers", "0", "--workers: must be positive")]
     [InlineData("--lr", "-1", "--lr: must be a positive finite number")]
     [InlineData("--data", "/no/such.libsvm", "cannot read LIBSVM file")]
+    [InlineData("--downlink", "lossy", "--downlink: unknown model code 'lossy'")]
+    [InlineData("--staleness", "3", "--staleness 3 is below W − 1 = 7")]
+    [InlineData("--precision", "1", "--precision μ_q must lie in (0, 1)")]
+    [InlineData("--model-bits", "1", "--model-bits must lie in 2..16")]
     public void Train_refuses_bad_options(string option, string value, string expected)
     {
         var (exit, output, error) = TestData.Dq("train", option, value, "--out", _folder);

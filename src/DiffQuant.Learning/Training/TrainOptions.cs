@@ -99,9 +99,18 @@ public readonly record struct TrainOptions
     /// <summary>Refuses a name that is neither a synchronous SGD method nor an asynchronous variance-reduced one.</summary>
     public static void CheckMethod(string name)
     {
-        if (!DoubleQuantization.AsyncMethod.IsAsync(name))
+        if (DoubleQuantization.AsyncMethod.IsAsync(name))
+        {
+            return;
+        }
+
+        try
         {
             TrainingMethod.Parse(name);
+        }
+        catch (DiffQuantException e) when (e.Message.StartsWith("unknown training method", StringComparison.Ordinal))
+        {
+            throw new DiffQuantException($"{e.Message.TrimEnd('.')}; or an asynchronous variance-reduced method: {string.Join(", ", DoubleQuantization.AsyncMethod.Standard)}.");
         }
     }
 
