@@ -30,8 +30,10 @@ bench/compressors.sh >> "$out/train-speed.md"
 asynchronous=svrg,qsvrg,halp,asylpg,sparse-asylpg,acc-asylpg,df-asylpg
 dq train --compare --model softmax --methods "$asynchronous" --out "$out/dq-softmax" --quiet
 dq train --compare --model mlp --epochs 3 --lr 0.2 --methods "$asynchronous" --out "$out/dq-mlp" --quiet
+dq train --compare --positive-class 0 --model softmax --methods "$asynchronous" --out "$out/dq-logistic" --quiet
 scripts/downlink-table.sh "$out" > "$out/dq-downlink.md"
 scripts/equal-bits-table.sh "$out" > "$out/dq-equal-bits.md"
+cp "$out/dq-logistic/compare.md" "$out/dq-logistic.md"
 for name in dq-softmax dq-mlp; do
   cp "$out/$name/compare.md" "$out/$name.md"
   for stem in accuracy-uplink accuracy-downlink loss-uplink loss-downlink; do
@@ -56,7 +58,7 @@ import pathlib, re, sys
 out = pathlib.Path(sys.argv[1])
 readme = pathlib.Path("README.md")
 text = readme.read_text()
-for name in ["figure3-gaussian", "figure3-ash958", "bits-gaussian", "bits-ash958", "rates", "speed", "train-softmax", "train-mlp", "train-speed", "dq-softmax", "dq-mlp", "dq-downlink", "dq-equal-bits"]:
+for name in ["figure3-gaussian", "figure3-ash958", "bits-gaussian", "bits-ash958", "rates", "speed", "train-softmax", "train-mlp", "train-speed", "dq-softmax", "dq-logistic", "dq-mlp", "dq-downlink", "dq-equal-bits"]:
     block = (out / f"{name}.md").read_text().strip()
     pattern = re.compile(rf"(<!-- generated:{name} -->\n).*?(<!-- end:{name} -->)", re.S)
     if not pattern.search(text):

@@ -19,6 +19,7 @@ internal static class TrainCommand
         var defaults = new TrainOptions();
         var data = new Option<string>("--data") { Description = "fashion-mnist (Debian's dataset-fashion-mnist) or a LIBSVM training file.", DefaultValueFactory = _ => "fashion-mnist" };
         var test = new Option<string?>("--test") { Description = "LIBSVM test file for --data PATH (default: a seeded seventh of the data held out)." };
+        var positive = new Option<int?>("--positive-class") { Description = "Relabel the data one class against the rest (softmax regression then is binary logistic regression)." };
         var model = new Option<string>("--model") { Description = "softmax or mlp.", DefaultValueFactory = _ => defaults.Model }.Checked(m =>
         {
             if (m is not ("softmax" or "mlp"))
@@ -63,7 +64,7 @@ internal static class TrainCommand
         var json = new Option<bool>("--json") { Description = "Print the result JSON." };
         var command = new Command("train", "Distributed SGD on real data with compressed gradients through measured links: one run, or --compare for the standard table.")
         {
-            data, test, model, method, workers, epochs, batch, lr, l2, hidden, bits, levels, coding, bucket, fraction, budget, modelBits, gradBits, precision, modelBlock, downlink, staleness, spread, momentum, density, seed, threads, compare, methods, seeds, outDir, quiet, json,
+            data, test, positive, model, method, workers, epochs, batch, lr, l2, hidden, bits, levels, coding, bucket, fraction, budget, modelBits, gradBits, precision, modelBlock, downlink, staleness, spread, momentum, density, seed, threads, compare, methods, seeds, outDir, quiet, json,
         };
         command.SetAction(parse => CliApp.Guarded(error, () =>
         {
@@ -97,6 +98,11 @@ internal static class TrainCommand
             };
             options.Validate();
             var split = Load(parse.GetRequiredValue(data), parse.GetValue(test), options.Seed);
+            if (parse.GetValue(positive) is { } c)
+            {
+                split = split.OneVsRest(c);
+            }
+
             var directory = ResultFiles.Directory(parse.GetRequiredValue(outDir));
             var console = CliApp.Console(output);
             var silent = parse.GetValue(quiet) || parse.GetValue(json);

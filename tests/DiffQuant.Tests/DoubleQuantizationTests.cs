@@ -213,6 +213,18 @@ public class DoubleQuantizationTests
         Assert.True(differentialError <= 2 * moves, $"differential {differentialError} vs the moves' {moves}");
     }
 
+    /// <summary>One class against the rest is a two-class problem (binary logistic regression with the softmax model).</summary>
+    [Fact]
+    public void One_class_against_the_rest_is_binary_logistic_regression()
+    {
+        var binary = Data.OneVsRest(2);
+        Assert.Equal(2, binary.Train.Classes);
+        Assert.All(Enumerable.Range(0, Data.Train.Count), i => Assert.Equal(Data.Train.Label(i) == 2 ? 1 : 0, binary.Train.Label(i)));
+        var result = Trainer.Run(binary, Options("asylpg"));
+        Assert.True(result.TestAccuracy >= 0.9, $"accuracy {result.TestAccuracy}");
+        Assert.Contains("is not one of the 4 classes", Assert.Throws<DiffQuantException>(() => Data.OneVsRest(4)).Message);
+    }
+
     /// <summary>A comparison writes its table and curves; the downlink plot shows each method's measured downlink bits.</summary>
     [Fact]
     public void A_comparison_writes_curves_against_both_directions()

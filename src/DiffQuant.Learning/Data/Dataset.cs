@@ -47,6 +47,20 @@ public sealed class Dataset
 
     public int Label(int i) => _labels[i];
 
+    /// <summary>
+    /// The same samples labelled 1 for class <paramref name="positive"/> and 0 for the rest: two-class softmax regression
+    /// on it is L2-regularized binary logistic regression (in the redundant two-weight-vector form).
+    /// </summary>
+    public Dataset OneVsRest(int positive)
+    {
+        if ((uint)positive >= (uint)Classes)
+        {
+            Guard.Throw($"class {positive} is not one of the {Classes} classes (0..{Classes - 1}) of '{Name}'.");
+        }
+
+        return new Dataset($"{Name}, class {positive} against the rest", _x, [.. _labels.Select(l => l == positive ? 1 : 0)], Features, 2);
+    }
+
     /// <summary>The samples at <paramref name="indices"/>, in that order, as a new data set.</summary>
     public Dataset Select(ReadOnlySpan<int> indices, string? name = null)
     {
@@ -63,4 +77,8 @@ public sealed class Dataset
 }
 
 /// <summary>A training set and the test set it is judged on.</summary>
-public sealed record DataSplit(Dataset Train, Dataset Test);
+public sealed record DataSplit(Dataset Train, Dataset Test)
+{
+    /// <summary>Both sets relabelled class <paramref name="positive"/> against the rest (1 and 0): a binary problem.</summary>
+    public DataSplit OneVsRest(int positive) => new(Train.OneVsRest(positive), Test.OneVsRest(positive));
+}
