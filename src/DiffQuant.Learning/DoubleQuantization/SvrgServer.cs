@@ -96,18 +96,7 @@ public sealed class SvrgServer : ITrainingServer
     /// <summary>x as binary32.</summary>
     public ReadOnlySpan<float> Model => _w;
 
-    public ReadOnlySpan<double> Iterate
-    {
-        get
-        {
-            for (var i = 0; i < _w.Length; i++)
-            {
-                _iterate[i] = _w[i];
-            }
-
-            return _iterate;
-        }
-    }
+    public ReadOnlySpan<double> Iterate => LearningMessages.Widen(_w, _iterate);
 
     public int Iterations { get; private set; }
 
@@ -133,9 +122,7 @@ public sealed class SvrgServer : ITrainingServer
         switch (_phase)
         {
             case Phase.Setup:
-                Envelope.Open(ref reader, MessageKind.Setup, receiver).ExpectVersion(0, receiver);
-                _samples[link] = (int)reader.Read(LearningMessages.SetupBits);
-                LearningMessages.ExpectEnd(ref reader, receiver);
+                _samples[link] = LearningMessages.ReadSetup(ref reader, receiver);
                 if (++_arrived < Workers)
                 {
                     return ReplyTarget.None;
@@ -143,8 +130,7 @@ public sealed class SvrgServer : ITrainingServer
 
                 _arrived = 0;
                 _phase = Phase.Starting;
-                Envelope.Begin(_writers[0], MessageKind.Go, 0);
-                _writers[0].WriteSingle((float)_options.AsyncStep);
+                LearningMessages.WriteGo(_writers[0], _options.AsyncStep);
                 return ReplyTarget.All;
             case Phase.Starting:
                 Envelope.Open(ref reader, MessageKind.AsyncGradient, receiver);
@@ -227,8 +213,7 @@ public sealed class SvrgServer : ITrainingServer
         reader.End();
         if (_phase == Phase.Starting)
         {
-            Envelope.Begin(_writers[0], MessageKind.Go, 0);
-            _writers[0].WriteSingle((float)_options.AsyncStep);
+            LearningMessages.WriteGo(_writers[0], _options.AsyncStep);
         }
     }
 

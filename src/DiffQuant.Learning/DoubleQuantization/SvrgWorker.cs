@@ -84,16 +84,10 @@ public sealed class SvrgWorker : ITrainingWorker
         switch (_phase)
         {
             case Phase.AwaitOpening:
-                Envelope.Open(ref reader, MessageKind.Opening, Receiver).ExpectVersion(0, Receiver);
-                LearningMessages.ReadModel(ref reader, _w, Receiver);
-                Envelope.Begin(_writer, MessageKind.Setup, 0);
-                _writer.Write((ulong)_shard.Count, LearningMessages.SetupBits);
                 _phase = Phase.AwaitGo;
-                return _writer.ToPayload();
+                return LearningMessages.AnswerOpening(ref reader, _w, _shard.Count, _writer, Receiver);
             case Phase.AwaitGo:
-                Envelope.Open(ref reader, MessageKind.Go, Receiver).ExpectVersion(0, Receiver);
-                _learningRate = reader.ReadSingle();
-                LearningMessages.ExpectEnd(ref reader, Receiver);
+                _learningRate = LearningMessages.ReadGo(ref reader, Receiver);
                 _phase = Phase.Running;
                 Envelope.Begin(_writer, MessageKind.AsyncGradient, 0);
                 return _writer.ToPayload();

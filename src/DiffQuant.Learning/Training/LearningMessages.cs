@@ -29,6 +29,51 @@ internal static class LearningMessages
         reader.ReadSingles(w);
     }
 
+    /// <summary>A worker's answer to the opening: reads w_0 into <paramref name="w"/> and writes the setup (its sample count).</summary>
+    public static Payload AnswerOpening(ref BitReader reader, Span<float> w, int samples, BitWriter writer, string receiver)
+    {
+        Envelope.Open(ref reader, MessageKind.Opening, receiver).ExpectVersion(0, receiver);
+        ReadModel(ref reader, w, receiver);
+        Envelope.Begin(writer, MessageKind.Setup, 0);
+        writer.Write((ulong)samples, SetupBits);
+        return writer.ToPayload();
+    }
+
+    /// <summary>The step size a go message carries (binary32).</summary>
+    public static float ReadGo(ref BitReader reader, string receiver)
+    {
+        Envelope.Open(ref reader, MessageKind.Go, receiver).ExpectVersion(0, receiver);
+        var step = reader.ReadSingle();
+        ExpectEnd(ref reader, receiver);
+        return step;
+    }
+
+    public static void WriteGo(BitWriter writer, double step)
+    {
+        Envelope.Begin(writer, MessageKind.Go, 0);
+        writer.WriteSingle((float)step);
+    }
+
+    /// <summary>A worker's sample count from its setup.</summary>
+    public static int ReadSetup(ref BitReader reader, string receiver)
+    {
+        Envelope.Open(ref reader, MessageKind.Setup, receiver).ExpectVersion(0, receiver);
+        var samples = (int)reader.Read(SetupBits);
+        ExpectEnd(ref reader, receiver);
+        return samples;
+    }
+
+    /// <summary>Widens the binary32 model into <paramref name="into"/> (the core's iterate is binary64).</summary>
+    public static ReadOnlySpan<double> Widen(ReadOnlySpan<float> w, double[] into)
+    {
+        for (var i = 0; i < w.Length; i++)
+        {
+            into[i] = w[i];
+        }
+
+        return into;
+    }
+
     public static void ExpectEnd(ref BitReader reader, string receiver)
     {
         if (reader.Remaining != 0)

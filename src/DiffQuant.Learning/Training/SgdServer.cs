@@ -59,18 +59,7 @@ public sealed class SgdServer : ITrainingServer
     /// <summary>w_t as binary32.</summary>
     public ReadOnlySpan<float> Model => _w;
 
-    public ReadOnlySpan<double> Iterate
-    {
-        get
-        {
-            for (var i = 0; i < _w.Length; i++)
-            {
-                _iterate[i] = _w[i];
-            }
-
-            return _iterate;
-        }
-    }
+    public ReadOnlySpan<double> Iterate => LearningMessages.Widen(_w, _iterate);
 
     public int Iterations { get; private set; }
 
@@ -87,9 +76,7 @@ public sealed class SgdServer : ITrainingServer
         var reader = new BitReader(uplink);
         if (!_running)
         {
-            Envelope.Open(ref reader, MessageKind.Setup, receiver).ExpectVersion(0, receiver);
-            _samples[link] = (int)reader.Read(LearningMessages.SetupBits);
-            LearningMessages.ExpectEnd(ref reader, receiver);
+            _samples[link] = LearningMessages.ReadSetup(ref reader, receiver);
             if (++_arrived < Workers)
             {
                 return ReplyTarget.None;
@@ -98,8 +85,7 @@ public sealed class SgdServer : ITrainingServer
             _running = true;
             _goPending = true;
             _arrived = 0;
-            Envelope.Begin(_goWriter, MessageKind.Go, 0);
-            _goWriter.WriteSingle((float)_options.LearningRate);
+            LearningMessages.WriteGo(_goWriter, _options.LearningRate);
             return ReplyTarget.All;
         }
 
@@ -218,8 +204,7 @@ public sealed class SgdServer : ITrainingServer
         reader.End();
         if (_goPending)
         {
-            Envelope.Begin(_goWriter, MessageKind.Go, 0);
-            _goWriter.WriteSingle((float)_options.LearningRate);
+            LearningMessages.WriteGo(_goWriter, _options.LearningRate);
         }
 
         if (!_running)
