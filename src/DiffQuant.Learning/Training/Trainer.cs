@@ -8,6 +8,9 @@ using DiffQuant.Transport;
 
 namespace DiffQuant.Learning.Training;
 
+/// <summary>Creates worker <paramref name="index"/> of a run, given the shard a local worker would hold.</summary>
+public delegate ITrainingWorker WorkerFactory(int index, Dataset shard);
+
 /// <summary>What a run reports while it trains.</summary>
 public readonly record struct TrainProgress(int Step, int Steps, TrainPoint? Latest);
 
@@ -28,12 +31,13 @@ public static class Trainer
         _ => throw new DiffQuantException($"unknown model '{options.Model}'; choose softmax or mlp."),
     };
 
-    public static TrainResult Run(DataSplit data, TrainOptions options, Action<TrainProgress>? progress = null)
+    /// <param name="workers">Creates worker k (e.g. an adapter to a worker on another machine); null for local workers.</param>
+    public static TrainResult Run(DataSplit data, TrainOptions options, Action<TrainProgress>? progress = null, WorkerFactory? workers = null)
     {
         var clock = Stopwatch.StartNew();
         var train = data.Train;
-        var run = Build(train, options);
-        var (session, server, workers, links, updatesPerEpoch) = run;
+        var run = Build(train, options, workers);
+        var (session, server, trainingWorkers, links, updatesPerEpoch) = run;
         var steps = checked(options.Epochs * updatesPerEpoch);
         var evaluator = CreateModel(options, train.Features, train.Classes);
         var p = evaluator.Parameters;
@@ -52,7 +56,7 @@ public static class Trainer
             if (step >= next || step == steps)
             {
                 next = Math.Min(steps, step + every - (step % every));
-                var (sum, count) = (workers.Sum(w => w.LossSum), workers.Sum(w => w.LossCount));
+                var (sum, count) = (trainingWorkers.Sum(w => w.LossSum), trainingWorkers.Sum(w => w.LossCount));
                 var score = evaluator.Evaluate(server.Model, data.Test);
                 latest = new TrainPoint(step, (double)step / updatesPerEpoch, Uplink(links), links.Sum(l => l.Downlink.TotalBits), (sum - lossSum) / Math.Max(1, count - lossCount), score.Loss, score.Accuracy);
                 curve.Add(latest);
@@ -98,54 +102,88 @@ public static class Trainer
     /// seeded shards, the server holding w_0, and the links sized to the method's longest message. Variance-reduced
     /// methods run asynchronously in the order of <see cref="SimulatedArrivals"/> (speeds 1 to <see cref="TrainOptions.Spread"/>, τ).
     /// </summary>
-    public static TrainingSession Build(Dataset train, TrainOptions options)
+    public static TrainingSession Build(Dataset train, TrainOptions options, WorkerFactory? workers = null)
     {
         options.Validate();
-        if (train.Count < options.Workers)
-        {
-            Guard.Throw($"--workers {options.Workers} exceeds the {train.Count} training samples.");
-        }
-
-        var shards = Shard(train, options.Workers, options.Seed);
-        var stepsPerEpoch = shards.Max(s => (s.Count + options.Batch - 1) / options.Batch);
+        var shards = Shards(train, options);
+        var stepsPerEpoch = StepsPerEpoch(shards, options);
         var initial = new float[CreateModel(options, train.Features, train.Classes).Parameters];
         CreateModel(options, train.Features, train.Classes).Initialize(initial, options.Seed);
         var p = initial.Length;
         var links = new Link[options.Workers];
+        var created = new ITrainingWorker[options.Workers];
+        for (var k = 0; k < options.Workers; k++)
+        {
+            created[k] = workers is null ? CreateWorker(train, shards, options, k) : workers(k, shards[k]);
+        }
+
         if (AsyncMethod.IsAsync(options.Method))
         {
             var method = AsyncMethod.Parse(options.Method);
             var updatesPerEpoch = stepsPerEpoch * options.Workers;
-            var asyncWorkers = new SvrgWorker[options.Workers];
             var longest = Math.Max(method.Compressor(options, p).MaxBits, 32L * p);
             for (var k = 0; k < options.Workers; k++)
             {
-                asyncWorkers[k] = new SvrgWorker(options, k, CreateModel(options, train.Features, train.Classes), shards[k]);
                 links[k] = new Link(k, longest);
             }
 
             var svrg = new SvrgServer(options, initial, updatesPerEpoch, checked(options.Epochs * updatesPerEpoch));
             var arrivals = new SimulatedArrivals(SimulatedArrivals.LinearSpeeds(options.Workers, options.Spread), (ulong)options.Seed, options.MaxStaleness);
-            var asyncSession = new Session(svrg, asyncWorkers, links, asynchronous: true, arrivals.Schedule(), Math.Min(options.Threads, options.Workers));
-            return new TrainingSession(asyncSession, svrg, asyncWorkers, links, updatesPerEpoch);
+            var asyncSession = new Session(svrg, created, links, asynchronous: true, arrivals.Schedule(), Math.Min(options.Threads, options.Workers));
+            return new TrainingSession(asyncSession, svrg, created, links, updatesPerEpoch);
         }
 
         var sgd = TrainingMethod.Parse(options.Method);
-        var steps = checked(options.Epochs * stepsPerEpoch);
-        var budget = options.BitsBudget ?? FullPrecisionUplinkBits(options, steps, p, false) / 8;
-        var workers = new SgdWorker[options.Workers];
         for (var k = 0; k < options.Workers; k++)
         {
-            var dynamic = sgd.Compressor == CompressorKind.DynamicQsgd
-                ? new DynamicBits(Alpha(options, train), steps, p, 32 + DynamicBits.FieldBits)
-                : null;
-            workers[k] = new SgdWorker(options, k, CreateModel(options, train.Features, train.Classes), shards[k], stepsPerEpoch, dynamic, (double)budget / options.Workers);
             links[k] = new Link(k, Compressors.MaxBits(sgd.Compressor, options, p));
         }
 
         var server = new SgdServer(options, initial);
-        return new TrainingSession(new Session(server, workers, links, parallelism: Math.Min(options.Threads, options.Workers)), server, workers, links, stepsPerEpoch);
+        return new TrainingSession(new Session(server, created, links, parallelism: Math.Min(options.Threads, options.Workers)), server, created, links, stepsPerEpoch);
     }
+
+    /// <summary>Worker k of the run <paramref name="options"/> describes on <paramref name="train"/>, built where its data is.</summary>
+    public static ITrainingWorker CreateWorker(Dataset train, TrainOptions options, int index)
+    {
+        options.Validate();
+        if ((uint)index >= (uint)options.Workers)
+        {
+            Guard.Throw($"worker index {index} is outside 0..{options.Workers - 1}.");
+        }
+
+        return CreateWorker(train, Shards(train, options), options, index);
+    }
+
+    private static ITrainingWorker CreateWorker(Dataset train, Dataset[] shards, TrainOptions options, int k)
+    {
+        var model = CreateModel(options, train.Features, train.Classes);
+        if (AsyncMethod.IsAsync(options.Method))
+        {
+            return new SvrgWorker(options, k, model, shards[k]);
+        }
+
+        var stepsPerEpoch = StepsPerEpoch(shards, options);
+        var steps = checked(options.Epochs * stepsPerEpoch);
+        var p = model.Parameters;
+        var dynamic = TrainingMethod.Parse(options.Method).Compressor == CompressorKind.DynamicQsgd
+            ? new DynamicBits(Alpha(options, train), steps, p, 32 + DynamicBits.FieldBits)
+            : null;
+        var budget = options.BitsBudget ?? FullPrecisionUplinkBits(options, steps, p, false) / 8;
+        return new SgdWorker(options, k, model, shards[k], stepsPerEpoch, dynamic, (double)budget / options.Workers);
+    }
+
+    private static Dataset[] Shards(Dataset train, TrainOptions options)
+    {
+        if (train.Count < options.Workers)
+        {
+            Guard.Throw($"--workers {options.Workers} exceeds the {train.Count} training samples.");
+        }
+
+        return Shard(train, options.Workers, options.Seed);
+    }
+
+    private static int StepsPerEpoch(Dataset[] shards, TrainOptions options) => shards.Max(s => (s.Count + options.Batch - 1) / options.Batch);
 
     /// <summary>
     /// The uplink bits of the same run with binary32 gradients: the compression ratio's reference (W messages a
