@@ -95,8 +95,9 @@ public sealed class SgdWorker : ITrainingWorker
         switch (_phase)
         {
             case Phase.AwaitOpening:
+                var setup = LearningMessages.AnswerOpening(ref reader, _w, _shard.Count, _writer, Receiver);
                 _phase = Phase.AwaitGo;
-                return LearningMessages.AnswerOpening(ref reader, _w, _shard.Count, _writer, Receiver);
+                return setup;
             case Phase.AwaitGo:
                 _learningRate = LearningMessages.ReadGo(ref reader, Receiver);
                 _phase = Phase.Running;

@@ -1,0 +1,23 @@
+namespace DiffQuant.Cluster;
+
+/// <summary>
+/// A training worker on some silo: it loads its own shard and answers the server's payloads with the same worker
+/// state machine an in-process run uses. Keyed by run and worker index.
+/// </summary>
+[Alias("DiffQuant.Cluster.IWorkerGrain")]
+public interface IWorkerGrain : IGrainWithStringKey
+{
+    /// <summary>Builds the worker (loads the data, cuts its shard); must come first.</summary>
+    [Alias("Configure")]
+    Task Configure(WorkerSetup setup);
+
+    /// <summary>The worker's answer to one downlink payload.</summary>
+    [Alias("Handle")]
+    Task<WorkerReply> Handle(WireMessage downlink);
+
+    [Alias("Snapshot")]
+    Task<byte[]> Snapshot();
+
+    [Alias("Restore")]
+    Task Restore(byte[] snapshot);
+}

@@ -1,0 +1,61 @@
+namespace DiffQuant.Cluster;
+
+/// <summary>
+/// A worker's refusal (a <see cref="DiffQuantException"/>: bad bytes, an unconfigured grain) as it crosses the cluster;
+/// the core's exception type is not an Orleans type, so grains rethrow its message as this, and
+/// <see cref="RemoteWorker"/> turns it back into a <see cref="DiffQuantException"/>.
+/// </summary>
+[GenerateSerializer]
+[Alias("DiffQuant.Cluster.WorkerFault")]
+public sealed class WorkerFault : Exception
+{
+    public WorkerFault()
+    {
+    }
+
+    public WorkerFault(string message)
+        : base(message)
+    {
+    }
+
+    public WorkerFault(string message, Exception inner)
+        : base(message, inner)
+    {
+    }
+
+    /// <summary>
+    /// Runs <paramref name="action"/>, rethrowing a <see cref="DiffQuantException"/> as a fault that crosses the cluster,
+    /// its message prefixed by who refused (<paramref name="where"/>).
+    /// </summary>
+    public static T Guard<T>(string where, Func<T> action)
+    {
+        try
+        {
+            return action();
+        }
+        catch (DiffQuantException e)
+        {
+            throw new WorkerFault($"{where}: {e.Message}");
+        }
+    }
+
+    /// <summary>Waits for a grain call, turning a fault back into the core's exception.</summary>
+    public static T Await<T>(Task<T> call)
+    {
+        Await((Task)call);
+        return call.Result;
+    }
+
+    /// <inheritdoc cref="Await{T}"/>
+    public static void Await(Task call)
+    {
+        try
+        {
+            call.GetAwaiter().GetResult();
+        }
+        catch (WorkerFault e)
+        {
+            throw new DiffQuantException(e.Message);
+        }
+    }
+}

@@ -1,0 +1,45 @@
+namespace DiffQuant.Cluster;
+
+/// <summary>A payload of the core's channel as it crosses the cluster: its bytes and its exact length in bits.</summary>
+[GenerateSerializer]
+[Alias("DiffQuant.Cluster.WireMessage")]
+public sealed class WireMessage
+{
+    [Id(0)]
+    public byte[] Bytes { get; init; } = [];
+
+    [Id(1)]
+    public long BitLength { get; init; }
+}
+
+/// <summary>A worker's answer and the running sums of its mini-batch losses (for curves; not channel information).</summary>
+[GenerateSerializer]
+[Alias("DiffQuant.Cluster.WorkerReply")]
+public sealed class WorkerReply
+{
+    [Id(0)]
+    public WireMessage Message { get; init; } = new();
+
+    [Id(1)]
+    public double LossSum { get; init; }
+
+    [Id(2)]
+    public long LossCount { get; init; }
+}
+
+/// <summary>What a worker grain builds: the run's options (as JSON), where its data is, and its index.</summary>
+[GenerateSerializer]
+[Alias("DiffQuant.Cluster.WorkerSetup")]
+public sealed class WorkerSetup
+{
+    /// <summary><see cref="Learning.Training.TrainOptions"/> as JSON.</summary>
+    [Id(0)]
+    public string Options { get; init; } = string.Empty;
+
+    /// <summary>A <see cref="DataSpec"/>: the data set every machine can read.</summary>
+    [Id(1)]
+    public string Data { get; init; } = string.Empty;
+
+    [Id(2)]
+    public int Index { get; init; }
+}

@@ -1,0 +1,76 @@
+using DiffQuant.Cluster;
+using DiffQuant.Learning.Training;
+using Orleans.TestingHost;
+
+namespace DiffQuant.Tests;
+
+/// <summary>Two real silos in this process (Orleans' TestingHost), shared by the cluster tests.</summary>
+public sealed class TwoSilos : IAsyncLifetime
+{
+    public TestCluster Cluster { get; } = new TestClusterBuilder(2).Build();
+
+    public Task InitializeAsync() => Cluster.DeployAsync();
+
+    public async Task DisposeAsync()
+    {
+        await Cluster.StopAllSilosAsync();
+        await Cluster.DisposeAsync();
+    }
+}
+
+public class ClusterTests(TwoSilos silos) : IClassFixture<TwoSilos>
+{
+    private static readonly string Spec = DataSpec.Synthetic(train: 800, test: 200, features: 12, classes: 4, separation: 4, seed: 3);
+
+    /// <summary>
+    /// Worker grains that load their own shards give the in-process run bit for bit: the same curve, bits up and down,
+    /// and final loss, for one worker, several synchronous ones, and asynchronous double quantization.
+    /// </summary>
+    [Theory]
+    [InlineData("sgd", 1)]
+    [InlineData("ef-topk-sign", 3)]
+    [InlineData("asylpg", 3)]
+    public async Task A_cluster_run_equals_the_in_process_run(string method, int workers)
+    {
+        var options = new TrainOptions { Method = method, Workers = workers, Epochs = 2, Batch = 16, Fraction = 0.2, Threads = 2, EvaluationsPerEpoch = 2 };
+        var data = DataSpec.Load(Spec, options.Seed);
+        var local = Trainer.Run(data, options);
+        var remote = await ClusterTrainer.Run(silos.Cluster.GrainFactory, $"{method}-{workers}", Spec, data, options);
+        Assert.Equal(local.Curve, remote.Curve);
+        Assert.Equal(local.UplinkBitsTotal, remote.UplinkBitsTotal);
+        Assert.Equal(local.DownlinkBitsTotal, remote.DownlinkBitsTotal);
+        Assert.Equal(local.TrainLoss, remote.TrainLoss);
+        Assert.True(remote.TestAccuracy >= 0.85, $"accuracy {remote.TestAccuracy}");
+    }
+
+    [Fact]
+    public async Task An_unconfigured_worker_grain_refuses_messages()
+    {
+        var grain = silos.Cluster.GrainFactory.GetGrain<IWorkerGrain>("never-configured/0");
+        var error = await Assert.ThrowsAsync<WorkerFault>(() => grain.Handle(new WireMessage()));
+        Assert.Contains("worker grain 'never-configured/0': it was not configured", error.Message);
+        Assert.Contains("was not configured", Assert.Throws<DiffQuantException>(() => new RemoteWorker(grain).Handle(DiffQuant.Bits.Payload.Empty)).Message);
+    }
+
+    /// <summary>Bytes that are not the expected message are refused with the worker's error, and the worker still answers the real one.</summary>
+    [Fact]
+    public async Task A_worker_grain_refuses_malformed_bytes_and_keeps_its_state()
+    {
+        var options = new TrainOptions { Workers = 1, Batch = 16 };
+        var grain = silos.Cluster.GrainFactory.GetGrain<IWorkerGrain>("malformed/0");
+        await grain.Configure(new WorkerSetup { Options = ClusterOptions.Format(options), Data = Spec, Index = 0 });
+        var error = await Assert.ThrowsAsync<WorkerFault>(() => grain.Handle(new WireMessage { Bytes = [0xFF, 0, 0, 0, 0, 0], BitLength = 48 }));
+        Assert.Contains("worker grain 'malformed/0': unknown message kind 255", error.Message);
+
+        var writer = new DiffQuant.Bits.BitWriter();
+        DiffQuant.Transport.Envelope.Begin(writer, DiffQuant.Transport.MessageKind.Opening, 0);
+        writer.WriteSingles(new float[(12 * 4) + 4]);
+        var opening = writer.ToPayload();
+        var reply = await grain.Handle(new WireMessage { Bytes = opening.Bytes.ToArray(), BitLength = opening.BitLength });
+        Assert.Equal(DiffQuant.Transport.Envelope.HeaderBits + 32, reply.Message.BitLength); // the setup: its sample count
+    }
+
+    [Fact]
+    public void Bad_data_specs_are_refused() =>
+        Assert.Contains("unknown data spec", Assert.Throws<DiffQuantException>(() => DataSpec.Load("synthetic:1,2", 1)).Message);
+}
