@@ -21,6 +21,7 @@ public static class CliApp
             BitsCommand.Create(output, error),
             DemoCommand.Create(output, error),
             TrainCommand.Create(output, error),
+            SiloCommand.Create(output, error),
         };
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0 && parse.CommandResult.Command != root)

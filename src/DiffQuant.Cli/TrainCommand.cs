@@ -1,4 +1,5 @@
 using System.CommandLine;
+using DiffQuant.Cluster;
 using DiffQuant.Lab;
 using DiffQuant.Learning.Compression;
 using DiffQuant.Learning.Data;
@@ -55,6 +56,7 @@ internal static class TrainCommand
         var spread = CliNumbers.Double("--spread", "The simulated slowest worker's time per gradient over the fastest's.", defaults.Spread);
         var momentum = CliNumbers.Double("--momentum", "β of Acc-AsyLPG's server momentum.", defaults.Momentum);
         var density = CliNumbers.Double("--density", "Expected fraction of coordinates Sparse-AsyLPG keeps.", defaults.Density);
+        var silos = new Option<int?>("--silos") { Description = "Run the workers as grains on this many silo processes on loopback (started and stopped by this command)." }.Checked(n => OptionChecks.Positive(n ?? 1));
         var compare = new Option<bool>("--compare") { Description = "Run the standard table (every method of --methods over --seeds seeds)." };
         var methods = new Option<string>("--methods") { Description = "Methods of --compare.", DefaultValueFactory = _ => string.Join(",", TrainingMethod.Standard.Select(m => m.Name)) }
             .Checked(OptionChecks.EachItem(m => { TrainOptions.CheckMethod(m); return m; }));
@@ -64,7 +66,7 @@ internal static class TrainCommand
         var json = new Option<bool>("--json") { Description = "Print the result JSON." };
         var command = new Command("train", "Distributed SGD on real data with compressed gradients through measured links: one run, or --compare for the standard table.")
         {
-            data, test, positive, model, method, workers, epochs, batch, lr, l2, hidden, bits, levels, coding, bucket, fraction, budget, modelBits, gradBits, precision, modelBlock, downlink, staleness, spread, momentum, density, seed, threads, compare, methods, seeds, outDir, quiet, json,
+            data, test, positive, model, method, workers, epochs, batch, lr, l2, hidden, bits, levels, coding, bucket, fraction, budget, modelBits, gradBits, precision, modelBlock, downlink, staleness, spread, momentum, density, seed, threads, silos, compare, methods, seeds, outDir, quiet, json,
         };
         command.SetAction(parse => CliApp.Guarded(error, () =>
         {
@@ -124,9 +126,11 @@ internal static class TrainCommand
                 return 0;
             }
 
-            var run = silent
-                ? Trainer.Run(split, options)
-                : Progress(console, options, split);
+            var run = parse.GetValue(silos) is { } siloCount
+                ? OnSilos(siloCount, parse.GetRequiredValue(data), parse.GetValue(test), parse.GetValue(positive), parse.GetValue(compare), split, options, silent ? null : error)
+                : silent
+                    ? Trainer.Run(split, options)
+                    : Progress(console, options, split);
             TrainFiles.Write(run, directory);
             if (parse.GetValue(json))
             {
@@ -149,6 +153,31 @@ internal static class TrainCommand
         "elias" => LevelCoding.Elias,
         _ => throw new DiffQuantException($"unknown level coding '{text}'; choose fixed or elias."),
     };
+
+    /// <summary>
+    /// The run with its workers as grains on <paramref name="silos"/> silo processes of this program (`dq silo`), each
+    /// worker loading its own shard; the result is the in-process run's, plus the wall time of the cluster.
+    /// </summary>
+    private static TrainResult OnSilos(int silos, string data, string? test, int? positive, bool compare, DataSplit split, TrainOptions options, TextWriter? log)
+    {
+        if (compare || test is not null || positive is not null)
+        {
+            throw new DiffQuantException("--silos runs one training run on fashion-mnist or a LIBSVM file; it does not take --compare, --test or --positive-class yet.");
+        }
+
+        var spec = data == "fashion-mnist" ? data : $"libsvm:{Path.GetFullPath(data)}";
+        var program = Environment.ProcessPath ?? throw new DiffQuantException("cannot find this program to start silos with.");
+        string[] siloCommand = Path.GetFileNameWithoutExtension(program) == "dotnet"
+            ? [typeof(TrainCommand).Assembly.Location, "silo"]
+            : ["silo"];
+        log?.WriteLine($"starting {silos} silo processes on loopback");
+        return Task.Run(async () =>
+        {
+            await using var cluster = await LocalCluster.Start(silos, program, siloCommand, TimeSpan.FromSeconds(60));
+            log?.WriteLine($"training {options.Method} with {options.Workers} worker grains on {silos} silos");
+            return await ClusterTrainer.Run(cluster.Grains, $"train-{Environment.ProcessId}", spec, split, options);
+        }).GetAwaiter().GetResult();
+    }
 
     private static ModelCode? Downlink(string? text) => text?.Trim().ToLowerInvariant() switch
     {

@@ -70,6 +70,40 @@ public class ClusterTests(TwoSilos silos) : IClassFixture<TwoSilos>
         Assert.Equal(DiffQuant.Transport.Envelope.HeaderBits + 32, reply.Message.BitLength); // the setup: its sample count
     }
 
+    /// <summary>
+    /// `dq train --silos 2` as a real process: it starts two `dq silo` processes, runs its worker grains there (each
+    /// loading its shard from the LIBSVM file itself) and prints the in-process run's result; no silo outlives it.
+    /// </summary>
+    [Fact]
+    public async Task Dq_train_on_two_silo_processes_gives_the_in_process_result()
+    {
+        var folder = Directory.CreateTempSubdirectory("dq-silos").FullName;
+        var file = Path.Combine(folder, "synthetic.libsvm");
+        var synthetic = DataSpec.Load(Spec, 1).Train;
+        File.WriteAllLines(file, Enumerable.Range(0, synthetic.Count).Select(i =>
+            $"{synthetic.Label(i)} " + string.Join(' ', synthetic.Row(i).ToArray().Select((v, j) => FormattableString.Invariant($"{j + 1}:{v:R}")))));
+        var options = new TrainOptions { Method = "asylpg", Workers = 3, Epochs = 1, Batch = 16, Threads = 2 };
+        var local = Trainer.Run(DiffQuant.Learning.Data.DataSources.HoldOut(DiffQuant.Learning.Data.LibSvmReader.Read(file), 7, options.Seed), options);
+
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in new[] { typeof(DiffQuant.Cli.CliApp).Assembly.Location, "train", "--silos", "2", "--data", file, "--method", "asylpg", "--workers", "3", "--epochs", "1", "--batch", "16", "--threads", "2", "--json", "--out", folder })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var dq = System.Diagnostics.Process.Start(start)!;
+        var errors = dq.StandardError.ReadToEndAsync();
+        var output = await dq.StandardOutput.ReadToEndAsync();
+        using var limit = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await dq.WaitForExitAsync(limit.Token);
+        Assert.True(dq.ExitCode == 0, $"exit {dq.ExitCode}: {await errors}");
+        using var json = System.Text.Json.JsonDocument.Parse(output);
+        Assert.Equal(local.UplinkBitsTotal, json.RootElement.GetProperty("uplink_bits_total").GetInt64());
+        Assert.Equal(local.DownlinkBitsTotal, json.RootElement.GetProperty("downlink_bits_total").GetInt64());
+        Assert.Equal(local.TestAccuracy, json.RootElement.GetProperty("test_accuracy").GetDouble());
+        Directory.Delete(folder, recursive: true);
+    }
+
     [Fact]
     public void Bad_data_specs_are_refused() =>
         Assert.Contains("unknown data spec", Assert.Throws<DiffQuantException>(() => DataSpec.Load("synthetic:1,2", 1)).Message);

@@ -1,0 +1,128 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace DiffQuant.Cluster;
+
+/// <summary>
+/// N silo processes on loopback (`dq silo …` children of this process) and a client connected to their gateways:
+/// what `dq train --silos N` runs on. Disposing it disconnects and stops the silos.
+/// </summary>
+public sealed class LocalCluster : IAsyncDisposable
+{
+    private readonly List<Process> _silos = [];
+    private IHost? _client;
+
+    private LocalCluster()
+    {
+    }
+
+    public IGrainFactory Grains => _client?.Services.GetRequiredService<IClusterClient>() ?? throw new InvalidOperationException("the cluster has not started.");
+
+    public int Silos => _silos.Count;
+
+    /// <summary>
+    /// Starts <paramref name="silos"/> silo processes with <paramref name="siloCommand"/> (the program and the arguments
+    /// before the silo options), waits until each prints <see cref="SiloHost.ReadyLine"/>, and connects a client.
+    /// </summary>
+    public static async Task<LocalCluster> Start(int silos, string program, IReadOnlyList<string> siloCommand, TimeSpan timeout)
+    {
+        if (silos < 1)
+        {
+            throw new DiffQuantException($"--silos must be at least 1, got {silos}.");
+        }
+
+        var cluster = new LocalCluster();
+        try
+        {
+            var ports = FreePorts(2 * silos);
+            var settings = Enumerable.Range(0, silos).Select(i => new SiloSettings(ports[2 * i], ports[(2 * i) + 1], ports[0])).ToList();
+            foreach (var s in settings)
+            {
+                await cluster.StartSilo(program, siloCommand, s, timeout);
+            }
+
+            var builder = Host.CreateApplicationBuilder();
+            builder.Logging.ClearProviders();
+            builder.UseOrleansClient(client => client.UseLocalhostClustering([.. settings.Select(s => s.GatewayPort)], SiloSettings.ServiceId, SiloSettings.ClusterId));
+            cluster._client = builder.Build();
+            using var connect = new CancellationTokenSource(timeout);
+            await cluster._client.StartAsync(connect.Token);
+            return cluster;
+        }
+        catch
+        {
+            await cluster.DisposeAsync();
+            throw;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_client is not null)
+        {
+            await _client.StopAsync(CancellationToken.None);
+            _client.Dispose();
+        }
+
+        foreach (var silo in _silos)
+        {
+            if (!silo.HasExited)
+            {
+                silo.Kill(entireProcessTree: true);
+                await silo.WaitForExitAsync();
+            }
+
+            silo.Dispose();
+        }
+    }
+
+    private async Task StartSilo(string program, IReadOnlyList<string> siloCommand, SiloSettings settings, TimeSpan timeout)
+    {
+        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in siloCommand.Concat(["--silo-port", $"{settings.SiloPort}", "--gateway-port", $"{settings.GatewayPort}", "--primary-port", $"{settings.PrimarySiloPort}"]))
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        var process = Process.Start(start) ?? throw new DiffQuantException($"could not start a silo process with '{program}'.");
+        _silos.Add(process);
+        var errors = process.StandardError.ReadToEndAsync();
+        using var wait = new CancellationTokenSource(timeout);
+        try
+        {
+            while (await process.StandardOutput.ReadLineAsync(wait.Token) is { } line)
+            {
+                if (line == SiloHost.ReadyLine)
+                {
+                    return;
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            throw new DiffQuantException($"the silo on port {settings.SiloPort} did not start within {timeout.TotalSeconds:F0} s.");
+        }
+
+        await process.WaitForExitAsync();
+        throw new DiffQuantException($"the silo on port {settings.SiloPort} exited with code {process.ExitCode} before it was ready: {(await errors).Trim()}");
+    }
+
+    /// <summary>Distinct free loopback ports, each found by binding port 0 (all held until every one is chosen).</summary>
+    private static int[] FreePorts(int count)
+    {
+        var listeners = Enumerable.Range(0, count).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToList();
+        try
+        {
+            listeners.ForEach(l => l.Start());
+            return [.. listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port)];
+        }
+        finally
+        {
+            listeners.ForEach(l => l.Stop());
+        }
+    }
+}

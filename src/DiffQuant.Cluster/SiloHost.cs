@@ -1,0 +1,32 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace DiffQuant.Cluster;
+
+/// <summary>One silo process: hosts worker grains on loopback until it is stopped.</summary>
+public static class SiloHost
+{
+    /// <summary>The line a silo prints on standard output once it has joined the cluster (what a launcher waits for).</summary>
+    public const string ReadyLine = "dq silo ready";
+
+    public static async Task Run(SiloSettings settings, TextWriter output, CancellationToken stop)
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders();
+        builder.UseOrleans(silo => silo.UseLocalhostClustering(settings.SiloPort, settings.GatewayPort, settings.PrimaryEndpoint, SiloSettings.ServiceId, SiloSettings.ClusterId));
+        using var host = builder.Build();
+        await host.StartAsync(stop);
+        await output.WriteLineAsync(ReadyLine);
+        await output.FlushAsync(stop);
+        try
+        {
+            await Task.Delay(Timeout.Infinite, stop);
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping is the normal end of a silo.
+        }
+
+        await host.StopAsync(CancellationToken.None);
+    }
+}
