@@ -173,9 +173,11 @@ internal static class TrainCommand
         log?.WriteLine($"starting {silos} silo processes on loopback");
         return Task.Run(async () =>
         {
+            using var wire = new WireMeter();
             await using var cluster = await LocalCluster.Start(silos, program, siloCommand, TimeSpan.FromSeconds(60));
             log?.WriteLine($"training {options.Method} with {options.Workers} worker grains on {silos} silos");
-            return await ClusterTrainer.Run(cluster.Grains, $"train-{Environment.ProcessId}", spec, split, options);
+            var result = await ClusterTrainer.Run(cluster.Grains, $"train-{Environment.ProcessId}", spec, split, options);
+            return result with { Silos = silos, WireBytesSent = wire.SentBytes, WireBytesReceived = wire.ReceivedBytes };
         }).GetAwaiter().GetResult();
     }
 
@@ -237,6 +239,11 @@ internal static class TrainCommand
         Row("uplink bits", $"{r.UplinkBitsTotal:N0} ({r.BitsPerCoordinate:F3} per coordinate per message; {r.CompressionRatio:F1}× fewer than binary32)");
         Row("downlink bits", $"{r.DownlinkBitsTotal:N0}");
         Row("framing bits", $"{r.FramingBitsTotal:N0} (envelopes the receivers could check; not information)");
+        if (r.Silos is { } silos)
+        {
+            Row("on the wire", $"{r.WireBytesSent:N0} bytes sent and {r.WireBytesReceived:N0} received by Orleans (workers on {silos} silos)");
+        }
+
         Row("wall time", $"{r.WallSeconds:F2} s");
         console.Write(table);
     }

@@ -101,6 +101,8 @@ public class ClusterTests(TwoSilos silos) : IClassFixture<TwoSilos>
         Assert.Equal(local.UplinkBitsTotal, json.RootElement.GetProperty("uplink_bits_total").GetInt64());
         Assert.Equal(local.DownlinkBitsTotal, json.RootElement.GetProperty("downlink_bits_total").GetInt64());
         Assert.Equal(local.TestAccuracy, json.RootElement.GetProperty("test_accuracy").GetDouble());
+        Assert.True(json.RootElement.GetProperty("wire_bytes_sent").GetInt64() > local.DownlinkBitsTotal / 8, "the runtime sends at least the downlink's information");
+        Assert.True(json.RootElement.GetProperty("wire_bytes_received").GetInt64() > local.UplinkBitsTotal / 8, "and receives at least the uplink's");
         Directory.Delete(folder, recursive: true);
     }
 

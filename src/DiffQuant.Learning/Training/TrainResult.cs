@@ -58,5 +58,14 @@ public sealed record TrainResult
     /// <summary>Asynchronous messages in flight at epoch barriers: sent and counted, not applied; null for synchronous runs.</summary>
     public long? Dropped { get; init; }
 
+    /// <summary>Silo processes the workers ran on; null in-process.</summary>
+    public int? Silos { get; init; }
+
+    /// <summary>Bytes the runtime sent from the process driving the server (messages to the worker grains, framing and all); null in-process.</summary>
+    public long? WireBytesSent { get; init; }
+
+    /// <summary>Bytes the runtime received there (the workers' answers); null in-process.</summary>
+    public long? WireBytesReceived { get; init; }
+
     public required IReadOnlyList<TrainPoint> Curve { get; init; }
 }
