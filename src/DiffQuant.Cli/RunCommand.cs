@@ -1,4 +1,5 @@
 using System.CommandLine;
+using DiffQuant.Cluster;
 using DiffQuant.Lab;
 using DiffQuant.Methods;
 using DiffQuant.Problems;
@@ -13,7 +14,21 @@ namespace DiffQuant.Cli;
 /// <summary>`dq run`: one method on one problem instance with K workers, in-process through measuring links.</summary>
 internal static class RunCommand
 {
-    public static Command Create(TextWriter output, TextWriter error)
+    /// <summary>The worker-side reading of a `dq run` command line: the instance (sharded), the method and the start.</summary>
+    internal sealed record Plan(Problem Instance, MethodConfig Config, double[] InitialIterate, double? DistanceBound);
+
+    /// <summary>Parses `dq run` arguments as the command does, without running: what a worker grain builds from.</summary>
+    public static Plan PlanFrom(IReadOnlyList<string> arguments)
+    {
+        Plan? plan = null;
+        var error = new StringWriter();
+        var command = Create(TextWriter.Null, error, p => plan = p);
+        var exit = command.Parse([.. arguments]).Invoke(new System.CommandLine.InvocationConfiguration { Output = TextWriter.Null, Error = error, EnableDefaultExceptionHandler = false });
+        return plan ?? throw new DiffQuantException($"the run's arguments do not parse (exit {exit}): {error.ToString().Trim()}");
+    }
+
+    /// <param name="planned">When given, the command only reads its options and hands them here (a worker's silo).</param>
+    public static Command Create(TextWriter output, TextWriter error, Action<Plan>? planned = null)
     {
         var problem = new ProblemOptions();
         var workers = new WorkerOptions();
@@ -53,6 +68,7 @@ internal static class RunCommand
         var gamma = CliNumbers.OptionalDouble("--gamma", "Momentum γ for hb/agd (default: the classical tuning).");
         var distance = CliNumbers.OptionalDouble("--d-bound", "D ≥ ‖x̂_0 − x*‖ for the range schedule (default: computed from x*).");
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of tables." };
+        var silos = new Option<int?>("--silos") { Description = "Run the workers as grains on this many silo processes on loopback (started and stopped by this command)." };
 
         method.Checked(m => MethodSpec.Parse(m));
         rate.Checked(r => OptionChecks.PositiveFinite(r));
@@ -73,8 +89,9 @@ internal static class RunCommand
             }
         });
         distance.Checked(OptionChecks.PositiveFinite);
+        silos.Checked(n => OptionChecks.Positive(n ?? 1));
         var command = new Command("run", "Run one method on one problem instance and report accuracy, rate and bits.");
-        foreach (var option in problem.All.Concat(workers.All).Concat<Option>([method, rate, quantizer, range, downlink, mode, staleness, arrivals, ditherSeed, eps, iterations, maxBits, stall, eta, gamma, distance, json]))
+        foreach (var option in problem.All.Concat(workers.All).Concat<Option>([method, rate, quantizer, range, downlink, mode, staleness, arrivals, ditherSeed, eps, iterations, maxBits, stall, eta, gamma, distance, json, silos]))
         {
             command.Add(option);
         }
@@ -120,6 +137,12 @@ internal static class RunCommand
                 Mode = asynchronous ? ServerMode.Async(parse.GetValue(staleness)) : ServerMode.Synchronous,
             };
             config.Validate();
+            if (planned is not null)
+            {
+                planned(new Plan(instance, config, x0, parse.GetValue(distance)));
+                return 0;
+            }
+
             var schedule = parse.GetRequiredValue(arrivals).Trim().ToLowerInvariant() switch
             {
                 "round-robin" => ArrivalSchedule.RoundRobin(),
@@ -154,8 +177,23 @@ internal static class RunCommand
                 console.MarkupLine(Markup.Escape($"{spec.Name} with {quantizerSpec.Kind} at R = {quantizerSpec.Rate} on {instance.Name} (n = {instance.Dimension}, κ = {instance.Kappa:G5}, K = {k}, {config.Mode.Name}, range {RangePolicyNames.Name(RangePolicies.Effective(config.Range, spec, k))})"));
             }
 
-            var result = LocalRun.Execute(instance, config, x0, stop, parse.GetValue(distance), progress, schedule);
-            var report = Report(config, instance, parse.GetValue(problem.Seed), result);
+            RunReport report;
+            if (parse.GetValue(silos) is { } siloCount)
+            {
+                var arguments = Silos.ArgumentsWithout(parse, "--silos");
+                var (remote, sent, received) = Silos.Run(siloCount, asJson ? null : error, grains => LocalRun.Execute(instance, config, x0, stop, parse.GetValue(distance), progress, schedule, workers: (k, _) =>
+                {
+                    var grain = grains.GetGrain<IWorkerGrain>($"run-{Environment.ProcessId}/{k}");
+                    WorkerFault.Await(grain.Configure(new WorkerSetup { Kind = RunWorkerBuilder.Kind, Arguments = arguments, Index = k }));
+                    return new RemoteWorker(grain);
+                }));
+                report = Report(config, instance, parse.GetValue(problem.Seed), remote) with { Silos = siloCount, WireBytesSent = sent, WireBytesReceived = received };
+            }
+            else
+            {
+                report = Report(config, instance, parse.GetValue(problem.Seed), LocalRun.Execute(instance, config, x0, stop, parse.GetValue(distance), progress, schedule));
+            }
+
             if (asJson)
             {
                 output.WriteLine(ResultJson.Serialize(report));
@@ -257,6 +295,11 @@ internal static class RunCommand
         Row("uplink bits", $"{r.BitsTotal} ({r.BitsPerCoordinate:F1} per coordinate; setup {r.SetupBits}; ≤ {r.BitsPerIteration} per message)");
         Row("downlink bits", $"{r.DownlinkBitsTotal}");
         Row("framing bits", $"{r.FramingBitsTotal} (envelopes the receivers could check; not information)");
+        if (r.Silos is { } silos)
+        {
+            Row("on the wire", $"{r.WireBytesSent:N0} bytes sent and {r.WireBytesReceived:N0} received by Orleans (workers on {silos} silos)");
+        }
+
         if (r.Workers > 1)
         {
             foreach (var link in r.Links)

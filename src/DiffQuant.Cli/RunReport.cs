@@ -5,6 +5,15 @@ internal sealed record RunReport
 {
     public required string Method { get; init; }
 
+    /// <summary>Silo processes the workers ran on (`--silos`); null in-process.</summary>
+    public int? Silos { get; init; }
+
+    /// <summary>Bytes Orleans sent from this process to the worker grains, framing and all; null in-process.</summary>
+    public long? WireBytesSent { get; init; }
+
+    /// <summary>Bytes Orleans received here from them; null in-process.</summary>
+    public long? WireBytesReceived { get; init; }
+
     public required string Quantizer { get; init; }
 
     public required string Problem { get; init; }

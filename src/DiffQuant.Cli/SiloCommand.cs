@@ -22,7 +22,7 @@ internal static class SiloCommand
                 stop.Cancel();
             };
             AppDomain.CurrentDomain.ProcessExit += (_, _) => stop.Cancel();
-            SiloHost.Run(settings, output, stop.Token).GetAwaiter().GetResult();
+            SiloHost.Run(settings, output, stop.Token, new RunWorkerBuilder()).GetAwaiter().GetResult();
             return 0;
         }));
         return command;

@@ -166,19 +166,12 @@ internal static class TrainCommand
         }
 
         var spec = data == "fashion-mnist" ? data : $"libsvm:{Path.GetFullPath(data)}";
-        var program = Environment.ProcessPath ?? throw new DiffQuantException("cannot find this program to start silos with.");
-        string[] siloCommand = Path.GetFileNameWithoutExtension(program) == "dotnet"
-            ? [typeof(TrainCommand).Assembly.Location, "silo"]
-            : ["silo"];
-        log?.WriteLine($"starting {silos} silo processes on loopback");
-        return Task.Run(async () =>
+        var (result, sent, received) = Silos.Run(silos, log, grains =>
         {
-            using var wire = new WireMeter();
-            await using var cluster = await LocalCluster.Start(silos, program, siloCommand, TimeSpan.FromSeconds(60));
             log?.WriteLine($"training {options.Method} with {options.Workers} worker grains on {silos} silos");
-            var result = await ClusterTrainer.Run(cluster.Grains, $"train-{Environment.ProcessId}", spec, split, options);
-            return result with { Silos = silos, WireBytesSent = wire.SentBytes, WireBytesReceived = wire.ReceivedBytes };
-        }).GetAwaiter().GetResult();
+            return ClusterTrainer.Run(grains, $"train-{Environment.ProcessId}", spec, split, options).GetAwaiter().GetResult();
+        });
+        return result with { Silos = silos, WireBytesSent = sent, WireBytesReceived = received };
     }
 
     private static ModelCode? Downlink(string? text) => text?.Trim().ToLowerInvariant() switch

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -9,10 +10,12 @@ public static class SiloHost
     /// <summary>The line a silo prints on standard output once it has joined the cluster (what a launcher waits for).</summary>
     public const string ReadyLine = "dq silo ready";
 
-    public static async Task Run(SiloSettings settings, TextWriter output, CancellationToken stop)
+    /// <param name="workers">What builds the grains' workers (null: training workers only).</param>
+    public static async Task Run(SiloSettings settings, TextWriter output, CancellationToken stop, IWorkerBuilder? workers = null)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
+        builder.Services.AddSingleton(workers ?? TrainingWorkerBuilder.Instance);
         builder.UseOrleans(silo => silo.UseLocalhostClustering(settings.SiloPort, settings.GatewayPort, settings.PrimaryEndpoint, SiloSettings.ServiceId, SiloSettings.ClusterId));
         using var host = builder.Build();
         await host.StartAsync(stop);

@@ -1,18 +1,16 @@
 using DiffQuant.Bits;
 using DiffQuant.Learning.Training;
+using DiffQuant.Methods;
 
 namespace DiffQuant.Cluster;
 
-/// <summary>The thin adapter from grain calls to a <see cref="ITrainingWorker"/> built from the run's options and data.</summary>
-public sealed class WorkerGrain : Grain, IWorkerGrain
+/// <summary>The thin adapter from grain calls to the core's <see cref="IWorker"/>, built by the silo's <see cref="IWorkerBuilder"/>.</summary>
+public sealed class WorkerGrain(IServiceProvider services) : Grain, IWorkerGrain
 {
-    private ITrainingWorker? _worker;
+    private IWorker? _worker;
 
     public Task Configure(WorkerSetup setup) => Task.FromResult(WorkerFault.Guard(Where, () =>
-    {
-        var options = ClusterOptions.Parse(setup.Options);
-        return _worker = Trainer.CreateWorker(DataSpec.Load(setup.Data, options.Seed).Train, options, setup.Index);
-    }));
+        _worker = ((IWorkerBuilder?)services.GetService(typeof(IWorkerBuilder)) ?? TrainingWorkerBuilder.Instance).Build(setup)));
 
     public Task<WorkerReply> Handle(WireMessage downlink) => Task.FromResult(WorkerFault.Guard(Where, () =>
     {
@@ -21,8 +19,8 @@ public sealed class WorkerGrain : Grain, IWorkerGrain
         return new WorkerReply
         {
             Message = new WireMessage { Bytes = reply.Bytes.ToArray(), BitLength = reply.BitLength },
-            LossSum = worker.LossSum,
-            LossCount = worker.LossCount,
+            LossSum = (worker as ITrainingWorker)?.LossSum ?? 0,
+            LossCount = (worker as ITrainingWorker)?.LossCount ?? 0,
         };
     }));
 
@@ -36,5 +34,5 @@ public sealed class WorkerGrain : Grain, IWorkerGrain
 
     private string Where => $"worker grain '{this.GetPrimaryKeyString()}'";
 
-    private ITrainingWorker Worker() => _worker ?? throw new DiffQuantException("it was not configured.");
+    private IWorker Worker() => _worker ?? throw new DiffQuantException("it was not configured.");
 }

@@ -27,11 +27,20 @@ public sealed class WorkerReply
     public long LossCount { get; init; }
 }
 
-/// <summary>What a worker grain builds: the run's options (as JSON), where its data is, and its index.</summary>
+/// <summary>
+/// What a worker grain builds: the kind of run, its index, and either the training options (as JSON) with where the
+/// data is, or (for `dq run`) the command's own arguments, which the worker's silo parses like the command does.
+/// </summary>
 [GenerateSerializer]
 [Alias("DiffQuant.Cluster.WorkerSetup")]
 public sealed class WorkerSetup
 {
+    [Id(3)]
+    public string Kind { get; init; } = TrainingWorkerBuilder.Kind;
+
+    [Id(4)]
+    public string[] Arguments { get; init; } = [];
+
     /// <summary><see cref="Learning.Training.TrainOptions"/> as JSON.</summary>
     [Id(0)]
     public string Options { get; init; } = string.Empty;

@@ -85,8 +85,44 @@ public class ClusterTests(TwoSilos silos) : IClassFixture<TwoSilos>
         var options = new TrainOptions { Method = "asylpg", Workers = 3, Epochs = 1, Batch = 16, Threads = 2 };
         var local = Trainer.Run(DiffQuant.Learning.Data.DataSources.HoldOut(DiffQuant.Learning.Data.LibSvmReader.Read(file), 7, options.Seed), options);
 
+        using var json = System.Text.Json.JsonDocument.Parse(await DqProcess("train", "--silos", "2", "--data", file, "--method", "asylpg", "--workers", "3", "--epochs", "1", "--batch", "16", "--threads", "2", "--json", "--out", folder));
+        Assert.Equal(local.UplinkBitsTotal, json.RootElement.GetProperty("uplink_bits_total").GetInt64());
+        Assert.Equal(local.DownlinkBitsTotal, json.RootElement.GetProperty("downlink_bits_total").GetInt64());
+        Assert.Equal(local.TestAccuracy, json.RootElement.GetProperty("test_accuracy").GetDouble());
+        Assert.True(json.RootElement.GetProperty("wire_bytes_sent").GetInt64() > local.DownlinkBitsTotal / 8, "the runtime sends at least the downlink's information");
+        Assert.True(json.RootElement.GetProperty("wire_bytes_received").GetInt64() > local.UplinkBitsTotal / 8, "and receives at least the uplink's");
+        Directory.Delete(folder, recursive: true);
+    }
+
+    /// <summary>`dq run --silos 2` (real processes): the worker grains re-parse the command's arguments and hold the same shards, so the run is the in-process one.</summary>
+    [Theory]
+    [InlineData("dq-gd", "sync")]
+    [InlineData("nq-gd --range adaptive", "async")]
+    public async Task Dq_run_on_two_silo_processes_gives_the_in_process_result(string method, string mode)
+    {
+        string[] arguments = ["run", "--method", .. method.Split(' '), "--rate", "8", "--workers", "3", "--mode", mode, "--m", "120", "--n", "12", "--iterations", "60", "--json"];
+        var (exit, local, _) = TestData.Dq(arguments);
+        Assert.Equal(0, exit);
+        using var expected = System.Text.Json.JsonDocument.Parse(local);
+        using var actual = System.Text.Json.JsonDocument.Parse(await DqProcess([.. arguments, "--silos", "2"]));
+        foreach (var field in new[] { "iterations", "bits_total", "downlink_bits_total", "framing_bits_total", "relative_error", "exit_reason" })
+        {
+            Assert.Equal(expected.RootElement.GetProperty(field).ToString(), actual.RootElement.GetProperty(field).ToString());
+        }
+
+        Assert.Equal(2, actual.RootElement.GetProperty("silos").GetInt32());
+    }
+
+    [Fact]
+    public void Bad_data_specs_are_refused() =>
+        Assert.Contains("unknown data spec", Assert.Throws<DiffQuantException>(() => DataSpec.Load("synthetic:1,2", 1)).Message);
+
+    /// <summary>Runs `dq` as its own process (so it can start silo processes of itself) and returns its output; it must exit 0 within 2 minutes.</summary>
+    private static async Task<string> DqProcess(params string[] arguments)
+    {
         var start = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in new[] { typeof(DiffQuant.Cli.CliApp).Assembly.Location, "train", "--silos", "2", "--data", file, "--method", "asylpg", "--workers", "3", "--epochs", "1", "--batch", "16", "--threads", "2", "--json", "--out", folder })
+        start.ArgumentList.Add(typeof(DiffQuant.Cli.CliApp).Assembly.Location);
+        foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
         }
@@ -97,16 +133,6 @@ public class ClusterTests(TwoSilos silos) : IClassFixture<TwoSilos>
         using var limit = new CancellationTokenSource(TimeSpan.FromMinutes(2));
         await dq.WaitForExitAsync(limit.Token);
         Assert.True(dq.ExitCode == 0, $"exit {dq.ExitCode}: {await errors}");
-        using var json = System.Text.Json.JsonDocument.Parse(output);
-        Assert.Equal(local.UplinkBitsTotal, json.RootElement.GetProperty("uplink_bits_total").GetInt64());
-        Assert.Equal(local.DownlinkBitsTotal, json.RootElement.GetProperty("downlink_bits_total").GetInt64());
-        Assert.Equal(local.TestAccuracy, json.RootElement.GetProperty("test_accuracy").GetDouble());
-        Assert.True(json.RootElement.GetProperty("wire_bytes_sent").GetInt64() > local.DownlinkBitsTotal / 8, "the runtime sends at least the downlink's information");
-        Assert.True(json.RootElement.GetProperty("wire_bytes_received").GetInt64() > local.UplinkBitsTotal / 8, "and receives at least the uplink's");
-        Directory.Delete(folder, recursive: true);
+        return output;
     }
-
-    [Fact]
-    public void Bad_data_specs_are_refused() =>
-        Assert.Contains("unknown data spec", Assert.Throws<DiffQuantException>(() => DataSpec.Load("synthetic:1,2", 1)).Message);
 }

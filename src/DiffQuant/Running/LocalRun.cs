@@ -12,16 +12,17 @@ public static class LocalRun
     /// <paramref name="initialIterate"/>. D is <paramref name="distanceBound"/> when given, else ‖x̂_0 − x*‖. With
     /// <paramref name="evaluate"/> the result carries the loss of x̂_T (sweeps that need only rates skip it).
     /// </summary>
-    public static RunResult Execute(Problem problem, MethodConfig config, ReadOnlySpan<double> initialIterate, StopRule stop, double? distanceBound = null, Action<int, double>? progress = null, ArrivalSchedule? schedule = null, bool evaluate = true)
+    /// <param name="workers">Creates worker k from its shard (e.g. an adapter to a worker elsewhere); null for local workers.</param>
+    public static RunResult Execute(Problem problem, MethodConfig config, ReadOnlySpan<double> initialIterate, StopRule stop, double? distanceBound = null, Action<int, double>? progress = null, ArrivalSchedule? schedule = null, bool evaluate = true, Func<int, Problem, IWorker>? workers = null)
     {
         stop.Validate();
-        var session = CreateSession(problem, config, initialIterate, distanceBound, schedule);
+        var session = CreateSession(problem, config, initialIterate, distanceBound, schedule, workers);
         var referee = problem.Solution is null ? null : new AccuracyReferee(problem.Solution, initialIterate);
         return session.Run(stop, referee, progress, evaluate ? new ObjectiveEvaluator(problem.Objective, problem.Solution) : null);
     }
 
     /// <summary>A session of fresh objects for the run <see cref="Execute"/> describes (also the target of a restore).</summary>
-    public static Session CreateSession(Problem problem, MethodConfig config, ReadOnlySpan<double> initialIterate, double? distanceBound = null, ArrivalSchedule? schedule = null)
+    public static Session CreateSession(Problem problem, MethodConfig config, ReadOnlySpan<double> initialIterate, double? distanceBound = null, ArrivalSchedule? schedule = null, Func<int, Problem, IWorker>? workerFactory = null)
     {
         config.Validate();
         var shards = problem.ShardsFor(config.Workers);
@@ -30,7 +31,7 @@ public static class LocalRun
         var links = new Link[shards.Count];
         for (var k = 0; k < shards.Count; k++)
         {
-            workers[k] = CreateWorker(shards[k], config, k, distanceBound, problem.Solution);
+            workers[k] = workerFactory?.Invoke(k, shards[k]) ?? CreateWorker(shards[k], config, k, distanceBound, problem.Solution);
             links[k] = new Link(k, config.Quantizer.At(rates[k]).Create(config.Dimension).BudgetBits);
         }
 

@@ -1,0 +1,31 @@
+using DiffQuant.Methods;
+
+namespace DiffQuant.Cluster;
+
+/// <summary>
+/// Builds the worker a grain hosts from its <see cref="WorkerSetup"/>, where the data is. A silo uses the one its host
+/// registers, else <see cref="TrainingWorkerBuilder"/>; `dq silo` registers one that also knows `dq run`'s workers.
+/// </summary>
+public interface IWorkerBuilder
+{
+    IWorker Build(WorkerSetup setup);
+}
+
+/// <summary>Builds `dq train` workers: the run's options and data spec, shard k cut where the data is loaded.</summary>
+public sealed class TrainingWorkerBuilder : IWorkerBuilder
+{
+    public const string Kind = "train";
+
+    public static TrainingWorkerBuilder Instance { get; } = new();
+
+    public IWorker Build(WorkerSetup setup)
+    {
+        if (setup.Kind != Kind)
+        {
+            throw new DiffQuantException($"this silo builds '{Kind}' workers, not '{setup.Kind}'; start it with `dq silo`.");
+        }
+
+        var options = ClusterOptions.Parse(setup.Options);
+        return Learning.Training.Trainer.CreateWorker(DataSpec.Load(setup.Data, options.Seed).Train, options, setup.Index);
+    }
+}
