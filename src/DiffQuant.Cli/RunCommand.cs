@@ -181,12 +181,12 @@ internal static class RunCommand
             if (parse.GetValue(silos) is { } siloCount)
             {
                 var arguments = Silos.ArgumentsWithout(parse, "--silos");
-                var (remote, sent, received) = Silos.Run(siloCount, asJson ? null : error, grains => LocalRun.Execute(instance, config, x0, stop, parse.GetValue(distance), progress, schedule, workers: (k, _) =>
+                var (remote, sent, received) = Silos.Run(siloCount, asJson ? null : error, cluster =>
                 {
-                    var grain = grains.GetGrain<IWorkerGrain>($"run-{Environment.ProcessId}/{k}");
-                    WorkerFault.Await(grain.Configure(new WorkerSetup { Kind = RunWorkerBuilder.Kind, Arguments = arguments, Index = k }));
-                    return new RemoteWorker(grain);
-                }));
+                    var placement = new WorkerPlacement(cluster.Grains, $"run-{Environment.ProcessId}", new RecoveryOptions().WorkerTimeout, cluster.PrimarySiloPort);
+                    return LocalRun.Execute(instance, config, x0, stop, parse.GetValue(distance), progress, schedule, workers: (k, _) =>
+                        placement.Place(k, new WorkerSetup { Kind = RunWorkerBuilder.Kind, Arguments = arguments, Index = k }));
+                });
                 report = Report(config, instance, parse.GetValue(problem.Seed), remote) with { Silos = siloCount, WireBytesSent = sent, WireBytesReceived = received };
             }
             else

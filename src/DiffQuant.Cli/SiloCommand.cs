@@ -11,7 +11,8 @@ internal static class SiloCommand
         var siloPort = new Option<int>("--silo-port") { Description = "Port for silo-to-silo traffic on 127.0.0.1.", DefaultValueFactory = _ => 11111 }.Checked(Port);
         var gatewayPort = new Option<int>("--gateway-port") { Description = "Port clients connect to on 127.0.0.1.", DefaultValueFactory = _ => 30000 }.Checked(Port);
         var primaryPort = new Option<int?>("--primary-port") { Description = "Silo port of the primary silo to join (default: this silo is the primary)." }.Checked(p => Port(p ?? 1));
-        var command = new Command("silo", "Host worker grains in a loopback Orleans cluster (what `dq train --silos N` starts N of).") { siloPort, gatewayPort, primaryPort };
+        var exitWith = new Option<int?>("--exit-with") { Description = "Stop when the process with this id exits (what `--silos` passes, so that its silos never outlive it)." };
+        var command = new Command("silo", "Host worker grains in a loopback Orleans cluster (what `dq train --silos N` starts N of).") { siloPort, gatewayPort, primaryPort, exitWith };
         command.SetAction(parse => CliApp.Guarded(error, () =>
         {
             var settings = new SiloSettings(parse.GetValue(siloPort), parse.GetValue(gatewayPort), parse.GetValue(primaryPort) ?? parse.GetValue(siloPort));
@@ -22,10 +23,29 @@ internal static class SiloCommand
                 stop.Cancel();
             };
             AppDomain.CurrentDomain.ProcessExit += (_, _) => stop.Cancel();
+            if (parse.GetValue(exitWith) is { } parent)
+            {
+                StopWith(parent, stop);
+            }
+
             SiloHost.Run(settings, output, stop.Token, new RunWorkerBuilder()).GetAwaiter().GetResult();
             return 0;
         }));
         return command;
+    }
+
+    /// <summary>Cancels <paramref name="stop"/> when process <paramref name="id"/> exits (at once if it is already gone).</summary>
+    private static void StopWith(int id, CancellationTokenSource stop)
+    {
+        try
+        {
+            var parent = System.Diagnostics.Process.GetProcessById(id);
+            _ = parent.WaitForExitAsync(stop.Token).ContinueWith(_ => stop.Cancel(), TaskScheduler.Default);
+        }
+        catch (ArgumentException)
+        {
+            stop.Cancel();
+        }
     }
 
     private static void Port(int port)

@@ -11,7 +11,7 @@ internal static class Silos
     /// <summary>How long a silo may take to print its ready line, or the client to connect.</summary>
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
 
-    public static (T Result, long SentBytes, long ReceivedBytes) Run<T>(int count, TextWriter? log, Func<IGrainFactory, T> body)
+    public static (T Result, long SentBytes, long ReceivedBytes) Run<T>(int count, TextWriter? log, Func<LocalCluster, T> body)
     {
         var program = Environment.ProcessPath ?? throw new DiffQuantException("cannot find this program to start silos with.");
         string[] siloCommand = Path.GetFileNameWithoutExtension(program) == "dotnet"
@@ -22,7 +22,7 @@ internal static class Silos
         {
             using var wire = new WireMeter();
             await using var cluster = await LocalCluster.Start(count, program, siloCommand, StartTimeout);
-            var result = await Task.Run(() => body(cluster.Grains));
+            var result = await Task.Run(() => body(cluster));
             return (result, wire.SentBytes, wire.ReceivedBytes);
         }).GetAwaiter().GetResult();
     }

@@ -5,6 +5,7 @@ using DiffQuant.Learning.Compression;
 using DiffQuant.Learning.Data;
 using DiffQuant.Learning.DoubleQuantization;
 using DiffQuant.Learning.Training;
+using DiffQuant.State;
 using Spectre.Console;
 
 namespace DiffQuant.Cli;
@@ -57,6 +58,10 @@ internal static class TrainCommand
         var momentum = CliNumbers.Double("--momentum", "β of Acc-AsyLPG's server momentum.", defaults.Momentum);
         var density = CliNumbers.Double("--density", "Expected fraction of coordinates Sparse-AsyLPG keeps.", defaults.Density);
         var silos = new Option<int?>("--silos") { Description = "Run the workers as grains on this many silo processes on loopback (started and stopped by this command)." }.Checked(n => OptionChecks.Positive(n ?? 1));
+        var recoveryDefaults = new RecoveryOptions();
+        var checkpoint = new Option<string?>("--checkpoint") { Description = "Checkpoint file: replaced atomically every --checkpoint-every updates; a run whose file exists resumes from it." };
+        var checkpointEvery = new Option<int>("--checkpoint-every") { Description = "Updates between checkpoints (and the most a recovery makes again).", DefaultValueFactory = _ => recoveryDefaults.CheckpointEvery }.Checked(OptionChecks.Positive);
+        var workerTimeout = CliNumbers.Double("--worker-timeout", "Seconds a worker grain may take to answer before it counts as lost and is re-placed (--silos).", recoveryDefaults.WorkerTimeout.TotalSeconds);
         var compare = new Option<bool>("--compare") { Description = "Run the standard table (every method of --methods over --seeds seeds)." };
         var methods = new Option<string>("--methods") { Description = "Methods of --compare.", DefaultValueFactory = _ => string.Join(",", TrainingMethod.Standard.Select(m => m.Name)) }
             .Checked(OptionChecks.EachItem(m => { TrainOptions.CheckMethod(m); return m; }));
@@ -66,7 +71,7 @@ internal static class TrainCommand
         var json = new Option<bool>("--json") { Description = "Print the result JSON." };
         var command = new Command("train", "Distributed SGD on real data with compressed gradients through measured links: one run, or --compare for the standard table.")
         {
-            data, test, positive, model, method, workers, epochs, batch, lr, l2, hidden, bits, levels, coding, bucket, fraction, budget, modelBits, gradBits, precision, modelBlock, downlink, staleness, spread, momentum, density, seed, threads, silos, compare, methods, seeds, outDir, quiet, json,
+            data, test, positive, model, method, workers, epochs, batch, lr, l2, hidden, bits, levels, coding, bucket, fraction, budget, modelBits, gradBits, precision, modelBlock, downlink, staleness, spread, momentum, density, seed, threads, silos, checkpoint, checkpointEvery, workerTimeout, compare, methods, seeds, outDir, quiet, json,
         };
         command.SetAction(parse => CliApp.Guarded(error, () =>
         {
@@ -110,6 +115,11 @@ internal static class TrainCommand
             var silent = parse.GetValue(quiet) || parse.GetValue(json);
             if (parse.GetValue(compare))
             {
+                if (parse.GetValue(silos) is not null || parse.GetValue(checkpoint) is not null)
+                {
+                    throw new DiffQuantException("--compare runs its table in this process; it does not take --silos or --checkpoint.");
+                }
+
                 var list = parse.GetRequiredValue(methods).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
                 var result = TrainComparison.Run(split, options, list, parse.GetValue(seeds), silent ? null : m => error.WriteLine($"training {m}"));
                 TrainFiles.Write(result, directory);
@@ -126,11 +136,23 @@ internal static class TrainCommand
                 return 0;
             }
 
-            var run = parse.GetValue(silos) is { } siloCount
-                ? OnSilos(siloCount, parse.GetRequiredValue(data), parse.GetValue(test), parse.GetValue(positive), parse.GetValue(compare), split, options, silent ? null : error)
-                : silent
-                    ? Trainer.Run(split, options)
-                    : Progress(console, options, split);
+            if (parse.GetValue(workerTimeout) is var seconds && !(seconds > 0))
+            {
+                throw new DiffQuantException($"--worker-timeout must be a positive number of seconds, got {seconds}.");
+            }
+
+            var recovery = new RecoveryOptions
+            {
+                CheckpointEvery = parse.GetValue(checkpointEvery),
+                WorkerTimeout = TimeSpan.FromSeconds(parse.GetValue(workerTimeout)),
+                File = parse.GetValue(checkpoint) is { } path ? new CheckpointFile(path) : null,
+            };
+            Func<Action<TrainProgress>?, TrainResult> train = parse.GetValue(silos) is { } siloCount
+                ? p => OnSilos(siloCount, parse.GetRequiredValue(data), parse.GetValue(test), parse.GetValue(positive), split, options, recovery, p, silent ? null : error, error)
+                : recovery.File is null
+                    ? p => Trainer.Run(split, options, p)
+                    : p => CheckpointedTraining.Run(() => new TrainingRun(split, options), recovery.CheckpointEvery, recovery.File, _ => false, 0, p, error);
+            var run = silent ? train(null) : Progress(console, options, train);
             TrainFiles.Write(run, directory);
             if (parse.GetValue(json))
             {
@@ -156,20 +178,23 @@ internal static class TrainCommand
 
     /// <summary>
     /// The run with its workers as grains on <paramref name="silos"/> silo processes of this program (`dq silo`), each
-    /// worker loading its own shard; the result is the in-process run's, plus the wall time of the cluster.
+    /// worker loading its own shard, placed off the primary silo when there are others; the result is the in-process
+    /// run's, plus the wall time of the cluster, the bytes on the wire, and the recoveries from lost workers. Checkpoints,
+    /// losses and recoveries are told to <paramref name="events"/> even when the progress is quiet.
     /// </summary>
-    private static TrainResult OnSilos(int silos, string data, string? test, int? positive, bool compare, DataSplit split, TrainOptions options, TextWriter? log)
+    private static TrainResult OnSilos(int silos, string data, string? test, int? positive, DataSplit split, TrainOptions options, RecoveryOptions recovery, Action<TrainProgress>? progress, TextWriter? log, TextWriter events)
     {
-        if (compare || test is not null || positive is not null)
+        if (test is not null || positive is not null)
         {
-            throw new DiffQuantException("--silos runs one training run on fashion-mnist or a LIBSVM file; it does not take --compare, --test or --positive-class yet.");
+            throw new DiffQuantException("--silos runs one training run on fashion-mnist or a LIBSVM file; it does not take --test or --positive-class yet.");
         }
 
         var spec = data == "fashion-mnist" ? data : $"libsvm:{Path.GetFullPath(data)}";
-        var (result, sent, received) = Silos.Run(silos, log, grains =>
+        var (result, sent, received) = Silos.Run(silos, log, cluster =>
         {
             log?.WriteLine($"training {options.Method} with {options.Workers} worker grains on {silos} silos");
-            return ClusterTrainer.Run(grains, $"train-{Environment.ProcessId}", spec, split, options).GetAwaiter().GetResult();
+            var placement = new WorkerPlacement(cluster.Grains, $"train-{Environment.ProcessId}", recovery.WorkerTimeout, cluster.PrimarySiloPort);
+            return ClusterTrainer.Run(placement, spec, split, options, recovery, progress, events).GetAwaiter().GetResult();
         });
         return result with { Silos = silos, WireBytesSent = sent, WireBytesReceived = received };
     }
@@ -200,7 +225,7 @@ internal static class TrainCommand
         return test is null ? DataSources.HoldOut(train, 7, seed) : new DataSplit(train, LibSvmReader.Read(test, train.Features));
     }
 
-    private static TrainResult Progress(IAnsiConsole console, TrainOptions options, DataSplit split)
+    private static TrainResult Progress(IAnsiConsole console, TrainOptions options, Func<Action<TrainProgress>?, TrainResult> train)
     {
         TrainResult result = null!;
         console.Progress()
@@ -209,7 +234,7 @@ internal static class TrainCommand
             .Start(context =>
             {
                 var task = context.AddTask(Markup.Escape($"{options.Method} {options.Model}"));
-                result = Trainer.Run(split, options, p =>
+                result = train(p =>
                 {
                     task.MaxValue = p.Steps;
                     task.Value = p.Step;

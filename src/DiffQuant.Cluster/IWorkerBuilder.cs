@@ -16,6 +16,8 @@ public sealed class TrainingWorkerBuilder : IWorkerBuilder
 {
     public const string Kind = "train";
 
+    private readonly ShardCache _shards = new();
+
     public static TrainingWorkerBuilder Instance { get; } = new();
 
     public IWorker Build(WorkerSetup setup)
@@ -26,6 +28,8 @@ public sealed class TrainingWorkerBuilder : IWorkerBuilder
         }
 
         var options = ClusterOptions.Parse(setup.Options);
-        return Learning.Training.Trainer.CreateWorker(DataSpec.Load(setup.Data, options.Seed).Train, options, setup.Index);
+        options.Validate();
+        var (train, shards) = _shards.Get(setup.Data, options);
+        return Learning.Training.Trainer.CreateWorker(train, shards, options, setup.Index);
     }
 }

@@ -18,6 +18,7 @@ public interface IWorkerGrain : IGrainWithStringKey
     [Alias("Snapshot")]
     Task<byte[]> Snapshot();
 
+    /// <summary>Restores the worker's state; answers its loss tallies as restored.</summary>
     [Alias("Restore")]
-    Task Restore(byte[] snapshot);
+    Task<LossTally> Restore(byte[] snapshot);
 }

@@ -14,6 +14,7 @@ namespace DiffQuant.Cluster;
 public sealed class LocalCluster : IAsyncDisposable
 {
     private readonly List<Process> _silos = [];
+    private readonly List<SiloSettings> _settings = [];
     private IHost? _client;
 
     private LocalCluster()
@@ -24,9 +25,22 @@ public sealed class LocalCluster : IAsyncDisposable
 
     public int Silos => _silos.Count;
 
+    /// <summary>The silo port of the primary silo (silo 0), which holds the membership table: losing it ends the cluster.</summary>
+    public int PrimarySiloPort => _settings[0].SiloPort;
+
+    /// <summary>The silo-to-silo port of silo <paramref name="index"/> (how Orleans addresses it).</summary>
+    public int SiloPort(int index) => _settings[index].SiloPort;
+
+    /// <summary>Kills silo <paramref name="index"/>'s process outright (SIGKILL: no goodbye to the cluster) and waits for it to exit.</summary>
+    public async Task Kill(int index)
+    {
+        _silos[index].Kill(entireProcessTree: true);
+        await _silos[index].WaitForExitAsync();
+    }
+
     /// <summary>
     /// Starts <paramref name="silos"/> silo processes with <paramref name="siloCommand"/> (the program and the arguments
-    /// before the silo options), waits until each prints <see cref="SiloHost.ReadyLine"/>, and connects a client.
+    /// before the silo options; each silo also gets <c>--exit-with</c> this process, so none outlives it), waits until each prints <see cref="SiloHost.ReadyLine"/>, and connects a client.
     /// </summary>
     public static async Task<LocalCluster> Start(int silos, string program, IReadOnlyList<string> siloCommand, TimeSpan timeout)
     {
@@ -40,6 +54,7 @@ public sealed class LocalCluster : IAsyncDisposable
         {
             var ports = FreePorts(2 * silos);
             var settings = Enumerable.Range(0, silos).Select(i => new SiloSettings(ports[2 * i], ports[(2 * i) + 1], ports[0])).ToList();
+            cluster._settings.AddRange(settings);
             foreach (var s in settings)
             {
                 await cluster.StartSilo(program, siloCommand, s, timeout);
@@ -83,7 +98,7 @@ public sealed class LocalCluster : IAsyncDisposable
     private async Task StartSilo(string program, IReadOnlyList<string> siloCommand, SiloSettings settings, TimeSpan timeout)
     {
         var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in siloCommand.Concat(["--silo-port", $"{settings.SiloPort}", "--gateway-port", $"{settings.GatewayPort}", "--primary-port", $"{settings.PrimarySiloPort}"]))
+        foreach (var argument in siloCommand.Concat(["--silo-port", $"{settings.SiloPort}", "--gateway-port", $"{settings.GatewayPort}", "--primary-port", $"{settings.PrimarySiloPort}", "--exit-with", $"{Environment.ProcessId}"]))
         {
             start.ArgumentList.Add(argument);
         }

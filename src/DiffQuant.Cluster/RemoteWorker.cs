@@ -5,10 +5,17 @@ namespace DiffQuant.Cluster;
 
 /// <summary>
 /// A worker grain seen as the core's synchronous <see cref="ITrainingWorker"/>, so the in-process session drives
-/// remote workers unchanged: each call waits for the grain (the session runs off the Orleans scheduler).
+/// remote workers unchanged: each call waits for the grain (the session runs off the Orleans scheduler). A call that
+/// fails in transport, takes longer than the timeout, or finds the grain empty (its silo died and Orleans activated it
+/// afresh) throws <see cref="WorkerLost"/>; a worker's own refusal stays a <see cref="DiffQuantException"/>.
 /// </summary>
-public sealed class RemoteWorker(IWorkerGrain grain) : ITrainingWorker
+public sealed class RemoteWorker(IWorkerGrain grain, int index, SiloAddress? silo, TimeSpan timeout) : ITrainingWorker
 {
+    public int Index => index;
+
+    /// <summary>The silo the grain was placed on (null: wherever Orleans chose).</summary>
+    public SiloAddress? Silo => silo;
+
     public long Overloads => 0;
 
     public double LossSum { get; private set; }
@@ -17,12 +24,28 @@ public sealed class RemoteWorker(IWorkerGrain grain) : ITrainingWorker
 
     public Payload Handle(Payload downlink)
     {
-        var reply = WorkerFault.Await(grain.Handle(new WireMessage { Bytes = downlink.Bytes.ToArray(), BitLength = downlink.BitLength }));
-        (LossSum, LossCount) = (reply.LossSum, reply.LossCount);
+        var reply = Call(grain.Handle(new WireMessage { Bytes = downlink.Bytes.ToArray(), BitLength = downlink.BitLength }));
+        (LossSum, LossCount) = reply.Losses;
         return new Payload(reply.Message.Bytes, reply.Message.BitLength);
     }
 
-    public byte[] Snapshot() => WorkerFault.Await(grain.Snapshot());
+    public byte[] Snapshot() => Call(grain.Snapshot());
 
-    public void Restore(ReadOnlySpan<byte> snapshot) => WorkerFault.Await(grain.Restore(snapshot.ToArray()));
+    public void Restore(ReadOnlySpan<byte> snapshot) => (LossSum, LossCount) = Call(grain.Restore(snapshot.ToArray()));
+
+    private T Call<T>(Task<T> call)
+    {
+        try
+        {
+            return call.WaitAsync(timeout).GetAwaiter().GetResult();
+        }
+        catch (WorkerFault e) when (!e.Unconfigured)
+        {
+            throw new DiffQuantException(e.Message);
+        }
+        catch (Exception e) when (e is WorkerFault or TimeoutException or OrleansException or OperationCanceledException)
+        {
+            throw new WorkerLost(index, silo, e is TimeoutException ? $"no answer within {timeout.TotalSeconds:G4} s" : e.Message);
+        }
+    }
 }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Orleans.Configuration;
 
 namespace DiffQuant.Cluster;
 
@@ -16,7 +17,14 @@ public static class SiloHost
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(workers ?? TrainingWorkerBuilder.Instance);
-        builder.UseOrleans(silo => silo.UseLocalhostClustering(settings.SiloPort, settings.GatewayPort, settings.PrimaryEndpoint, SiloSettings.ServiceId, SiloSettings.ClusterId));
+        builder.UseOrleans(silo =>
+        {
+            silo.UseLocalhostClustering(settings.SiloPort, settings.GatewayPort, settings.PrimaryEndpoint, SiloSettings.ServiceId, SiloSettings.ClusterId);
+
+            // On loopback a missed probe means a dead process, not a slow network: declare it dead in seconds, not the
+            // default's tens of seconds, so that a lost worker's re-placement does not wait on stale membership.
+            silo.Configure<ClusterMembershipOptions>(o => (o.ProbeTimeout, o.NumMissedProbesLimit) = (SiloSettings.ProbeTimeout, 2));
+        });
         using var host = builder.Build();
         await host.StartAsync(stop);
         await output.WriteLineAsync(ReadyLine);

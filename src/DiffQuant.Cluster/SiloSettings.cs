@@ -13,5 +13,8 @@ public readonly record struct SiloSettings(int SiloPort, int GatewayPort, int Pr
 
     public const string ClusterId = "diffquant-local";
 
+    /// <summary>Between liveness probes of a loopback cluster's silos, and each probe's timeout.</summary>
+    public static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(2);
+
     public IPEndPoint PrimaryEndpoint => new(IPAddress.Loopback, PrimarySiloPort);
 }

@@ -24,6 +24,13 @@ public sealed class WorkerFault : Exception
     }
 
     /// <summary>
+    /// The grain holds no worker: it was never configured, or its silo died and Orleans activated it afresh elsewhere
+    /// (what a caller that had configured it reads as a lost worker).
+    /// </summary>
+    [Id(0)]
+    public bool Unconfigured { get; init; }
+
+    /// <summary>
     /// Runs <paramref name="action"/>, rethrowing a <see cref="DiffQuantException"/> as a fault that crosses the cluster,
     /// its message prefixed by who refused (<paramref name="where"/>).
     /// </summary>
@@ -40,13 +47,6 @@ public sealed class WorkerFault : Exception
     }
 
     /// <summary>Waits for a grain call, turning a fault back into the core's exception.</summary>
-    public static T Await<T>(Task<T> call)
-    {
-        Await((Task)call);
-        return call.Result;
-    }
-
-    /// <inheritdoc cref="Await{T}"/>
     public static void Await(Task call)
     {
         try

@@ -1,10 +1,10 @@
 using DiffQuant.Bits;
-using DiffQuant.Learning.Training;
 using DiffQuant.Methods;
 
 namespace DiffQuant.Cluster;
 
 /// <summary>The thin adapter from grain calls to the core's <see cref="IWorker"/>, built by the silo's <see cref="IWorkerBuilder"/>.</summary>
+[Orleans.Placement.RandomPlacement]
 public sealed class WorkerGrain(IServiceProvider services) : Grain, IWorkerGrain
 {
     private IWorker? _worker;
@@ -16,23 +16,19 @@ public sealed class WorkerGrain(IServiceProvider services) : Grain, IWorkerGrain
     {
         var worker = Worker();
         var reply = worker.Handle(new Payload(downlink.Bytes, downlink.BitLength));
-        return new WorkerReply
-        {
-            Message = new WireMessage { Bytes = reply.Bytes.ToArray(), BitLength = reply.BitLength },
-            LossSum = (worker as ITrainingWorker)?.LossSum ?? 0,
-            LossCount = (worker as ITrainingWorker)?.LossCount ?? 0,
-        };
+        return new WorkerReply { Message = new WireMessage { Bytes = reply.Bytes.ToArray(), BitLength = reply.BitLength }, Losses = LossTally.Of(worker) };
     }));
 
     public Task<byte[]> Snapshot() => Task.FromResult(WorkerFault.Guard(Where, () => Worker().Snapshot()));
 
-    public Task Restore(byte[] snapshot) => Task.FromResult(WorkerFault.Guard(Where, () =>
+    public Task<LossTally> Restore(byte[] snapshot) => Task.FromResult(WorkerFault.Guard(Where, () =>
     {
-        Worker().Restore(snapshot);
-        return true;
+        var worker = Worker();
+        worker.Restore(snapshot);
+        return LossTally.Of(worker);
     }));
 
     private string Where => $"worker grain '{this.GetPrimaryKeyString()}'";
 
-    private IWorker Worker() => _worker ?? throw new DiffQuantException("it was not configured.");
+    private IWorker Worker() => _worker ?? throw new WorkerFault($"{Where}: it was not configured.") { Unconfigured = true };
 }

@@ -12,7 +12,16 @@ public sealed class WireMessage
     public long BitLength { get; init; }
 }
 
-/// <summary>A worker's answer and the running sums of its mini-batch losses (for curves; not channel information).</summary>
+/// <summary>The running sum and count of a worker's mini-batch losses (for curves; not channel information).</summary>
+[GenerateSerializer]
+[Alias("DiffQuant.Cluster.LossTally")]
+public readonly record struct LossTally([property: Id(0)] double Sum, [property: Id(1)] long Count)
+{
+    public static LossTally Of(DiffQuant.Methods.IWorker worker) =>
+        worker is Learning.Training.ITrainingWorker w ? new LossTally(w.LossSum, w.LossCount) : default;
+}
+
+/// <summary>A worker's answer and its loss tallies.</summary>
 [GenerateSerializer]
 [Alias("DiffQuant.Cluster.WorkerReply")]
 public sealed class WorkerReply
@@ -21,10 +30,7 @@ public sealed class WorkerReply
     public WireMessage Message { get; init; } = new();
 
     [Id(1)]
-    public double LossSum { get; init; }
-
-    [Id(2)]
-    public long LossCount { get; init; }
+    public LossTally Losses { get; init; }
 }
 
 /// <summary>
@@ -33,7 +39,7 @@ public sealed class WorkerReply
 /// </summary>
 [GenerateSerializer]
 [Alias("DiffQuant.Cluster.WorkerSetup")]
-public sealed class WorkerSetup
+public sealed record WorkerSetup
 {
     [Id(3)]
     public string Kind { get; init; } = TrainingWorkerBuilder.Kind;

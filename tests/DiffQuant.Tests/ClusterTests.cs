@@ -20,7 +20,7 @@ public sealed class TwoSilos : IAsyncLifetime
 
 public class ClusterTests(TwoSilos silos) : IClassFixture<TwoSilos>
 {
-    private static readonly string Spec = DataSpec.Synthetic(train: 800, test: 200, features: 12, classes: 4, separation: 4, seed: 3);
+    internal static readonly string Spec = DataSpec.Synthetic(train: 800, test: 200, features: 12, classes: 4, separation: 4, seed: 3);
 
     /// <summary>
     /// Worker grains that load their own shards give the in-process run bit for bit: the same curve, bits up and down,
@@ -35,11 +35,12 @@ public class ClusterTests(TwoSilos silos) : IClassFixture<TwoSilos>
         var options = new TrainOptions { Method = method, Workers = workers, Epochs = 2, Batch = 16, Fraction = 0.2, Threads = 2, EvaluationsPerEpoch = 2 };
         var data = DataSpec.Load(Spec, options.Seed);
         var local = Trainer.Run(data, options);
-        var remote = await ClusterTrainer.Run(silos.Cluster.GrainFactory, $"{method}-{workers}", Spec, data, options);
+        var remote = await ClusterTrainer.Run(new WorkerPlacement(silos.Cluster.GrainFactory, $"{method}-{workers}", TimeSpan.FromMinutes(1)), Spec, data, options, new RecoveryOptions());
         Assert.Equal(local.Curve, remote.Curve);
         Assert.Equal(local.UplinkBitsTotal, remote.UplinkBitsTotal);
         Assert.Equal(local.DownlinkBitsTotal, remote.DownlinkBitsTotal);
         Assert.Equal(local.TrainLoss, remote.TrainLoss);
+        Assert.Equal(0, remote.Recoveries);
         Assert.True(remote.TestAccuracy >= 0.85, $"accuracy {remote.TestAccuracy}");
     }
 
@@ -49,7 +50,8 @@ public class ClusterTests(TwoSilos silos) : IClassFixture<TwoSilos>
         var grain = silos.Cluster.GrainFactory.GetGrain<IWorkerGrain>("never-configured/0");
         var error = await Assert.ThrowsAsync<WorkerFault>(() => grain.Handle(new WireMessage()));
         Assert.Contains("worker grain 'never-configured/0': it was not configured", error.Message);
-        Assert.Contains("was not configured", Assert.Throws<DiffQuantException>(() => new RemoteWorker(grain).Handle(DiffQuant.Bits.Payload.Empty)).Message);
+        var lost = Assert.Throws<WorkerLost>(() => new RemoteWorker(grain, 0, null, TimeSpan.FromMinutes(1)).Handle(DiffQuant.Bits.Payload.Empty));
+        Assert.Equal("worker 0 was lost: worker grain 'never-configured/0': it was not configured.", lost.Message);
     }
 
     /// <summary>Bytes that are not the expected message are refused with the worker's error, and the worker still answers the real one.</summary>
@@ -78,10 +80,7 @@ public class ClusterTests(TwoSilos silos) : IClassFixture<TwoSilos>
     public async Task Dq_train_on_two_silo_processes_gives_the_in_process_result()
     {
         var folder = Directory.CreateTempSubdirectory("dq-silos").FullName;
-        var file = Path.Combine(folder, "synthetic.libsvm");
-        var synthetic = DataSpec.Load(Spec, 1).Train;
-        File.WriteAllLines(file, Enumerable.Range(0, synthetic.Count).Select(i =>
-            $"{synthetic.Label(i)} " + string.Join(' ', synthetic.Row(i).ToArray().Select((v, j) => FormattableString.Invariant($"{j + 1}:{v:R}")))));
+        var file = WriteLibSvm(folder);
         var options = new TrainOptions { Method = "asylpg", Workers = 3, Epochs = 1, Batch = 16, Threads = 2 };
         var local = Trainer.Run(DiffQuant.Learning.Data.DataSources.HoldOut(DiffQuant.Learning.Data.LibSvmReader.Read(file), 7, options.Seed), options);
 
@@ -117,8 +116,18 @@ public class ClusterTests(TwoSilos silos) : IClassFixture<TwoSilos>
     public void Bad_data_specs_are_refused() =>
         Assert.Contains("unknown data spec", Assert.Throws<DiffQuantException>(() => DataSpec.Load("synthetic:1,2", 1)).Message);
 
+    /// <summary>The synthetic training set of <see cref="Spec"/> as a LIBSVM file in <paramref name="folder"/>.</summary>
+    internal static string WriteLibSvm(string folder)
+    {
+        var file = Path.Combine(folder, "synthetic.libsvm");
+        var synthetic = DataSpec.Load(Spec, 1).Train;
+        File.WriteAllLines(file, Enumerable.Range(0, synthetic.Count).Select(i =>
+            $"{synthetic.Label(i)} " + string.Join(' ', synthetic.Row(i).ToArray().Select((v, j) => FormattableString.Invariant($"{j + 1}:{v:R}")))));
+        return file;
+    }
+
     /// <summary>Runs `dq` as its own process (so it can start silo processes of itself) and returns its output; it must exit 0 within 2 minutes.</summary>
-    private static async Task<string> DqProcess(params string[] arguments)
+    internal static async Task<string> DqProcess(params string[] arguments)
     {
         var start = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         start.ArgumentList.Add(typeof(DiffQuant.Cli.CliApp).Assembly.Location);

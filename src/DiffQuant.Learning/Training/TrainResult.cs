@@ -52,6 +52,21 @@ public sealed record TrainResult
 
     public required double WallSeconds { get; init; }
 
+    /// <summary>Seconds of <see cref="WallSeconds"/> spent building the server and the workers (loading their shards).</summary>
+    public double SetupSeconds { get; init; }
+
+    /// <summary>Times a cluster run lost a worker and resumed from its last checkpoint; null in-process.</summary>
+    public int? Recoveries { get; init; }
+
+    /// <summary>Updates made again after those recoveries (made since the checkpoint each resumed from).</summary>
+    public int? StepsRedone { get; init; }
+
+    /// <summary>
+    /// Uplink information bits that were sent and then rolled back by recoveries: not in <see cref="UplinkBitsTotal"/>
+    /// (the ledger of the run as applied), reported so that no bit sent goes uncounted.
+    /// </summary>
+    public long? UplinkBitsDiscarded { get; init; }
+
     /// <summary>The largest staleness of an applied asynchronous gradient; null for synchronous runs.</summary>
     public int? MaxStaleness { get; init; }
 

@@ -35,66 +35,14 @@ public static class Trainer
     public static TrainResult Run(DataSplit data, TrainOptions options, Action<TrainProgress>? progress = null, WorkerFactory? workers = null)
     {
         var clock = Stopwatch.StartNew();
-        var train = data.Train;
-        var run = Build(train, options, workers);
-        var (session, server, trainingWorkers, links, updatesPerEpoch) = run;
-        var steps = checked(options.Epochs * updatesPerEpoch);
-        var evaluator = CreateModel(options, train.Features, train.Classes);
-        var p = evaluator.Parameters;
-        var asynchronous = AsyncMethod.IsAsync(options.Method);
-        var fullPrecision = FullPrecisionUplinkBits(options, steps, p, asynchronous);
-        session.Start();
-        var curve = new List<TrainPoint>();
-        var every = Math.Max(1, updatesPerEpoch / options.EvaluationsPerEpoch);
-        var next = every;
-        var (lossSum, lossCount) = (0.0, 0L);
-        while (server.Iterations < steps)
+        var run = new TrainingRun(data, options, workers);
+        while (!run.Done)
         {
-            session.Round();
-            TrainPoint? latest = null;
-            var step = server.Iterations;
-            if (step >= next || step == steps)
-            {
-                next = Math.Min(steps, step + every - (step % every));
-                var (sum, count) = (trainingWorkers.Sum(w => w.LossSum), trainingWorkers.Sum(w => w.LossCount));
-                var score = evaluator.Evaluate(server.Model, data.Test);
-                latest = new TrainPoint(step, (double)step / updatesPerEpoch, Uplink(links), links.Sum(l => l.Downlink.TotalBits), (sum - lossSum) / Math.Max(1, count - lossCount), score.Loss, score.Accuracy);
-                curve.Add(latest);
-                (lossSum, lossCount) = (sum, count);
-            }
-
-            progress?.Invoke(new TrainProgress(step, steps, latest));
+            var step = run.Advance();
+            progress?.Invoke(step);
         }
 
-        var final = curve[^1];
-        var uplink = Uplink(links);
-        var gradientBits = uplink - ((long)options.Workers * LearningMessages.SetupBits);
-        var svrg = server as SvrgServer;
-        return new TrainResult
-        {
-            Method = asynchronous ? AsyncMethod.Parse(options.Method).Name : TrainingMethod.Parse(options.Method).Name,
-            Model = evaluator.Name,
-            Data = train.Name,
-            Parameters = p,
-            Workers = options.Workers,
-            Epochs = options.Epochs,
-            Batch = options.Batch,
-            LearningRate = options.LearningRate,
-            Seed = options.Seed,
-            Steps = steps,
-            TestAccuracy = final.TestAccuracy,
-            TestLoss = final.TestLoss,
-            TrainLoss = evaluator.Evaluate(server.Model, train).Loss,
-            UplinkBitsTotal = uplink,
-            DownlinkBitsTotal = links.Sum(l => l.Downlink.TotalBits),
-            FramingBitsTotal = links.Sum(l => l.Uplink.FramingBits + l.Downlink.FramingBits),
-            CompressionRatio = (double)fullPrecision / uplink,
-            BitsPerCoordinate = (double)gradientBits / ((double)steps * (asynchronous ? 1 : options.Workers) * p),
-            WallSeconds = clock.Elapsed.TotalSeconds,
-            MaxStaleness = svrg?.MaxStalenessSeen,
-            Dropped = svrg?.Dropped,
-            Curve = curve,
-        };
+        return run.Result(clock.Elapsed.TotalSeconds);
     }
 
     /// <summary>
@@ -155,8 +103,14 @@ public static class Trainer
         return CreateWorker(train, Shards(train, options), options, index);
     }
 
-    private static ITrainingWorker CreateWorker(Dataset train, Dataset[] shards, TrainOptions options, int k)
+    /// <summary>Worker k given the run's <see cref="Shards"/> of <paramref name="train"/> (cut once where several workers share a machine).</summary>
+    public static ITrainingWorker CreateWorker(Dataset train, Dataset[] shards, TrainOptions options, int k)
     {
+        if (shards.Length != options.Workers || (uint)k >= (uint)options.Workers)
+        {
+            Guard.Throw($"worker {k} of {options.Workers} cannot be built from {shards.Length} shards.");
+        }
+
         var model = CreateModel(options, train.Features, train.Classes);
         if (AsyncMethod.IsAsync(options.Method))
         {
@@ -173,7 +127,8 @@ public static class Trainer
         return new SgdWorker(options, k, model, shards[k], stepsPerEpoch, dynamic, (double)budget / options.Workers);
     }
 
-    private static Dataset[] Shards(Dataset train, TrainOptions options)
+    /// <summary>The W contiguous shards of <paramref name="train"/> after the run's seeded shuffle.</summary>
+    public static Dataset[] Shards(Dataset train, TrainOptions options)
     {
         if (train.Count < options.Workers)
         {
@@ -189,7 +144,7 @@ public static class Trainer
     /// The uplink bits of the same run with binary32 gradients: the compression ratio's reference (W messages a
     /// synchronous step; one an asynchronous update).
     /// </summary>
-    private static long FullPrecisionUplinkBits(TrainOptions options, int steps, int parameters, bool asynchronous) =>
+    internal static long FullPrecisionUplinkBits(TrainOptions options, int steps, int parameters, bool asynchronous) =>
         ((long)steps * (asynchronous ? 1 : options.Workers) * FullPrecisionBits * parameters) + ((long)options.Workers * LearningMessages.SetupBits);
 
     /// <summary>
@@ -222,8 +177,6 @@ public static class Trainer
         // α < 1 needs η < 2/L; beyond that the decay factor would grow, so the rule falls back to the non-convex one.
         return alpha < 1 ? alpha : null;
     }
-
-    private static long Uplink(IEnumerable<Link> links) => links.Sum(l => l.Uplink.TotalBits);
 
     /// <summary>Contiguous shards of ⌊N/W⌋ or ⌈N/W⌉ samples after a shuffle seeded by <paramref name="seed"/>.</summary>
     private static Dataset[] Shard(Dataset train, int workers, long seed)

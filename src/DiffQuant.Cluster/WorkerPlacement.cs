@@ -1,0 +1,83 @@
+using Orleans.Runtime.Placement;
+
+namespace DiffQuant.Cluster;
+
+/// <summary>
+/// Places and configures worker grains: worker k goes to the k-th active silo (round-robin over the silos sorted by
+/// address, as a placement hint Orleans' random placement honours), skipping the reserved silo (a loopback cluster's
+/// primary, which holds the membership table) while others exist, and any silo suspected after a loss. Each placement
+/// gets a fresh grain key, so a re-placed worker never meets a stale activation. After a loss it first waits (up to the
+/// timeout) for the cluster's membership to declare the suspected silo dead: until then Orleans still routes directory
+/// lookups for new activations to it, and placing fails even on healthy silos.
+/// </summary>
+public sealed class WorkerPlacement(IGrainFactory grains, string runId, TimeSpan timeout, int? reservedSiloPort = null)
+{
+    /// <summary>Between looks at the membership while a suspected silo is still listed active.</summary>
+    private static readonly TimeSpan VerdictPoll = TimeSpan.FromMilliseconds(250);
+
+    private readonly HashSet<SiloAddress> _suspects = [];
+    private int _placements;
+
+    public TimeSpan Timeout => timeout;
+
+    /// <summary>Places worker <paramref name="index"/>, configures it with <paramref name="setup"/>, and wraps it.</summary>
+    public RemoteWorker Place(int index, WorkerSetup setup)
+    {
+        var silo = Choose(index);
+        var grain = grains.GetGrain<IWorkerGrain>($"{runId}/{index}/{Interlocked.Increment(ref _placements)}");
+        RequestContext.Set(IPlacementDirector.PlacementHintKey, silo);
+        try
+        {
+            WorkerFault.Await(grain.Configure(setup).WaitAsync(timeout));
+        }
+        catch (Exception e) when (e is TimeoutException or OrleansException)
+        {
+            // Not the chosen silo's fault necessarily (another silo's death may be in the way): lost, but no new suspect.
+            throw new WorkerLost(index, null, $"it could not be configured on silo {silo}: {e.Message}");
+        }
+        finally
+        {
+            RequestContext.Remove(IPlacementDirector.PlacementHintKey);
+        }
+
+        return new RemoteWorker(grain, index, silo, timeout);
+    }
+
+    /// <summary>Stops placing workers on <paramref name="silo"/> (it hosted a worker that was lost).</summary>
+    public void Suspect(SiloAddress silo) => _suspects.Add(silo);
+
+    private SiloAddress Choose(int index)
+    {
+        var verdict = DateTime.UtcNow + timeout;
+        var active = Active();
+        while ((active is null || active.Any(_suspects.Contains)) && DateTime.UtcNow < verdict)
+        {
+            Thread.Sleep(VerdictPoll);
+            active = Active();
+        }
+
+        if (active is null)
+        {
+            throw new WorkerLost(index, null, $"the cluster's membership did not answer within {timeout.TotalSeconds:G4} s");
+        }
+
+        var healthy = active.Where(s => !_suspects.Contains(s)).ToList();
+        var candidates = healthy.Where(s => s.Endpoint.Port != reservedSiloPort).ToList() is { Count: > 0 } workersOnly ? workersOnly : healthy;
+        return candidates.Count == 0
+            ? throw new DiffQuantException($"no silo is left to place worker {index} on ({active.Count} active, {_suspects.Count} suspected after losses).")
+            : candidates[index % candidates.Count];
+    }
+
+    /// <summary>The active silos in address order; null when the membership cannot be asked (e.g. the management grain was on a silo that just died).</summary>
+    private List<SiloAddress>? Active()
+    {
+        try
+        {
+            return [.. grains.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true).WaitAsync(timeout).GetAwaiter().GetResult().Keys.Order()];
+        }
+        catch (Exception e) when (e is OrleansException or TimeoutException)
+        {
+            return null;
+        }
+    }
+}

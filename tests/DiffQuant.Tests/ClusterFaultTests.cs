@@ -1,0 +1,145 @@
+using System.Diagnostics;
+using System.Text.Json;
+using DiffQuant.Cluster;
+using DiffQuant.Learning.Data;
+using DiffQuant.Learning.Training;
+
+namespace DiffQuant.Tests;
+
+/// <summary>
+/// Faults with real processes: silos killed with SIGKILL mid-run, the server's process killed and restarted, and
+/// checkpoints that are torn or belong to another run. Every wait is on an event (a progress callback, an output line,
+/// a process exit) bounded by a timeout; none sleeps.
+/// </summary>
+public class ClusterFaultTests
+{
+    private static readonly TimeSpan Limit = TimeSpan.FromMinutes(2);
+
+    private static string Cli => typeof(DiffQuant.Cli.CliApp).Assembly.Location;
+
+    /// <summary>
+    /// Three silo processes; the silo holding two of the four workers is killed after update 12. The server notices on
+    /// the next round, re-places both workers on the surviving worker silo (their shards reload there, their error
+    /// memories come back from the checkpoint of update 10), and the run ends exactly as the uninterrupted in-process
+    /// run: same curve, bits and loss, with updates 11 and 12 made twice and their bits reported as discarded.
+    /// </summary>
+    [Fact]
+    public async Task A_worker_silo_killed_mid_run_is_survived_with_the_uninterrupted_result()
+    {
+        var options = new TrainOptions { Method = "ef-topk-sign", Workers = 4, Epochs = 2, Batch = 16, Fraction = 0.2, EvaluationsPerEpoch = 2 };
+        var data = DataSpec.Load(ClusterTests.Spec, options.Seed);
+        var expected = Trainer.Run(data, options);
+        await using var cluster = await LocalCluster.Start(3, "dotnet", [Cli, "silo"], Limit);
+        var placement = new WorkerPlacement(cluster.Grains, "killed-worker", TimeSpan.FromSeconds(30), cluster.PrimarySiloPort);
+        var killed = false;
+        using var log = new StringWriter();
+        var result = await ClusterTrainer.Run(placement, ClusterTests.Spec, data, options, new RecoveryOptions { CheckpointEvery = 5 }, p =>
+        {
+            if (p.Step == 12 && !killed)
+            {
+                killed = true;
+                cluster.Kill(1).WaitAsync(Limit).GetAwaiter().GetResult();
+            }
+        }, TextWriter.Synchronized(log));
+
+        Assert.True(killed);
+        Assert.Equal(1, result.Recoveries);
+        Assert.Equal(2, result.StepsRedone);
+        Assert.True(result.UplinkBitsDiscarded > 0, "the rolled-back updates' bits are reported");
+        Assert.Equal(expected.Curve, result.Curve);
+        Assert.Equal(expected.UplinkBitsTotal, result.UplinkBitsTotal);
+        Assert.Equal(expected.DownlinkBitsTotal, result.DownlinkBitsTotal);
+        Assert.Equal(expected.TrainLoss, result.TrainLoss);
+        Assert.Contains("was lost", log.ToString());
+        Assert.Contains("resuming from the checkpoint of update 10", log.ToString());
+    }
+
+    /// <summary>
+    /// `dq train --silos 2 --checkpoint F` killed with SIGKILL once it has written the checkpoint of update 10 (the
+    /// server dies with it; its silos stop by themselves), then the same command again: it resumes from the file and
+    /// prints the uninterrupted run's result.
+    /// </summary>
+    [Fact]
+    public async Task A_killed_server_resumes_from_its_checkpoint_with_the_uninterrupted_result()
+    {
+        var folder = Directory.CreateTempSubdirectory("dq-resume").FullName;
+        var file = ClusterTests.WriteLibSvm(folder);
+        var checkpoint = Path.Combine(folder, "run.ckpt");
+        var options = new TrainOptions { Method = "ef-topk-sign", Workers = 3, Epochs = 3, Batch = 16, Fraction = 0.2 };
+        var expected = Trainer.Run(DataSources.HoldOut(LibSvmReader.Read(file), 7, options.Seed), options);
+        string[] command = ["train", "--silos", "2", "--data", file, "--method", "ef-topk-sign", "--workers", "3", "--epochs", "3", "--batch", "16", "--k-fraction", "0.2", "--checkpoint", checkpoint, "--checkpoint-every", "5", "--json", "--out", folder];
+
+        var first = await Dq(command, killWhen: line => line.Contains("checkpoint of update 10 written", StringComparison.Ordinal));
+        Assert.True(first.Killed, $"the first run ended before update 10: {first.Error}");
+        var second = await Dq(command);
+        Assert.Equal(0, second.Exit);
+        Assert.Matches(@"resumed from the checkpoint '.*run\.ckpt' at update (1[05]|2\d)", second.Error);
+        using var json = JsonDocument.Parse(second.Output);
+        Assert.Equal(expected.UplinkBitsTotal, json.RootElement.GetProperty("uplink_bits_total").GetInt64());
+        Assert.Equal(expected.DownlinkBitsTotal, json.RootElement.GetProperty("downlink_bits_total").GetInt64());
+        Assert.Equal(expected.TestAccuracy, json.RootElement.GetProperty("test_accuracy").GetDouble());
+        Assert.Equal(expected.TrainLoss, json.RootElement.GetProperty("train_loss").GetDouble());
+        Directory.Delete(folder, recursive: true);
+    }
+
+    /// <summary>A torn checkpoint and another run's are refused with the file named, and neither is overwritten.</summary>
+    [Fact]
+    public void Torn_or_foreign_checkpoints_are_refused_and_kept()
+    {
+        var folder = Directory.CreateTempSubdirectory("dq-torn").FullName;
+        var file = ClusterTests.WriteLibSvm(folder);
+        var checkpoint = Path.Combine(folder, "run.ckpt");
+        string[] command = ["train", "--data", file, "--workers", "2", "--epochs", "1", "--batch", "32", "--checkpoint", checkpoint, "--json", "--out", folder];
+        Assert.Equal(0, TestData.Dq(command).Exit);
+        var saved = File.ReadAllBytes(checkpoint);
+
+        var (exit, output, error) = TestData.Dq([.. command, "--seed", "2"]);
+        Assert.NotEqual(0, exit);
+        Assert.Equal(string.Empty, output);
+        Assert.Contains($"cannot resume from '{checkpoint}'", error);
+        Assert.Contains("belongs to a run of other options", error);
+        Assert.Equal(saved, File.ReadAllBytes(checkpoint));
+
+        File.WriteAllBytes(checkpoint, saved[..(saved.Length / 2)]);
+        (exit, output, error) = TestData.Dq(command);
+        Assert.NotEqual(0, exit);
+        Assert.Equal(string.Empty, output);
+        Assert.Contains("corrupt or truncated", error);
+        Assert.Equal(saved.Length / 2, new FileInfo(checkpoint).Length);
+        Directory.Delete(folder, recursive: true);
+    }
+
+    private sealed record Exited(int Exit, string Output, string Error, bool Killed);
+
+    /// <summary>
+    /// Runs `dq` as its own process; kills it (SIGKILL, the process alone) as soon as a line of its standard error
+    /// satisfies <paramref name="killWhen"/>. Bounded by <see cref="Limit"/>.
+    /// </summary>
+    private static async Task<Exited> Dq(string[] arguments, Func<string, bool>? killWhen = null)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(Cli);
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var dq = Process.Start(start)!;
+        using var limit = new CancellationTokenSource(Limit);
+        var output = dq.StandardOutput.ReadToEndAsync(limit.Token);
+        var error = new System.Text.StringBuilder();
+        var killed = false;
+        while (await dq.StandardError.ReadLineAsync(limit.Token) is { } line)
+        {
+            error.AppendLine(line);
+            if (!killed && killWhen?.Invoke(line) == true)
+            {
+                dq.Kill(entireProcessTree: false);
+                killed = true;
+            }
+        }
+
+        await dq.WaitForExitAsync(limit.Token);
+        return new Exited(dq.ExitCode, await output, error.ToString(), killed);
+    }
+}
