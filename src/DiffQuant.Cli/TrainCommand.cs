@@ -259,7 +259,12 @@ internal static class TrainCommand
         Row("framing bits", $"{r.FramingBitsTotal:N0} (envelopes the receivers could check; not information)");
         if (r.Silos is { } silos)
         {
-            Row("on the wire", $"{r.WireBytesSent:N0} bytes sent and {r.WireBytesReceived:N0} received by Orleans (workers on {silos} silos)");
+            Row("on the wire", $"{r.WireBytesSent:N0} bytes sent and {r.WireBytesReceived:N0} received by Orleans (workers on {silos} silos; {r.StateBytes:N0} of them worker state for checkpoints)");
+        }
+
+        if (r.Recoveries is > 0)
+        {
+            Row("recoveries", $"{r.Recoveries} lost workers survived; {r.StepsRedone} updates made again, their {r.UplinkBitsDiscarded:N0} uplink bits discarded");
         }
 
         Row("wall time", $"{r.WallSeconds:F2} s");

@@ -29,7 +29,7 @@ public static class ClusterTrainer
             e => e is WorkerLost lost && Forget(lost, workers, placement),
             recovery.MaxRecoveries,
             progress,
-            log));
+            log) with { StateBytes = placement.Traffic.Bytes });
     }
 
     /// <summary>

@@ -10,7 +10,7 @@ public readonly record struct RecoveryOptions
     }
 
     /// <summary>Updates between checkpoints (the most a recovery makes again).</summary>
-    public int CheckpointEvery { get; init; } = 50;
+    public int CheckpointEvery { get; init; } = 100;
 
     /// <summary>How long one worker call may take before the worker counts as lost.</summary>
     public TimeSpan WorkerTimeout { get; init; } = TimeSpan.FromSeconds(30);

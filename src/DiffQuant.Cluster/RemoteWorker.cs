@@ -9,7 +9,7 @@ namespace DiffQuant.Cluster;
 /// fails in transport, takes longer than the timeout, or finds the grain empty (its silo died and Orleans activated it
 /// afresh) throws <see cref="WorkerLost"/>; a worker's own refusal stays a <see cref="DiffQuantException"/>.
 /// </summary>
-public sealed class RemoteWorker(IWorkerGrain grain, int index, SiloAddress? silo, TimeSpan timeout) : ITrainingWorker
+public sealed class RemoteWorker(IWorkerGrain grain, int index, SiloAddress? silo, TimeSpan timeout, StateTraffic? traffic = null) : ITrainingWorker
 {
     public int Index => index;
 
@@ -29,9 +29,18 @@ public sealed class RemoteWorker(IWorkerGrain grain, int index, SiloAddress? sil
         return new Payload(reply.Message.Bytes, reply.Message.BitLength);
     }
 
-    public byte[] Snapshot() => Call(grain.Snapshot());
+    public byte[] Snapshot()
+    {
+        var snapshot = Call(grain.Snapshot());
+        traffic?.Add(snapshot.Length);
+        return snapshot;
+    }
 
-    public void Restore(ReadOnlySpan<byte> snapshot) => (LossSum, LossCount) = Call(grain.Restore(snapshot.ToArray()));
+    public void Restore(ReadOnlySpan<byte> snapshot)
+    {
+        (LossSum, LossCount) = Call(grain.Restore(snapshot.ToArray()));
+        traffic?.Add(snapshot.Length);
+    }
 
     private T Call<T>(Task<T> call)
     {

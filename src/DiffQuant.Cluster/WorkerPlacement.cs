@@ -20,6 +20,9 @@ public sealed class WorkerPlacement(IGrainFactory grains, string runId, TimeSpan
 
     public TimeSpan Timeout => timeout;
 
+    /// <summary>Worker state moved for checkpoints and restores by the workers this placed.</summary>
+    public StateTraffic Traffic { get; } = new();
+
     /// <summary>Places worker <paramref name="index"/>, configures it with <paramref name="setup"/>, and wraps it.</summary>
     public RemoteWorker Place(int index, WorkerSetup setup)
     {
@@ -40,7 +43,7 @@ public sealed class WorkerPlacement(IGrainFactory grains, string runId, TimeSpan
             RequestContext.Remove(IPlacementDirector.PlacementHintKey);
         }
 
-        return new RemoteWorker(grain, index, silo, timeout);
+        return new RemoteWorker(grain, index, silo, timeout, Traffic);
     }
 
     /// <summary>Stops placing workers on <paramref name="silo"/> (it hosted a worker that was lost).</summary>

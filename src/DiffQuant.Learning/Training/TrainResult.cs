@@ -67,6 +67,9 @@ public sealed record TrainResult
     /// </summary>
     public long? UplinkBitsDiscarded { get; init; }
 
+    /// <summary>Bytes of worker state a cluster run moved for checkpoints and restores (part of the wire bytes, not information).</summary>
+    public long? StateBytes { get; init; }
+
     /// <summary>The largest staleness of an applied asynchronous gradient; null for synchronous runs.</summary>
     public int? MaxStaleness { get; init; }
 
