@@ -29,7 +29,8 @@ public static class ClusterTrainer
             e => e is WorkerLost lost && Forget(lost, workers, placement),
             recovery.MaxRecoveries,
             progress,
-            log) with { StateBytes = placement.Traffic.Bytes });
+            log) with
+        { StateBytes = placement.Traffic.Bytes });
     }
 
     /// <summary>
