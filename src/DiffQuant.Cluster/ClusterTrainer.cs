@@ -22,15 +22,18 @@ public static class ClusterTrainer
         options = options with { Threads = options.Workers };
         var setup = new WorkerSetup { Options = ClusterOptions.Format(options), Data = dataSpec };
         var workers = new RemoteWorker?[options.Workers];
-        return Task.Run(() => CheckpointedTraining.Run(
-            () => new TrainingRun(data, options, (k, _) => workers[k] ??= placement.Place(k, setup with { Index = k })),
-            recovery.CheckpointEvery,
-            recovery.File,
-            e => e is WorkerLost lost && Forget(lost, workers, placement),
-            recovery.MaxRecoveries,
-            progress,
-            log) with
-        { StateBytes = placement.Traffic.Bytes });
+        return Task.Run(() =>
+        {
+            var result = CheckpointedTraining.Run(
+                () => new TrainingRun(data, options, (k, _) => workers[k] ??= placement.Place(k, setup with { Index = k })),
+                recovery.CheckpointEvery,
+                recovery.File,
+                e => e is WorkerLost lost && Forget(lost, workers, placement),
+                recovery.MaxRecoveries,
+                progress,
+                log);
+            return result with { StateBytes = placement.Traffic.Bytes };
+        });
     }
 
     /// <summary>
