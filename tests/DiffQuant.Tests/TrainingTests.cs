@@ -85,6 +85,51 @@ public class TrainingTests
     }
 
     /// <summary>A session snapshot after 10 rounds, restored into fresh objects, continues bit for bit.</summary>
+    /// <summary>
+    /// A gradient with a wrong kind or iteration, cut short, with bits left over, or over its link's budget is refused
+    /// with an error saying what is wrong (the session adds the link where the reader cannot), and leaves the server (and the link's meters) exactly as they were; the real
+    /// message is still taken afterwards.
+    /// </summary>
+    [Theory]
+    [InlineData("ef-topk-sign")]
+    [InlineData("dq-sgd")]
+    public void Malformed_gradients_are_refused_and_leave_the_server_unchanged(string method)
+    {
+        var (session, server, workers, links, _) = Trainer.Build(Data.Train, Options(method));
+        session.Start();
+        session.Round();
+        var valid = workers[0].Handle(links[0].SendDownlink(server.Outgoing(0)));
+        byte[] Bytes() => valid.Bytes.ToArray();
+        byte[] Flip(int at, byte mask)
+        {
+            var bytes = Bytes();
+            bytes[at] ^= mask;
+            return bytes;
+        }
+
+        var before = server.Snapshot();
+        var uplinkBits = links[0].Uplink.TotalBits;
+        var malformed = new (DiffQuant.Bits.Payload Payload, string Error)[]
+        {
+            (new(Flip(0, 0xFF), valid.BitLength), "kind"),
+            (new(Flip(1, 0x01), valid.BitLength), "version"),
+            (new(Bytes(), valid.BitLength - 1), "too short"),
+            (new(Bytes().Append((byte)0xFF).ToArray(), valid.BitLength + 8), "left over"),
+        };
+        foreach (var (payload, error) in malformed)
+        {
+            Assert.Contains(error, Assert.Throws<DiffQuantException>(() => server.Handle(0, payload)).Message);
+            Assert.Equal(before, server.Snapshot());
+        }
+
+        var big = new byte[(links[0].UplinkBudgetBits / 8) + 16];
+        valid.Bytes.Span[..5].CopyTo(big);
+        var oversized = new DiffQuant.Bits.Payload(big, links[0].UplinkBudgetBits + DiffQuant.Transport.Envelope.HeaderBits + 1);
+        Assert.Contains("exceeds the budget", Assert.Throws<DiffQuantException>(() => links[0].SendUplink(oversized)).Message);
+        Assert.Equal(uplinkBits, links[0].Uplink.TotalBits);
+        Assert.Equal(DiffQuant.Methods.ReplyTarget.None, server.Handle(0, links[0].SendUplink(valid)));
+    }
+
     [Theory]
     [InlineData("ef-topk-sign")]
     [InlineData("df-dq-sgd")]

@@ -69,7 +69,7 @@ public sealed class Session
         var target = ReplyTarget.None;
         for (var k = 0; k < _workers.Count; k++)
         {
-            target = _server.Handle(k, _links[k].SendUplink(_workers[k].Handle(_links[k].SendDownlink(opening))));
+            target = Deliver(k, _links[k].SendUplink(_workers[k].Handle(_links[k].SendDownlink(opening))));
         }
 
         if (target != ReplyTarget.All)
@@ -96,7 +96,7 @@ public sealed class Session
         if (_asynchronous)
         {
             var k = _schedule.Next(_workers.Count);
-            switch (_server.Handle(k, _inFlight[k]))
+            switch (Deliver(k, _inFlight[k]))
             {
                 case ReplyTarget.Sender:
                     Exchange(k);
@@ -117,7 +117,7 @@ public sealed class Session
 
         for (var k = 0; k < _workers.Count; k++)
         {
-            var reply = _server.Handle(k, _parallelism > 1 && _workers.Count > 1 ? _inFlight[k] : Exchange(k));
+            var reply = Deliver(k, _parallelism > 1 && _workers.Count > 1 ? _inFlight[k] : Exchange(k));
             if ((k < _workers.Count - 1) != (reply == ReplyTarget.None))
             {
                 Guard.Throw("the server did not close the synchronous round after its last worker.");
@@ -136,7 +136,7 @@ public sealed class Session
     {
         for (var k = 0; k < _workers.Count; k++)
         {
-            if (k != arrived && _server.Handle(k, _inFlight[k]) != ReplyTarget.None)
+            if (k != arrived && Deliver(k, _inFlight[k]) != ReplyTarget.None)
             {
                 Guard.Throw("the server answered a message that arrived during its barrier.");
             }
@@ -145,7 +145,7 @@ public sealed class Session
         ExchangeAll();
         for (var k = 0; k < _workers.Count; k++)
         {
-            var reply = _server.Handle(k, _inFlight[k]);
+            var reply = Deliver(k, _inFlight[k]);
             if (reply != (k < _workers.Count - 1 ? ReplyTarget.None : ReplyTarget.All))
             {
                 Guard.Throw("the server did not close its barrier's synchronous round after its last worker.");
@@ -153,6 +153,22 @@ public sealed class Session
         }
 
         ExchangeAll();
+    }
+
+    /// <summary>
+    /// Hands link <paramref name="k"/>'s message to the server; a refusal that does not say where (e.g. a message cut
+    /// short, found by the bit reader) is named by the server and link. A server refuses a message before it changes state.
+    /// </summary>
+    private ReplyTarget Deliver(int k, Payload message)
+    {
+        try
+        {
+            return _server.Handle(k, message);
+        }
+        catch (DiffQuantException e) when (!e.Message.StartsWith("server", StringComparison.Ordinal))
+        {
+            throw new DiffQuantException($"server (link {k}): {e.Message}", e);
+        }
     }
 
     /// <summary>Every worker answers the server's pending message (in parallel when allowed); the answers go in flight.</summary>
