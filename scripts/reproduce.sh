@@ -6,7 +6,7 @@
 #   bench/figure3-vs-numpy.sh (the default Fig. 3 sweep against its NumPy baseline, side by side; needs python3-numpy),
 #   dq train --compare for softmax regression and the MLP on Fashion-MNIST (needs dataset-fashion-mnist), for the
 #   synchronous compressors and the asynchronous double-quantization methods, scripts/downlink-table.sh and
-#   scripts/equal-bits-table.sh.
+#   scripts/equal-bits-table.sh, and bench/cluster-vs-inprocess.sh (the same runs in-process and on 2 silo processes).
 # Outputs go to dq-out/readme/; the figures are copied to docs/ and the Markdown tables spliced into
 # README.md between <!-- generated:NAME --> and <!-- end:NAME --> markers.
 set -euo pipefail
@@ -33,6 +33,7 @@ dq train --compare --model mlp --epochs 3 --lr 0.2 --methods "$asynchronous" --o
 dq train --compare --positive-class 0 --model softmax --methods "$asynchronous" --out "$out/dq-logistic" --quiet
 scripts/downlink-table.sh "$out" > "$out/dq-downlink.md"
 scripts/equal-bits-table.sh "$out" > "$out/dq-equal-bits.md"
+bench/cluster-vs-inprocess.sh > "$out/cluster.md"
 cp "$out/dq-logistic/compare.md" "$out/dq-logistic.md"
 for name in dq-softmax dq-mlp; do
   cp "$out/$name/compare.md" "$out/$name.md"
@@ -53,17 +54,5 @@ for name in bits-gaussian bits-ash958; do
   cp "$out/$name/bits.png" "docs/$name.png"
   cp "$out/$name/bits.md" "$out/$name.md"
 done
-python3 - "$out" <<'PY'
-import pathlib, re, sys
-out = pathlib.Path(sys.argv[1])
-readme = pathlib.Path("README.md")
-text = readme.read_text()
-for name in ["figure3-gaussian", "figure3-ash958", "bits-gaussian", "bits-ash958", "rates", "speed", "train-softmax", "train-mlp", "train-speed", "dq-softmax", "dq-logistic", "dq-mlp", "dq-downlink", "dq-equal-bits"]:
-    block = (out / f"{name}.md").read_text().strip()
-    pattern = re.compile(rf"(<!-- generated:{name} -->\n).*?(<!-- end:{name} -->)", re.S)
-    if not pattern.search(text):
-        sys.exit(f"README.md has no <!-- generated:{name} --> block")
-    text = pattern.sub(lambda m: m.group(1) + block + "\n" + m.group(2), text)
-readme.write_text(text)
-PY
+python3 scripts/splice.py "$out" figure3-gaussian figure3-ash958 bits-gaussian bits-ash958 rates speed train-softmax train-mlp train-speed dq-softmax dq-logistic dq-mlp dq-downlink dq-equal-bits cluster
 echo "README.md, docs/*.png regenerated from $out"

@@ -17,8 +17,9 @@ public sealed class WorkerLost : DiffQuantException
     {
     }
 
+    /// <param name="silo">The silo to stop placing workers on (the dead one, where known).</param>
     public WorkerLost(int index, SiloAddress? silo, string reason)
-        : base($"worker {index}{(silo is null ? string.Empty : $" on silo {silo}")} was lost: {reason}")
+        : base($"worker {index} was lost: {reason}")
     {
         Index = index;
         Silo = silo;

@@ -10,12 +10,15 @@ namespace DiffQuant.Cluster;
 /// timeout) for the cluster's membership to declare the suspected silo dead: until then Orleans still routes directory
 /// lookups for new activations to it, and placing fails even on healthy silos.
 /// </summary>
-public sealed class WorkerPlacement(IGrainFactory grains, string runId, TimeSpan timeout, int? reservedSiloPort = null)
+public sealed class WorkerPlacement(IGrainFactory grains, string runId, TimeSpan timeout, int? reservedSiloPort = null) : ISiloLiveness
 {
     /// <summary>Between looks at the membership while a suspected silo is still listed active.</summary>
     private static readonly TimeSpan VerdictPoll = TimeSpan.FromMilliseconds(250);
 
     private readonly HashSet<SiloAddress> _suspects = [];
+    private readonly Lock _liveness = new();
+    private HashSet<SiloAddress> _dead = [];
+    private DateTime _livenessAsked = DateTime.MinValue;
     private int _placements;
 
     public TimeSpan Timeout => timeout;
@@ -43,7 +46,41 @@ public sealed class WorkerPlacement(IGrainFactory grains, string runId, TimeSpan
             RequestContext.Remove(IPlacementDirector.PlacementHintKey);
         }
 
-        return new RemoteWorker(grain, index, silo, timeout, Traffic);
+        return new RemoteWorker(grain, index, silo, timeout, Traffic, this);
+    }
+
+    public IReadOnlySet<SiloAddress> KnownDead
+    {
+        get
+        {
+            lock (_liveness)
+            {
+                return _dead;
+            }
+        }
+    }
+
+    public IReadOnlySet<SiloAddress> Dead()
+    {
+        lock (_liveness)
+        {
+            if (DateTime.UtcNow - _livenessAsked >= RemoteWorker.LivenessCheck)
+            {
+                _livenessAsked = DateTime.UtcNow;
+                try
+                {
+                    var hosts = grains.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: false).WaitAsync(RemoteWorker.LivenessCheck).GetAwaiter().GetResult();
+                    _dead = [.. hosts.Where(h => h.Value == SiloStatus.Dead).Select(h => h.Key)];
+                }
+                catch (Exception e) when (e is OrleansException or TimeoutException)
+                {
+                    // The membership cannot be asked right now (its grain may be on the dead silo, and calls to it hang
+                    // until the silo is declared dead): ask again at the next check.
+                }
+            }
+
+            return _dead;
+        }
     }
 
     /// <summary>Stops placing workers on <paramref name="silo"/> (it hosted a worker that was lost).</summary>
@@ -76,7 +113,7 @@ public sealed class WorkerPlacement(IGrainFactory grains, string runId, TimeSpan
     {
         try
         {
-            return [.. grains.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true).WaitAsync(timeout).GetAwaiter().GetResult().Keys.Order()];
+            return [.. grains.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true).WaitAsync(RemoteWorker.LivenessCheck).GetAwaiter().GetResult().Keys.Order()];
         }
         catch (Exception e) when (e is OrleansException or TimeoutException)
         {
