@@ -6,7 +6,8 @@
 #   bench/figure3-vs-numpy.sh (the default Fig. 3 sweep against its NumPy baseline, side by side; needs python3-numpy),
 #   dq train --compare for softmax regression and the MLP on Fashion-MNIST (needs dataset-fashion-mnist), for the
 #   synchronous compressors and the asynchronous double-quantization methods, scripts/downlink-table.sh and
-#   scripts/equal-bits-table.sh, and bench/cluster-vs-inprocess.sh (the same runs in-process and on 2 silo processes).
+#   scripts/equal-bits-table.sh, bench/cluster-vs-inprocess.sh (the same runs in-process and on 2 silo processes) and
+#   bench/cluster-fault.sh (a worker silo killed mid-run against an undisturbed run).
 # Outputs go to dq-out/readme/; the figures are copied to docs/ and the Markdown tables spliced into
 # README.md between <!-- generated:NAME --> and <!-- end:NAME --> markers.
 set -euo pipefail
@@ -34,6 +35,7 @@ dq train --compare --positive-class 0 --model softmax --methods "$asynchronous" 
 scripts/downlink-table.sh "$out" > "$out/dq-downlink.md"
 scripts/equal-bits-table.sh "$out" > "$out/dq-equal-bits.md"
 bench/cluster-vs-inprocess.sh > "$out/cluster.md"
+bench/cluster-fault.sh > "$out/cluster-fault.md"
 cp "$out/dq-logistic/compare.md" "$out/dq-logistic.md"
 for name in dq-softmax dq-mlp; do
   cp "$out/$name/compare.md" "$out/$name.md"
@@ -54,5 +56,5 @@ for name in bits-gaussian bits-ash958; do
   cp "$out/$name/bits.png" "docs/$name.png"
   cp "$out/$name/bits.md" "$out/$name.md"
 done
-python3 scripts/splice.py "$out" figure3-gaussian figure3-ash958 bits-gaussian bits-ash958 rates speed train-softmax train-mlp train-speed dq-softmax dq-logistic dq-mlp dq-downlink dq-equal-bits cluster
+python3 scripts/splice.py "$out" figure3-gaussian figure3-ash958 bits-gaussian bits-ash958 rates speed train-softmax train-mlp train-speed dq-softmax dq-logistic dq-mlp dq-downlink dq-equal-bits cluster cluster-fault
 echo "README.md, docs/*.png regenerated from $out"
