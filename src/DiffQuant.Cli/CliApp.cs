@@ -22,6 +22,7 @@ public static class CliApp
             DemoCommand.Create(output, error),
             TrainCommand.Create(output, error),
             SiloCommand.Create(output, error),
+            StatusCommand.Create(output, error),
         };
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0 && parse.CommandResult.Command != root)

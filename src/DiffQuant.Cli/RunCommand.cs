@@ -68,7 +68,7 @@ internal static class RunCommand
         var gamma = CliNumbers.OptionalDouble("--gamma", "Momentum γ for hb/agd (default: the classical tuning).");
         var distance = CliNumbers.OptionalDouble("--d-bound", "D ≥ ‖x̂_0 − x*‖ for the range schedule (default: computed from x*).");
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of tables." };
-        var silos = new Option<int?>("--silos") { Description = "Run the workers as grains on this many silo processes on loopback (started and stopped by this command)." };
+        var cluster = new ClusterCliOptions();
 
         method.Checked(m => MethodSpec.Parse(m));
         rate.Checked(r => OptionChecks.PositiveFinite(r));
@@ -89,9 +89,8 @@ internal static class RunCommand
             }
         });
         distance.Checked(OptionChecks.PositiveFinite);
-        silos.Checked(n => OptionChecks.Positive(n ?? 1));
         var command = new Command("run", "Run one method on one problem instance and report accuracy, rate and bits.");
-        foreach (var option in problem.All.Concat(workers.All).Concat<Option>([method, rate, quantizer, range, downlink, mode, staleness, arrivals, ditherSeed, eps, iterations, maxBits, stall, eta, gamma, distance, json, silos]))
+        foreach (var option in problem.All.Concat(workers.All).Concat<Option>([method, rate, quantizer, range, downlink, mode, staleness, arrivals, ditherSeed, eps, iterations, maxBits, stall, eta, gamma, distance, json]).Concat(cluster.All))
         {
             command.Add(option);
         }
@@ -178,16 +177,16 @@ internal static class RunCommand
             }
 
             RunReport report;
-            if (parse.GetValue(silos) is { } siloCount)
+            if (cluster.Given(parse))
             {
-                var arguments = Silos.ArgumentsWithout(parse, "--silos");
-                var (remote, sent, received) = Silos.Run(siloCount, asJson ? null : error, cluster =>
+                var arguments = cluster.WorkerArguments(parse);
+                var (remote, sent, received) = cluster.Run(parse, asJson ? null : error, connection =>
                 {
-                    var placement = new WorkerPlacement(cluster.Grains, $"run-{Environment.ProcessId}", new RecoveryOptions().WorkerTimeout, cluster.PrimarySiloPort);
+                    var placement = new WorkerPlacement(connection.Grains, $"run-{Environment.ProcessId}-{Guid.NewGuid():N}", new RecoveryOptions().WorkerTimeout, connection.ReservedSiloPort);
                     return LocalRun.Execute(instance, config, x0, stop, parse.GetValue(distance), progress, schedule, workers: (k, _) =>
                         placement.Place(k, new WorkerSetup { Kind = RunWorkerBuilder.Kind, Arguments = arguments, Index = k }));
                 });
-                report = Report(config, instance, parse.GetValue(problem.Seed), remote) with { Silos = siloCount, WireBytesSent = sent, WireBytesReceived = received };
+                report = Report(config, instance, parse.GetValue(problem.Seed), remote) with { Silos = parse.GetValue(cluster.Silos), Cluster = parse.GetValue(cluster.Cluster), WireBytesSent = sent, WireBytesReceived = received };
             }
             else
             {
@@ -295,9 +294,9 @@ internal static class RunCommand
         Row("uplink bits", $"{r.BitsTotal} ({r.BitsPerCoordinate:F1} per coordinate; setup {r.SetupBits}; ≤ {r.BitsPerIteration} per message)");
         Row("downlink bits", $"{r.DownlinkBitsTotal}");
         Row("framing bits", $"{r.FramingBitsTotal} (envelopes the receivers could check; not information)");
-        if (r.Silos is { } silos)
+        if (r.WireBytesSent is not null)
         {
-            Row("on the wire", $"{r.WireBytesSent:N0} bytes sent and {r.WireBytesReceived:N0} received by Orleans (workers on {silos} silos)");
+            Row("on the wire", $"{r.WireBytesSent:N0} bytes sent and {r.WireBytesReceived:N0} received by Orleans (workers on {(r.Silos is { } silos ? $"{silos} loopback silos" : r.Cluster)})");
         }
 
         if (r.Workers > 1)

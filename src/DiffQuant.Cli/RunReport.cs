@@ -8,6 +8,9 @@ internal sealed record RunReport
     /// <summary>Silo processes the workers ran on (`--silos`); null in-process.</summary>
     public int? Silos { get; init; }
 
+    /// <summary>The cluster the workers ran on (`--cluster`); null otherwise.</summary>
+    public string? Cluster { get; init; }
+
     /// <summary>Bytes Orleans sent from this process to the worker grains, framing and all; null in-process.</summary>
     public long? WireBytesSent { get; init; }
 

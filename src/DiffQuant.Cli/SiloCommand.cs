@@ -11,24 +11,48 @@ internal static class SiloCommand
         var siloPort = new Option<int>("--silo-port") { Description = "Port for silo-to-silo traffic on 127.0.0.1.", DefaultValueFactory = _ => 11111 }.Checked(Port);
         var gatewayPort = new Option<int>("--gateway-port") { Description = "Port clients connect to on 127.0.0.1.", DefaultValueFactory = _ => 30000 }.Checked(Port);
         var primaryPort = new Option<int?>("--primary-port") { Description = "Silo port of the primary silo to join (default: this silo is the primary)." }.Checked(p => Port(p ?? 1));
+        var cluster = new Option<string?>("--cluster") { Description = "Join the cluster whose membership is in this Redis (redis://HOST:PORT) instead of a loopback primary." }.Checked(c => Silos.Address(c));
+        var address = new Option<string?>("--address") { Description = "The IP address this silo listens on and announces to the others (default 127.0.0.1; give the machine's own for several machines)." }.Checked(a => Address(a));
         var exitWith = new Option<int?>("--exit-with") { Description = "Stop when the process with this id exits (what `--silos` passes, so that its silos never outlive it)." };
-        var command = new Command("silo", "Host worker grains in a loopback Orleans cluster (what `dq train --silos N` starts N of).") { siloPort, gatewayPort, primaryPort, exitWith };
+        var command = new Command("silo", "Host worker grains: one silo of a loopback cluster (what `--silos N` starts N of), or of a cluster whose membership is in Redis (`--cluster`).") { siloPort, gatewayPort, primaryPort, cluster, address, exitWith };
         command.SetAction(parse => CliApp.Guarded(error, () =>
         {
-            var settings = new SiloSettings(parse.GetValue(siloPort), parse.GetValue(gatewayPort), parse.GetValue(primaryPort) ?? parse.GetValue(siloPort));
+            var redis = Silos.Address(parse.GetValue(cluster));
+            if (redis is not null && parse.GetValue(primaryPort) is not null)
+            {
+                throw new DiffQuantException("--primary-port joins a loopback cluster; with --cluster the silos find each other in Redis.");
+            }
+
+            if (redis is null && parse.GetValue(address) is not null)
+            {
+                throw new DiffQuantException("--address needs --cluster: a loopback cluster listens on 127.0.0.1 only.");
+            }
+
+            var settings = new SiloSettings(parse.GetValue(siloPort), parse.GetValue(gatewayPort), parse.GetValue(primaryPort) ?? parse.GetValue(siloPort), redis, Address(parse.GetValue(address)));
             using var stop = new CancellationTokenSource();
-            Console.CancelKeyPress += (_, e) =>
+            ConsoleCancelEventHandler interrupt = (_, e) =>
             {
                 e.Cancel = true;
                 stop.Cancel();
             };
-            AppDomain.CurrentDomain.ProcessExit += (_, _) => stop.Cancel();
-            if (parse.GetValue(exitWith) is { } parent)
+            EventHandler exit = (_, _) => stop.Cancel();
+            Console.CancelKeyPress += interrupt;
+            AppDomain.CurrentDomain.ProcessExit += exit;
+            try
             {
-                StopWith(parent, stop);
+                if (parse.GetValue(exitWith) is { } parent)
+                {
+                    StopWith(parent, stop);
+                }
+
+                SiloHost.Run(settings, output, stop.Token, new RunWorkerBuilder()).GetAwaiter().GetResult();
+            }
+            finally
+            {
+                Console.CancelKeyPress -= interrupt;
+                AppDomain.CurrentDomain.ProcessExit -= exit;
             }
 
-            SiloHost.Run(settings, output, stop.Token, new RunWorkerBuilder()).GetAwaiter().GetResult();
             return 0;
         }));
         return command;
@@ -47,6 +71,11 @@ internal static class SiloCommand
             stop.Cancel();
         }
     }
+
+    private static System.Net.IPAddress? Address(string? text) =>
+        text is null ? null
+        : System.Net.IPAddress.TryParse(text, out var ip) ? ip
+        : throw new DiffQuantException($"must be an IP address such as 10.0.0.5, got '{text}'.");
 
     private static void Port(int port)
     {

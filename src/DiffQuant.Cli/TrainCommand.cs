@@ -57,7 +57,7 @@ internal static class TrainCommand
         var spread = CliNumbers.Double("--spread", "The simulated slowest worker's time per gradient over the fastest's.", defaults.Spread);
         var momentum = CliNumbers.Double("--momentum", "β of Acc-AsyLPG's server momentum.", defaults.Momentum);
         var density = CliNumbers.Double("--density", "Expected fraction of coordinates Sparse-AsyLPG keeps.", defaults.Density);
-        var silos = new Option<int?>("--silos") { Description = "Run the workers as grains on this many silo processes on loopback (started and stopped by this command)." }.Checked(n => OptionChecks.Positive(n ?? 1));
+        var cluster = new ClusterCliOptions();
         var recoveryDefaults = new RecoveryOptions();
         var checkpoint = new Option<string?>("--checkpoint") { Description = "Checkpoint file: replaced atomically every --checkpoint-every updates; a run whose file exists resumes from it." };
         var checkpointEvery = new Option<int>("--checkpoint-every") { Description = "Updates between checkpoints (and the most a recovery makes again).", DefaultValueFactory = _ => recoveryDefaults.CheckpointEvery }.Checked(OptionChecks.Positive);
@@ -71,8 +71,13 @@ internal static class TrainCommand
         var json = new Option<bool>("--json") { Description = "Print the result JSON." };
         var command = new Command("train", "Distributed SGD on real data with compressed gradients through measured links: one run, or --compare for the standard table.")
         {
-            data, test, positive, model, method, workers, epochs, batch, lr, l2, hidden, bits, levels, coding, bucket, fraction, budget, modelBits, gradBits, precision, modelBlock, downlink, staleness, spread, momentum, density, seed, threads, silos, checkpoint, checkpointEvery, workerTimeout, compare, methods, seeds, outDir, quiet, json,
+            data, test, positive, model, method, workers, epochs, batch, lr, l2, hidden, bits, levels, coding, bucket, fraction, budget, modelBits, gradBits, precision, modelBlock, downlink, staleness, spread, momentum, density, seed, threads, checkpoint, checkpointEvery, workerTimeout, compare, methods, seeds, outDir, quiet, json,
         };
+        foreach (var option in cluster.All)
+        {
+            command.Options.Add(option);
+        }
+
         command.SetAction(parse => CliApp.Guarded(error, () =>
         {
             var options = new TrainOptions
@@ -115,9 +120,9 @@ internal static class TrainCommand
             var silent = parse.GetValue(quiet) || parse.GetValue(json);
             if (parse.GetValue(compare))
             {
-                if (parse.GetValue(silos) is not null || parse.GetValue(checkpoint) is not null)
+                if (cluster.Given(parse) || parse.GetValue(checkpoint) is not null)
                 {
-                    throw new DiffQuantException("--compare runs its table in this process; it does not take --silos or --checkpoint.");
+                    throw new DiffQuantException("--compare runs its table in this process; it does not take --silos, --cluster or --checkpoint.");
                 }
 
                 var list = parse.GetRequiredValue(methods).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
@@ -147,8 +152,8 @@ internal static class TrainCommand
                 WorkerTimeout = TimeSpan.FromSeconds(parse.GetValue(workerTimeout)),
                 File = parse.GetValue(checkpoint) is { } path ? new CheckpointFile(path) : null,
             };
-            Func<Action<TrainProgress>?, TrainResult> train = parse.GetValue(silos) is { } siloCount
-                ? p => OnSilos(siloCount, parse.GetRequiredValue(data), parse.GetValue(test), parse.GetValue(positive), split, options, recovery, p, silent ? null : error, error)
+            Func<Action<TrainProgress>?, TrainResult> train = cluster.Given(parse)
+                ? p => OnCluster(cluster, parse, parse.GetRequiredValue(data), parse.GetValue(test), parse.GetValue(positive), split, options, recovery, p, silent ? null : error, error)
                 : recovery.File is null
                     ? p => Trainer.Run(split, options, p)
                     : p => CheckpointedTraining.Run(() => new TrainingRun(split, options), recovery.CheckpointEvery, recovery.File, _ => false, 0, p, error);
@@ -177,26 +182,27 @@ internal static class TrainCommand
     };
 
     /// <summary>
-    /// The run with its workers as grains on <paramref name="silos"/> silo processes of this program (`dq silo`), each
-    /// worker loading its own shard, placed off the primary silo when there are others; the result is the in-process
-    /// run's, plus the wall time of the cluster, the bytes on the wire, and the recoveries from lost workers. Checkpoints,
-    /// losses and recoveries are told to <paramref name="events"/> even when the progress is quiet.
+    /// The run with its workers as grains on loopback silo processes of this program (`--silos`) or on a running cluster
+    /// (`--cluster`), each worker loading its own shard, placed off a loopback cluster's primary silo when there are
+    /// others; the result is the in-process run's, plus the wall time of the cluster, the bytes on the wire, and the
+    /// recoveries from lost workers. Checkpoints, losses and recoveries are told to <paramref name="events"/> even when
+    /// the progress is quiet.
     /// </summary>
-    private static TrainResult OnSilos(int silos, string data, string? test, int? positive, DataSplit split, TrainOptions options, RecoveryOptions recovery, Action<TrainProgress>? progress, TextWriter? log, TextWriter events)
+    private static TrainResult OnCluster(ClusterCliOptions cluster, ParseResult parse, string data, string? test, int? positive, DataSplit split, TrainOptions options, RecoveryOptions recovery, Action<TrainProgress>? progress, TextWriter? log, TextWriter events)
     {
         if (test is not null || positive is not null)
         {
-            throw new DiffQuantException("--silos runs one training run on fashion-mnist or a LIBSVM file; it does not take --test or --positive-class yet.");
+            throw new DiffQuantException("--silos and --cluster run one training run on fashion-mnist or a LIBSVM file; they do not take --test or --positive-class yet.");
         }
 
         var spec = data == "fashion-mnist" ? data : $"libsvm:{Path.GetFullPath(data)}";
-        var (result, sent, received) = Silos.Run(silos, log, cluster =>
+        var (result, sent, received) = cluster.Run(parse, log, connection =>
         {
-            log?.WriteLine($"training {options.Method} with {options.Workers} worker grains on {silos} silos");
-            var placement = new WorkerPlacement(cluster.Grains, $"train-{Environment.ProcessId}", recovery.WorkerTimeout, cluster.PrimarySiloPort);
+            log?.WriteLine($"training {options.Method} with {options.Workers} worker grains");
+            var placement = new WorkerPlacement(connection.Grains, $"train-{Environment.ProcessId}-{Guid.NewGuid():N}", recovery.WorkerTimeout, connection.ReservedSiloPort);
             return ClusterTrainer.Run(placement, spec, split, options, recovery, progress, events).GetAwaiter().GetResult();
         });
-        return result with { Silos = silos, WireBytesSent = sent, WireBytesReceived = received };
+        return result with { Silos = parse.GetValue(cluster.Silos), Cluster = parse.GetValue(cluster.Cluster), WireBytesSent = sent, WireBytesReceived = received };
     }
 
     private static ModelCode? Downlink(string? text) => text?.Trim().ToLowerInvariant() switch
@@ -225,26 +231,39 @@ internal static class TrainCommand
         return test is null ? DataSources.HoldOut(train, 7, seed) : new DataSplit(train, LibSvmReader.Read(test, train.Features));
     }
 
+    /// <summary>
+    /// Runs <paramref name="train"/> under a progress bar. A failure is carried out of the bar's callback and rethrown
+    /// after the bar has stopped, so its refresh thread never outlives the command's writers.
+    /// </summary>
     private static TrainResult Progress(IAnsiConsole console, TrainOptions options, Func<Action<TrainProgress>?, TrainResult> train)
     {
-        TrainResult result = null!;
+        TrainResult? result = null;
+        System.Runtime.ExceptionServices.ExceptionDispatchInfo? failure = null;
         console.Progress()
             .AutoClear(false)
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
             .Start(context =>
             {
                 var task = context.AddTask(Markup.Escape($"{options.Method} {options.Model}"));
-                result = train(p =>
+                try
                 {
-                    task.MaxValue = p.Steps;
-                    task.Value = p.Step;
-                    if (p.Latest is { } point)
+                    result = train(p =>
                     {
-                        task.Description = Markup.Escape($"{options.Method} {options.Model}: epoch {point.Epoch:F2}, loss {point.TrainLoss:F3}, test accuracy {100 * point.TestAccuracy:F2}%, uplink {point.UplinkBits:E2} bits");
-                    }
-                });
+                        task.MaxValue = p.Steps;
+                        task.Value = p.Step;
+                        if (p.Latest is { } point)
+                        {
+                            task.Description = Markup.Escape($"{options.Method} {options.Model}: epoch {point.Epoch:F2}, loss {point.TrainLoss:F3}, test accuracy {100 * point.TestAccuracy:F2}%, uplink {point.UplinkBits:E2} bits");
+                        }
+                    });
+                }
+                catch (Exception e)
+                {
+                    failure = System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e);
+                }
             });
-        return result;
+        failure?.Throw();
+        return result!;
     }
 
     private static void Print(IAnsiConsole console, TrainResult r)
@@ -257,9 +276,9 @@ internal static class TrainCommand
         Row("uplink bits", $"{r.UplinkBitsTotal:N0} ({r.BitsPerCoordinate:F3} per coordinate per message; {r.CompressionRatio:F1}× fewer than binary32)");
         Row("downlink bits", $"{r.DownlinkBitsTotal:N0}");
         Row("framing bits", $"{r.FramingBitsTotal:N0} (envelopes the receivers could check; not information)");
-        if (r.Silos is { } silos)
+        if (r.WireBytesSent is not null)
         {
-            Row("on the wire", $"{r.WireBytesSent:N0} bytes sent and {r.WireBytesReceived:N0} received by Orleans (workers on {silos} silos; {r.StateBytes:N0} of them worker state for checkpoints)");
+            Row("on the wire", $"{r.WireBytesSent:N0} bytes sent and {r.WireBytesReceived:N0} received by Orleans (workers on {(r.Silos is { } silos ? $"{silos} loopback silos" : r.Cluster)}; {r.StateBytes:N0} of them worker state for checkpoints)");
         }
 
         if (r.Recoveries is > 0)

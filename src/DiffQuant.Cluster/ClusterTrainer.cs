@@ -18,8 +18,10 @@ public static class ClusterTrainer
     {
         recovery.Validate();
 
-        // The K workers of a round are waited for at once (one thread each: they compute elsewhere).
+        // The K workers of a round are waited for at once (one thread each: they compute elsewhere); those blocked
+        // threads come from the pool the Orleans client answers on, so the pool starts with room for them.
         options = options with { Threads = options.Workers };
+        EnsureThreads(options.Workers);
         var setup = new WorkerSetup { Options = ClusterOptions.Format(options), Data = dataSpec };
         var workers = new RemoteWorker?[options.Workers];
         return Task.Run(() =>
@@ -34,6 +36,17 @@ public static class ClusterTrainer
                 log);
             return result with { StateBytes = placement.Traffic.Bytes };
         });
+    }
+
+    /// <summary>Raises the thread pool's minimum so that <paramref name="blocked"/> waiting threads never starve the pool's other work.</summary>
+    private static void EnsureThreads(int blocked)
+    {
+        ThreadPool.GetMinThreads(out var workers, out var io);
+        var wanted = blocked + (2 * Environment.ProcessorCount) + 4;
+        if (workers < wanted)
+        {
+            ThreadPool.SetMinThreads(wanted, io);
+        }
     }
 
     /// <summary>

@@ -11,7 +11,7 @@ namespace DiffQuant.Cluster;
 /// N silo processes on loopback (`dq silo …` children of this process) and a client connected to their gateways:
 /// what `dq train --silos N` runs on. Disposing it disconnects and stops the silos.
 /// </summary>
-public sealed class LocalCluster : IAsyncDisposable
+public sealed class LocalCluster : IClusterConnection
 {
     private readonly List<Process> _silos = [];
     private readonly List<SiloSettings> _settings = [];
@@ -25,11 +25,18 @@ public sealed class LocalCluster : IAsyncDisposable
 
     public int Silos => _silos.Count;
 
+    public int? ReservedSiloPort => PrimarySiloPort;
+
     /// <summary>The silo port of the primary silo (silo 0), which holds the membership table: losing it ends the cluster.</summary>
     public int PrimarySiloPort => _settings[0].SiloPort;
 
     /// <summary>The silo-to-silo port of silo <paramref name="index"/> (how Orleans addresses it).</summary>
     public int SiloPort(int index) => _settings[index].SiloPort;
+
+    /// <summary>The index of the silo listening on <paramref name="siloPort"/> (how a <see cref="SiloAddress"/> names it).</summary>
+    public int IndexOf(int siloPort) => _settings.FindIndex(s => s.SiloPort == siloPort) is var i and >= 0
+        ? i
+        : throw new ArgumentException($"no silo of this cluster listens on port {siloPort}.", nameof(siloPort));
 
     /// <summary>Kills silo <paramref name="index"/>'s process outright (SIGKILL: no goodbye to the cluster) and waits for it to exit.</summary>
     public async Task Kill(int index)
@@ -95,39 +102,11 @@ public sealed class LocalCluster : IAsyncDisposable
         }
     }
 
-    private async Task StartSilo(string program, IReadOnlyList<string> siloCommand, SiloSettings settings, TimeSpan timeout)
-    {
-        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in siloCommand.Concat(["--silo-port", $"{settings.SiloPort}", "--gateway-port", $"{settings.GatewayPort}", "--primary-port", $"{settings.PrimarySiloPort}", "--exit-with", $"{Environment.ProcessId}"]))
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        var process = Process.Start(start) ?? throw new DiffQuantException($"could not start a silo process with '{program}'.");
-        _silos.Add(process);
-        var errors = process.StandardError.ReadToEndAsync();
-        using var wait = new CancellationTokenSource(timeout);
-        try
-        {
-            while (await process.StandardOutput.ReadLineAsync(wait.Token) is { } line)
-            {
-                if (line == SiloHost.ReadyLine)
-                {
-                    return;
-                }
-            }
-        }
-        catch (OperationCanceledException)
-        {
-            throw new DiffQuantException($"the silo on port {settings.SiloPort} did not start within {timeout.TotalSeconds:F0} s.");
-        }
-
-        await process.WaitForExitAsync();
-        throw new DiffQuantException($"the silo on port {settings.SiloPort} exited with code {process.ExitCode} before it was ready: {(await errors).Trim()}");
-    }
+    private async Task StartSilo(string program, IReadOnlyList<string> siloCommand, SiloSettings settings, TimeSpan timeout) =>
+        _silos.Add(await SiloProcess.Start(program, [.. siloCommand, "--silo-port", $"{settings.SiloPort}", "--gateway-port", $"{settings.GatewayPort}", "--primary-port", $"{settings.PrimarySiloPort}", "--exit-with", $"{Environment.ProcessId}"], SiloHost.ReadyLine, timeout));
 
     /// <summary>Distinct free loopback ports, each found by binding port 0 (all held until every one is chosen).</summary>
-    private static int[] FreePorts(int count)
+    public static int[] FreePorts(int count)
     {
         var listeners = Enumerable.Range(0, count).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToList();
         try

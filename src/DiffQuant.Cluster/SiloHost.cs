@@ -1,3 +1,4 @@
+using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -5,7 +6,7 @@ using Orleans.Configuration;
 
 namespace DiffQuant.Cluster;
 
-/// <summary>One silo process: hosts worker grains on loopback until it is stopped.</summary>
+/// <summary>One silo process: hosts worker grains until it is stopped.</summary>
 public static class SiloHost
 {
     /// <summary>The line a silo prints on standard output once it has joined the cluster (what a launcher waits for).</summary>
@@ -19,6 +20,14 @@ public static class SiloHost
         builder.Services.AddSingleton(workers ?? TrainingWorkerBuilder.Instance);
         builder.UseOrleans(silo =>
         {
+            if (settings.Redis is { } redis)
+            {
+                silo.UseRedisClustering(redis.RedisConfiguration);
+                silo.ConfigureEndpoints(settings.Address ?? IPAddress.Loopback, settings.SiloPort, settings.GatewayPort, listenOnAnyHostAddress: false);
+                silo.Configure<Orleans.Configuration.ClusterOptions>(o => (o.ServiceId, o.ClusterId) = (SiloSettings.ServiceId, SiloSettings.ClusterId));
+                return;
+            }
+
             silo.UseLocalhostClustering(settings.SiloPort, settings.GatewayPort, settings.PrimaryEndpoint, SiloSettings.ServiceId, SiloSettings.ClusterId);
 
             // On loopback a missed probe means a dead process, not a slow network: declare it dead in seconds, not the
@@ -26,7 +35,17 @@ public static class SiloHost
             silo.Configure<ClusterMembershipOptions>(o => (o.ProbeTimeout, o.NumMissedProbesLimit) = (SiloSettings.ProbeTimeout, 2));
         });
         using var host = builder.Build();
-        await host.StartAsync(stop);
+        try
+        {
+            await host.StartAsync(stop);
+        }
+        catch (Exception e) when (e is not (DiffQuantException or OperationCanceledException))
+        {
+            throw new DiffQuantException(settings.Redis is { } redis
+                ? $"the silo could not join the cluster at {redis}: {RedisCluster.Reason(e)}"
+                : $"the silo on port {settings.SiloPort} could not start: {RedisCluster.Reason(e)}");
+        }
+
         await output.WriteLineAsync(ReadyLine);
         await output.FlushAsync(stop);
         try

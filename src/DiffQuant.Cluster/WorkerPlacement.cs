@@ -16,12 +16,16 @@ public sealed class WorkerPlacement(IGrainFactory grains, string runId, TimeSpan
     private static readonly TimeSpan VerdictPoll = TimeSpan.FromMilliseconds(250);
 
     private readonly HashSet<SiloAddress> _suspects = [];
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<int, SiloAddress> _placed = new();
     private readonly Lock _liveness = new();
     private HashSet<SiloAddress> _dead = [];
     private DateTime _livenessAsked = DateTime.MinValue;
     private int _placements;
 
     public TimeSpan Timeout => timeout;
+
+    /// <summary>The silo each worker was last placed on, by worker index.</summary>
+    public IReadOnlyDictionary<int, SiloAddress> Placed => _placed;
 
     /// <summary>Worker state moved for checkpoints and restores by the workers this placed.</summary>
     public StateTraffic Traffic { get; } = new();
@@ -46,6 +50,7 @@ public sealed class WorkerPlacement(IGrainFactory grains, string runId, TimeSpan
             RequestContext.Remove(IPlacementDirector.PlacementHintKey);
         }
 
+        _placed[index] = silo;
         return new RemoteWorker(grain, index, silo, timeout, Traffic, this);
     }
 
@@ -89,11 +94,11 @@ public sealed class WorkerPlacement(IGrainFactory grains, string runId, TimeSpan
     private SiloAddress Choose(int index)
     {
         var verdict = DateTime.UtcNow + timeout;
-        var active = Active();
+        var active = Active(verdict);
         while ((active is null || active.Any(_suspects.Contains)) && DateTime.UtcNow < verdict)
         {
             Thread.Sleep(VerdictPoll);
-            active = Active();
+            active = Active(verdict);
         }
 
         if (active is null)
@@ -108,12 +113,16 @@ public sealed class WorkerPlacement(IGrainFactory grains, string runId, TimeSpan
             : candidates[index % candidates.Count];
     }
 
-    /// <summary>The active silos in address order; null when the membership cannot be asked (e.g. the management grain was on a silo that just died).</summary>
-    private List<SiloAddress>? Active()
+    /// <summary>
+    /// The active silos in address order; null when the membership cannot be asked before <paramref name="deadline"/>
+    /// (e.g. the management grain was on a silo that just died, and calls to it hang until the silo is declared dead).
+    /// </summary>
+    private List<SiloAddress>? Active(DateTime deadline)
     {
+        var left = deadline - DateTime.UtcNow;
         try
         {
-            return [.. grains.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true).WaitAsync(RemoteWorker.LivenessCheck).GetAwaiter().GetResult().Keys.Order()];
+            return [.. grains.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true).WaitAsync(left > TimeSpan.Zero ? left : TimeSpan.Zero).GetAwaiter().GetResult().Keys.Order()];
         }
         catch (Exception e) when (e is OrleansException or TimeoutException)
         {

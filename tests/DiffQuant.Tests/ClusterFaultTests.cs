@@ -11,6 +11,7 @@ namespace DiffQuant.Tests;
 /// checkpoints that are torn or belong to another run. Every wait is on an event (a progress callback, an output line,
 /// a process exit) bounded by a timeout; none sleeps.
 /// </summary>
+[Collection(RealProcesses.Name)]
 public class ClusterFaultTests
 {
     private static readonly TimeSpan Limit = TimeSpan.FromMinutes(2);
@@ -18,10 +19,10 @@ public class ClusterFaultTests
     private static string Cli => typeof(DiffQuant.Cli.CliApp).Assembly.Location;
 
     /// <summary>
-    /// Three silo processes; the silo holding two of the four workers is killed after update 12. The server notices on
-    /// the next round, re-places both workers on the surviving worker silo (their shards reload there, their error
+    /// Three silo processes; the silo holding worker 0 (and another worker) is killed after update 12. The server notices
+    /// on the next round, re-places the workers on the surviving worker silo (the lost shards reload there, the error
     /// memories come back from the checkpoint of update 10), and the run ends exactly as the uninterrupted in-process
-    /// run: same curve, bits and loss, with updates 11 and 12 made twice and their bits reported as discarded.
+    /// run: same curve, bits and loss, with updates 11 and 12 (at least) made twice and their bits reported as discarded.
     /// </summary>
     [Fact]
     public async Task A_worker_silo_killed_mid_run_is_survived_with_the_uninterrupted_result()
@@ -38,20 +39,19 @@ public class ClusterFaultTests
             if (p.Step == 12 && !killed)
             {
                 killed = true;
-                cluster.Kill(1).WaitAsync(Limit).GetAwaiter().GetResult();
+                cluster.Kill(cluster.IndexOf(placement.Placed[0].Endpoint.Port)).WaitAsync(Limit).GetAwaiter().GetResult();
             }
         }, TextWriter.Synchronized(log));
 
         Assert.True(killed);
-        Assert.Equal(1, result.Recoveries);
-        Assert.Equal(2, result.StepsRedone);
+        Assert.True(result.Recoveries >= 1 && result.StepsRedone >= 2, $"{result.Recoveries} recoveries, {result.StepsRedone} updates redone");
         Assert.True(result.UplinkBitsDiscarded > 0, "the rolled-back updates' bits are reported");
         Assert.Equal(expected.Curve, result.Curve);
         Assert.Equal(expected.UplinkBitsTotal, result.UplinkBitsTotal);
         Assert.Equal(expected.DownlinkBitsTotal, result.DownlinkBitsTotal);
         Assert.Equal(expected.TrainLoss, result.TrainLoss);
-        Assert.Contains("was lost", log.ToString());
-        Assert.Contains("resuming from the checkpoint of update 10", log.ToString());
+        var events = log.ToString();
+        Assert.True(events.Contains("worker", StringComparison.Ordinal) && events.Contains("was lost", StringComparison.Ordinal) && events.Contains("resuming from the checkpoint of update 10", StringComparison.Ordinal), events);
     }
 
     /// <summary>
@@ -73,7 +73,8 @@ public class ClusterFaultTests
         Assert.True(first.Killed, $"the first run ended before update 10: {first.Error}");
         var second = await Dq(command);
         Assert.Equal(0, second.Exit);
-        Assert.Matches(@"resumed from the checkpoint '.*run\.ckpt' at update (1[05]|2\d)", second.Error);
+        var resumed = System.Text.RegularExpressions.Regex.Match(second.Error, @"resumed from the checkpoint '.*run\.ckpt' at update (\d+)");
+        Assert.True(resumed.Success && int.Parse(resumed.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) >= 10, second.Error);
         using var json = JsonDocument.Parse(second.Output);
         Assert.Equal(expected.UplinkBitsTotal, json.RootElement.GetProperty("uplink_bits_total").GetInt64());
         Assert.Equal(expected.DownlinkBitsTotal, json.RootElement.GetProperty("downlink_bits_total").GetInt64());

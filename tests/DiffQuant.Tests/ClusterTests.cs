@@ -18,6 +18,7 @@ public sealed class TwoSilos : IAsyncLifetime
     }
 }
 
+[Collection(RealProcesses.Name)]
 public class ClusterTests(TwoSilos silos) : IClassFixture<TwoSilos>
 {
     internal static readonly string Spec = DataSpec.Synthetic(train: 800, test: 200, features: 12, classes: 4, separation: 4, seed: 3);

@@ -79,6 +79,9 @@ public sealed record TrainResult
     /// <summary>Silo processes the workers ran on; null in-process.</summary>
     public int? Silos { get; init; }
 
+    /// <summary>The cluster the workers ran on (`--cluster redis://…`); null otherwise.</summary>
+    public string? Cluster { get; init; }
+
     /// <summary>Bytes the runtime sent from the process driving the server (messages to the worker grains, framing and all); null in-process.</summary>
     public long? WireBytesSent { get; init; }
 

@@ -1,0 +1,24 @@
+using System.CommandLine;
+
+namespace DiffQuant.Cli;
+
+/// <summary>The options of `dq run` and `dq train` that put their workers on a cluster (defined once for both).</summary>
+internal sealed class ClusterCliOptions
+{
+    public Option<int?> Silos { get; } = new Option<int?>("--silos") { Description = "Run the workers as grains on this many silo processes on loopback (started and stopped by this command)." }
+        .Checked(n => OptionChecks.Positive(n ?? 1));
+
+    public Option<string?> Cluster { get; } = new Option<string?>("--cluster") { Description = "Run the workers as grains on a running cluster whose membership is in Redis: redis://HOST:PORT." }
+        .Checked(c => Cli.Silos.Address(c));
+
+    public IEnumerable<Option> All => [Silos, Cluster];
+
+    /// <summary>Whether the run goes to a cluster at all.</summary>
+    public bool Given(ParseResult parse) => parse.GetValue(Silos) is not null || parse.GetValue(Cluster) is not null;
+
+    /// <summary>The command's own arguments without the cluster options: what worker grains re-parse.</summary>
+    public string[] WorkerArguments(ParseResult parse) => Cli.Silos.ArgumentsWithout(parse, "--silos", "--cluster");
+
+    public (T Result, long SentBytes, long ReceivedBytes) Run<T>(ParseResult parse, TextWriter? log, Func<DiffQuant.Cluster.IClusterConnection, T> body) =>
+        Cli.Silos.Run(parse.GetValue(Silos), Cli.Silos.Address(parse.GetValue(Cluster)), log, body);
+}

@@ -1,0 +1,83 @@
+using System.Diagnostics;
+using System.Text.Json;
+using DiffQuant.Cluster;
+using DiffQuant.Learning.Data;
+using DiffQuant.Learning.Training;
+
+namespace DiffQuant.Tests;
+
+/// <summary>
+/// A cluster whose membership is in a real Redis (Debian's redis-server, which `.ci/run` installs): two `dq silo
+/// --cluster` processes join it, `dq status` lists them, `dq train --cluster` runs on them with the in-process result,
+/// and with Redis gone `dq status` fails with a clear error. Every wait is on a ready line or a process exit.
+/// </summary>
+[Collection(RealProcesses.Name)]
+public sealed class RedisClusterTests : IAsyncLifetime
+{
+    private static readonly TimeSpan Limit = TimeSpan.FromMinutes(1);
+    private readonly List<Process> _processes = [];
+    private string _cluster = string.Empty;
+
+    private static string Cli => typeof(DiffQuant.Cli.CliApp).Assembly.Location;
+
+    public async Task InitializeAsync()
+    {
+        var ports = LocalCluster.FreePorts(5);
+        _processes.Add(await SiloProcess.Start("redis-server", ["--port", $"{ports[0]}", "--bind", "127.0.0.1", "--save", string.Empty, "--appendonly", "no"], "Ready to accept connections", Limit));
+        _cluster = $"redis://127.0.0.1:{ports[0]}";
+        for (var i = 0; i < 2; i++)
+        {
+            _processes.Add(await SiloProcess.Start("dotnet", [Cli, "silo", "--cluster", _cluster, "--silo-port", $"{ports[1 + (2 * i)]}", "--gateway-port", $"{ports[2 + (2 * i)]}", "--exit-with", $"{Environment.ProcessId}"], SiloHost.ReadyLine, Limit));
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var process in _processes)
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+                await process.WaitForExitAsync();
+            }
+
+            process.Dispose();
+        }
+    }
+
+    [Fact]
+    public async Task Silos_join_through_redis_and_a_run_submitted_to_them_gives_the_in_process_result()
+    {
+        using (var status = JsonDocument.Parse(await Dq("status", "--cluster", _cluster, "--json")))
+        {
+            var silos = status.RootElement.GetProperty("silos").EnumerateArray().ToList();
+            Assert.Equal(2, silos.Count(s => s.GetProperty("status").GetString() == "Active"));
+        }
+
+        var folder = Directory.CreateTempSubdirectory("dq-redis").FullName;
+        var file = ClusterTests.WriteLibSvm(folder);
+        var options = new TrainOptions { Method = "ef-topk-sign", Workers = 3, Epochs = 1, Batch = 16, Fraction = 0.2 };
+        var expected = Trainer.Run(DataSources.HoldOut(LibSvmReader.Read(file), 7, options.Seed), options);
+        using (var run = JsonDocument.Parse(await Dq("train", "--cluster", _cluster, "--data", file, "--method", "ef-topk-sign", "--workers", "3", "--epochs", "1", "--batch", "16", "--k-fraction", "0.2", "--json", "--out", folder)))
+        {
+            Assert.Equal(expected.UplinkBitsTotal, run.RootElement.GetProperty("uplink_bits_total").GetInt64());
+            Assert.Equal(expected.TestAccuracy, run.RootElement.GetProperty("test_accuracy").GetDouble());
+            Assert.Equal(_cluster, run.RootElement.GetProperty("cluster").GetString());
+        }
+
+        using (var status = JsonDocument.Parse(await Dq("status", "--cluster", _cluster, "--json")))
+        {
+            Assert.Equal(3, status.RootElement.GetProperty("silos").EnumerateArray().Sum(s => s.GetProperty("worker_grains").GetInt32()));
+        }
+
+        _processes[0].Kill();
+        await _processes[0].WaitForExitAsync();
+        var (exit, output, error) = TestData.Dq("status", "--cluster", _cluster);
+        Assert.Equal(2, exit);
+        Assert.Equal(string.Empty, output);
+        Assert.Contains($"error: cannot connect to the cluster at {_cluster}: It was not possible to connect to the redis server", error);
+        Directory.Delete(folder, recursive: true);
+    }
+
+    private static Task<string> Dq(params string[] arguments) => ClusterTests.DqProcess(arguments);
+}
