@@ -11,14 +11,24 @@ internal sealed class ClusterCliOptions
     public Option<string?> Cluster { get; } = new Option<string?>("--cluster") { Description = "Run the workers as grains on a running cluster whose membership is in Redis: redis://HOST:PORT." }
         .Checked(c => Cli.Silos.Address(c));
 
-    public IEnumerable<Option> All => [Silos, Cluster];
+    public TlsCliOptions Tls { get; } = new();
+
+    public IEnumerable<Option> All => [Silos, Cluster, .. Tls.All];
 
     /// <summary>Whether the run goes to a cluster at all.</summary>
     public bool Given(ParseResult parse) => parse.GetValue(Silos) is not null || parse.GetValue(Cluster) is not null;
 
     /// <summary>The command's own arguments without the cluster options: what worker grains re-parse.</summary>
-    public string[] WorkerArguments(ParseResult parse) => Cli.Silos.ArgumentsWithout(parse, "--silos", "--cluster");
+    public string[] WorkerArguments(ParseResult parse) => Cli.Silos.ArgumentsWithout(parse, "--silos", "--cluster", "--tls-cert", "--tls-key", "--tls-ca");
 
-    public (T Result, long SentBytes, long ReceivedBytes) Run<T>(ParseResult parse, TextWriter? log, Func<DiffQuant.Cluster.IClusterConnection, T> body) =>
-        Cli.Silos.Run(parse.GetValue(Silos), Cli.Silos.Address(parse.GetValue(Cluster)), log, body);
+    public (T Result, long SentBytes, long ReceivedBytes) Run<T>(ParseResult parse, TextWriter? log, Func<DiffQuant.Cluster.IClusterConnection, T> body)
+    {
+        var tls = Tls.Settings(parse);
+        if (tls is not null && parse.GetValue(Cluster) is null)
+        {
+            throw new DiffQuantException("--tls-cert, --tls-key and --tls-ca secure a --cluster; loopback --silos runs stay on 127.0.0.1 without TLS.");
+        }
+
+        return Cli.Silos.Run(parse.GetValue(Silos), Cli.Silos.Address(parse.GetValue(Cluster)), tls, log, body);
+    }
 }

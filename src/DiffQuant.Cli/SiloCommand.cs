@@ -14,7 +14,13 @@ internal static class SiloCommand
         var cluster = new Option<string?>("--cluster") { Description = "Join the cluster whose membership is in this Redis (redis://HOST:PORT) instead of a loopback primary." }.Checked(c => Silos.Address(c));
         var address = new Option<string?>("--address") { Description = "The IP address this silo listens on and announces to the others (default 127.0.0.1; give the machine's own for several machines)." }.Checked(a => Address(a));
         var exitWith = new Option<int?>("--exit-with") { Description = "Stop when the process with this id exits (what `--silos` passes, so that its silos never outlive it)." };
+        var tls = new TlsCliOptions();
         var command = new Command("silo", "Host worker grains: one silo of a loopback cluster (what `--silos N` starts N of), or of a cluster whose membership is in Redis (`--cluster`).") { siloPort, gatewayPort, primaryPort, cluster, address, exitWith };
+        foreach (var option in tls.All)
+        {
+            command.Options.Add(option);
+        }
+
         command.SetAction(parse => CliApp.Guarded(error, () =>
         {
             var redis = Silos.Address(parse.GetValue(cluster));
@@ -28,7 +34,13 @@ internal static class SiloCommand
                 throw new DiffQuantException("--address needs --cluster: a loopback cluster listens on 127.0.0.1 only.");
             }
 
-            var settings = new SiloSettings(parse.GetValue(siloPort), parse.GetValue(gatewayPort), parse.GetValue(primaryPort) ?? parse.GetValue(siloPort), redis, Address(parse.GetValue(address)));
+            var secure = tls.Settings(parse);
+            if (secure is not null && redis is null)
+            {
+                throw new DiffQuantException("--tls-cert, --tls-key and --tls-ca secure a --cluster; a loopback silo stays on 127.0.0.1 without TLS.");
+            }
+
+            var settings = new SiloSettings(parse.GetValue(siloPort), parse.GetValue(gatewayPort), parse.GetValue(primaryPort) ?? parse.GetValue(siloPort), redis, Address(parse.GetValue(address)), secure);
             using var stop = new CancellationTokenSource();
             ConsoleCancelEventHandler interrupt = (_, e) =>
             {

@@ -14,7 +14,7 @@ internal static class Silos
 
     /// <param name="silos">Loopback silos to start; null with <paramref name="cluster"/>.</param>
     /// <param name="cluster">A running cluster to join instead; null with <paramref name="silos"/>.</param>
-    public static (T Result, long SentBytes, long ReceivedBytes) Run<T>(int? silos, ClusterAddress? cluster, TextWriter? log, Func<IClusterConnection, T> body)
+    public static (T Result, long SentBytes, long ReceivedBytes) Run<T>(int? silos, ClusterAddress? cluster, TlsSettings? tls, TextWriter? log, Func<IClusterConnection, T> body)
     {
         if (silos is not null == cluster is not null)
         {
@@ -25,7 +25,7 @@ internal static class Silos
         {
             using var wire = new WireMeter();
             await using IClusterConnection connection = cluster is { } address
-                ? await Connect(address, log)
+                ? await Connect(address, tls, log)
                 : await Start(silos!.Value, log);
             var result = await Task.Run(() => body(connection));
             return (result, wire.SentBytes, wire.ReceivedBytes);
@@ -35,10 +35,10 @@ internal static class Silos
     /// <summary>Parses `--cluster`, or null when it was not given.</summary>
     public static ClusterAddress? Address(string? text) => text is null ? null : ClusterAddress.Parse(text);
 
-    public static async Task<RedisCluster> Connect(ClusterAddress address, TextWriter? log)
+    public static async Task<RedisCluster> Connect(ClusterAddress address, TlsSettings? tls, TextWriter? log)
     {
-        log?.WriteLine($"connecting to the cluster at {address}");
-        return await RedisCluster.Connect(address, StartTimeout);
+        log?.WriteLine($"connecting to the cluster at {address}{(tls is null ? string.Empty : " over mutual TLS")}");
+        return await RedisCluster.Connect(address, StartTimeout, tls);
     }
 
     /// <summary>

@@ -12,13 +12,20 @@ internal static class StatusCommand
     {
         var cluster = new Option<string>("--cluster") { Description = "The cluster's Redis: redis://HOST:PORT.", Required = true }.Checked(c => Silos.Address(c));
         var json = new Option<bool>("--json") { Description = "Print the status as one JSON object." };
+        var tls = new TlsCliOptions();
         var command = new Command("status", "List the silos of a running cluster and the worker grains they hold.") { cluster, json };
+        foreach (var option in tls.All)
+        {
+            command.Options.Add(option);
+        }
+
         command.SetAction(parse => CliApp.Guarded(error, () =>
         {
             var address = ClusterAddress.Parse(parse.GetRequiredValue(cluster));
+            var settings = tls.Settings(parse);
             var status = Task.Run(async () =>
             {
-                await using var connection = await Silos.Connect(address, null);
+                await using var connection = await Silos.Connect(address, settings, null);
                 return await ClusterStatus.Read(connection.Grains, address.ToString());
             }).GetAwaiter().GetResult();
             if (parse.GetValue(json))

@@ -15,14 +15,26 @@ public sealed class RedisCluster : IClusterConnection
 
     public int? ReservedSiloPort => null;
 
-    /// <summary>Connects to the cluster at <paramref name="address"/>; a clear error when Redis or every gateway is away.</summary>
-    public static async Task<RedisCluster> Connect(ClusterAddress address, TimeSpan timeout)
+    /// <summary>
+    /// Connects to the cluster at <paramref name="address"/> (over mutual TLS with <paramref name="tls"/>); a clear error
+    /// when Redis or every gateway is away, or the silos refuse this client's certificate.
+    /// </summary>
+    public static async Task<RedisCluster> Connect(ClusterAddress address, TimeSpan timeout, TlsSettings? tls = null)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
         builder.UseOrleansClient(client =>
         {
             client.UseRedisClustering(address.RedisConfiguration);
+            if (tls is not null)
+            {
+                client.UseTls(tls.Configure);
+            }
+
+            // Not reaching any gateway is an answer, not a reason to wait: a silo that refuses this client (no or
+            // another CA's certificate) would otherwise be retried until the timeout.
+            client.UseConnectionRetryFilter((_, _) => Task.FromResult(false));
+
             client.Configure<Orleans.Configuration.ClusterOptions>(o => (o.ServiceId, o.ClusterId) = (SiloSettings.ServiceId, SiloSettings.ClusterId));
         });
         var host = builder.Build();
@@ -35,7 +47,13 @@ public sealed class RedisCluster : IClusterConnection
         catch (Exception e) when (e is not DiffQuantException)
         {
             host.Dispose();
-            throw new DiffQuantException($"cannot connect to the cluster at {address}: {Reason(e)}");
+            // Redis answered but no silo took the connection: the usual cause is a certificate the silos do not accept.
+            var hint = e.GetBaseException() is not StackExchange.Redis.RedisConnectionException
+                ? tls is null
+                    ? " (a silo that requires mutual TLS closes connections without a certificate: give --tls-cert, --tls-key and --tls-ca)"
+                    : " (the silos may not trust this certificate: it must be signed by their --tls-ca)"
+                : string.Empty;
+            throw new DiffQuantException($"cannot connect to the cluster at {address}: {Reason(e)}{hint}");
         }
     }
 

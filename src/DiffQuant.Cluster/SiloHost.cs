@@ -20,6 +20,11 @@ public static class SiloHost
         builder.Services.AddSingleton(workers ?? TrainingWorkerBuilder.Instance);
         builder.UseOrleans(silo =>
         {
+            if (settings.Tls is { } tls)
+            {
+                silo.UseTls(tls.Configure);
+            }
+
             if (settings.Redis is { } redis)
             {
                 silo.UseRedisClustering(redis.RedisConfiguration);
