@@ -62,6 +62,8 @@ internal static class TrainCommand
         var checkpoint = new Option<string?>("--checkpoint") { Description = "Checkpoint file: replaced atomically every --checkpoint-every updates; a run whose file exists resumes from it." };
         var checkpointEvery = new Option<int>("--checkpoint-every") { Description = "Updates between checkpoints (and the most a recovery makes again).", DefaultValueFactory = _ => recoveryDefaults.CheckpointEvery }.Checked(OptionChecks.Positive);
         var workerTimeout = CliNumbers.Double("--worker-timeout", "Seconds a worker grain may take to answer before it counts as lost and is re-placed (--silos).", recoveryDefaults.WorkerTimeout.TotalSeconds);
+        var statusPort = new Option<int?>("--status-port") { Description = "Serve the run's live status page on 127.0.0.1:PORT (/ draws it, /status is its JSON)." }.Checked(p => OptionChecks.Positive(p ?? 1));
+        var statusToken = new Option<string?>("--status-token") { Description = "Bearer token the status page requires (default: the DQ_STATUS_TOKEN environment variable; none: open).", DefaultValueFactory = _ => Environment.GetEnvironmentVariable("DQ_STATUS_TOKEN") };
         var compare = new Option<bool>("--compare") { Description = "Run the standard table (every method of --methods over --seeds seeds)." };
         var methods = new Option<string>("--methods") { Description = "Methods of --compare.", DefaultValueFactory = _ => string.Join(",", TrainingMethod.Standard.Select(m => m.Name)) }
             .Checked(OptionChecks.EachItem(m => { TrainOptions.CheckMethod(m); return m; }));
@@ -71,7 +73,7 @@ internal static class TrainCommand
         var json = new Option<bool>("--json") { Description = "Print the result JSON." };
         var command = new Command("train", "Distributed SGD on real data with compressed gradients through measured links: one run, or --compare for the standard table.")
         {
-            data, test, positive, model, method, workers, epochs, batch, lr, l2, hidden, bits, levels, coding, bucket, fraction, budget, modelBits, gradBits, precision, modelBlock, downlink, staleness, spread, momentum, density, seed, threads, checkpoint, checkpointEvery, workerTimeout, compare, methods, seeds, outDir, quiet, json,
+            data, test, positive, model, method, workers, epochs, batch, lr, l2, hidden, bits, levels, coding, bucket, fraction, budget, modelBits, gradBits, precision, modelBlock, downlink, staleness, spread, momentum, density, seed, threads, checkpoint, checkpointEvery, workerTimeout, statusPort, statusToken, compare, methods, seeds, outDir, quiet, json,
         };
         foreach (var option in cluster.All)
         {
@@ -120,9 +122,9 @@ internal static class TrainCommand
             var silent = parse.GetValue(quiet) || parse.GetValue(json);
             if (parse.GetValue(compare))
             {
-                if (cluster.Given(parse) || parse.GetValue(checkpoint) is not null)
+                if (cluster.Given(parse) || parse.GetValue(checkpoint) is not null || parse.GetValue(statusPort) is not null)
                 {
-                    throw new DiffQuantException("--compare runs its table in this process; it does not take --silos, --cluster or --checkpoint.");
+                    throw new DiffQuantException("--compare runs its table in this process; it does not take --silos, --cluster, --checkpoint or --status-port.");
                 }
 
                 var list = parse.GetRequiredValue(methods).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
@@ -152,11 +154,22 @@ internal static class TrainCommand
                 WorkerTimeout = TimeSpan.FromSeconds(parse.GetValue(workerTimeout)),
                 File = parse.GetValue(checkpoint) is { } path ? new CheckpointFile(path) : null,
             };
+            var board = new StatusBoard($"train-{Environment.ProcessId}", options, parse.GetValue(cluster.Cluster) ?? (parse.GetValue(cluster.Silos) is { } n ? $"{n} loopback silos" : "in-process"));
             Func<Action<TrainProgress>?, TrainResult> train = cluster.Given(parse)
-                ? p => OnCluster(cluster, parse, parse.GetRequiredValue(data), parse.GetValue(test), parse.GetValue(positive), split, options, recovery, p, silent ? null : error, error)
+                ? p => OnCluster(cluster, parse, parse.GetRequiredValue(data), parse.GetValue(test), parse.GetValue(positive), split, options, recovery, p, silent ? null : error, error, board)
                 : recovery.File is null
                     ? p => Trainer.Run(split, options, p)
                     : p => CheckpointedTraining.Run(() => new TrainingRun(split, options), recovery.CheckpointEvery, recovery.File, _ => false, 0, p, error);
+            if (parse.GetValue(statusPort) is { } port)
+            {
+                var inner = train;
+                train = p => WithStatusPage(board, port, parse.GetValue(statusToken), error, q =>
+                {
+                    board.Report(q);
+                    p?.Invoke(q);
+                }, inner);
+            }
+
             var run = silent ? train(null) : Progress(console, options, train);
             TrainFiles.Write(run, directory);
             if (parse.GetValue(json))
@@ -188,7 +201,7 @@ internal static class TrainCommand
     /// recoveries from lost workers. Checkpoints, losses and recoveries are told to <paramref name="events"/> even when
     /// the progress is quiet.
     /// </summary>
-    private static TrainResult OnCluster(ClusterCliOptions cluster, ParseResult parse, string data, string? test, int? positive, DataSplit split, TrainOptions options, RecoveryOptions recovery, Action<TrainProgress>? progress, TextWriter? log, TextWriter events)
+    private static TrainResult OnCluster(ClusterCliOptions cluster, ParseResult parse, string data, string? test, int? positive, DataSplit split, TrainOptions options, RecoveryOptions recovery, Action<TrainProgress>? progress, TextWriter? log, TextWriter events, StatusBoard board)
     {
         if (test is not null || positive is not null)
         {
@@ -200,6 +213,7 @@ internal static class TrainCommand
         {
             log?.WriteLine($"training {options.Method} with {options.Workers} worker grains");
             var placement = new WorkerPlacement(connection.Grains, $"train-{Environment.ProcessId}-{Guid.NewGuid():N}", recovery.WorkerTimeout, connection.ReservedSiloPort);
+            board.Placement = () => placement.Placed;
             return ClusterTrainer.Run(placement, spec, split, options, recovery, progress, events).GetAwaiter().GetResult();
         });
         return result with { Silos = parse.GetValue(cluster.Silos), Cluster = parse.GetValue(cluster.Cluster), WireBytesSent = sent, WireBytesReceived = received };
@@ -229,6 +243,21 @@ internal static class TrainCommand
 
         var train = LibSvmReader.Read(data);
         return test is null ? DataSources.HoldOut(train, 7, seed) : new DataSplit(train, LibSvmReader.Read(test, train.Features));
+    }
+
+    /// <summary>The run with its live status page served meanwhile (the page stops with the run).</summary>
+    private static TrainResult WithStatusPage(StatusBoard board, int port, string? token, TextWriter events, Action<TrainProgress> progress, Func<Action<TrainProgress>?, TrainResult> train)
+    {
+        var server = StatusServer.Start(board, port, token).GetAwaiter().GetResult();
+        try
+        {
+            events.WriteLine($"status page at {server.Address}{(token is null ? string.Empty : " (bearer token required)")}");
+            return train(progress);
+        }
+        finally
+        {
+            server.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        }
     }
 
     /// <summary>

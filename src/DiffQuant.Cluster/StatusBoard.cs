@@ -1,0 +1,75 @@
+using System.Diagnostics;
+using DiffQuant.Learning.Training;
+
+namespace DiffQuant.Cluster;
+
+/// <summary>One evaluation of a live run: update, epoch, losses, test accuracy and bits so far.</summary>
+public sealed record StatusPoint(int Step, double Epoch, double TrainLoss, double TestLoss, double TestAccuracy, long UplinkBits, long DownlinkBits);
+
+/// <summary>What the status page shows of a run at one moment (the JSON of /status).</summary>
+public sealed record RunStatus(
+    string Run,
+    string Method,
+    string Model,
+    int Workers,
+    string Cluster,
+    int Step,
+    int Steps,
+    double ElapsedSeconds,
+    double? EtaSeconds,
+    long UplinkBits,
+    long DownlinkBits,
+    IReadOnlyDictionary<int, string> WorkerSilos,
+    IReadOnlyList<StatusPoint> Curve);
+
+/// <summary>
+/// The live state of one run, written by its progress callback and read by the status page from other threads. The
+/// ETA assumes the remaining updates take as long as the ones so far: (steps − step) · elapsed / step.
+/// </summary>
+public sealed class StatusBoard(string run, TrainOptions options, string cluster)
+{
+    private readonly Lock _gate = new();
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private readonly List<StatusPoint> _curve = [];
+    private TrainProgress _latest;
+
+    /// <summary>Where the workers are (a cluster run sets it once it places them).</summary>
+    public Func<IReadOnlyDictionary<int, SiloAddress>>? Placement { get; set; }
+
+    /// <summary>Takes one update's progress (the run's progress callback).</summary>
+    public void Report(TrainProgress progress)
+    {
+        lock (_gate)
+        {
+            _latest = progress;
+            if (progress.Latest is { } p)
+            {
+                _curve.Add(new StatusPoint(p.Step, p.Epoch, p.TrainLoss, p.TestLoss, p.TestAccuracy, p.UplinkBits, p.DownlinkBits));
+            }
+        }
+    }
+
+    public RunStatus Read()
+    {
+        lock (_gate)
+        {
+            var elapsed = _clock.Elapsed.TotalSeconds;
+            var (step, steps) = (_latest.Step, _latest.Steps);
+            var last = _curve.Count > 0 ? _curve[^1] : null;
+            return new RunStatus(
+                run,
+                options.Method,
+                options.Model,
+                options.Workers,
+                cluster,
+                step,
+                steps,
+                elapsed,
+                step > 0 ? (steps - step) * elapsed / step : null,
+                last?.UplinkBits ?? 0,
+                last?.DownlinkBits ?? 0,
+                Placement?.Invoke().ToDictionary(p => p.Key, p => p.Value.ToString()) ?? new Dictionary<int, string>(),
+                [.. _curve]);
+        }
+    }
+}
