@@ -21,14 +21,19 @@ internal sealed class ClusterCliOptions
     /// <summary>The command's own arguments without the cluster options: what worker grains re-parse.</summary>
     public string[] WorkerArguments(ParseResult parse) => Cli.Silos.ArgumentsWithout(parse, "--silos", "--cluster", "--tls-cert", "--tls-key", "--tls-ca");
 
+    /// <summary>Refuses TLS options without a cluster to secure (before any work, so they are never silently ignored).</summary>
+    public void Validate(ParseResult parse)
+    {
+        if (parse.GetValue(Cluster) is null && Tls.All.Any(o => parse.GetResult(o) is not null))
+        {
+            throw new DiffQuantException("--tls-cert, --tls-key and --tls-ca secure a --cluster; in-process and loopback --silos runs stay on 127.0.0.1 without TLS.");
+        }
+    }
+
     public (T Result, long SentBytes, long ReceivedBytes) Run<T>(ParseResult parse, TextWriter? log, Func<DiffQuant.Cluster.IClusterConnection, T> body)
     {
+        Validate(parse);
         var tls = Tls.Settings(parse);
-        if (tls is not null && parse.GetValue(Cluster) is null)
-        {
-            throw new DiffQuantException("--tls-cert, --tls-key and --tls-ca secure a --cluster; loopback --silos runs stay on 127.0.0.1 without TLS.");
-        }
-
         return Cli.Silos.Run(parse.GetValue(Silos), Cli.Silos.Address(parse.GetValue(Cluster)), tls, log, body);
     }
 }

@@ -36,6 +36,14 @@ internal static class OptionChecks
         return option;
     }
 
+    public static void Port(int port)
+    {
+        if (port is < 1 or > 65535)
+        {
+            throw new DiffQuantException($"must be a TCP port in 1..65535, got {port}.");
+        }
+    }
+
     public static void Positive(int value)
     {
         if (value <= 0)

@@ -97,6 +97,7 @@ internal static class RunCommand
 
         command.SetAction(parse => CliApp.Guarded(error, () =>
         {
+            cluster.Validate(parse);
             var spec = MethodSpec.Parse(parse.GetRequiredValue(method));
             var quantizerKind = parse.GetValue(quantizer) ?? (spec.Compensation.Quantizes ? "cube" : QuantizerSpec.Float64.Kind);
             var quantizerSpec = QuantizerSpec.Parse(quantizerKind, parse.GetValue(rate), parse.GetValue(ditherSeed));

@@ -8,9 +8,9 @@ internal static class SiloCommand
 {
     public static Command Create(TextWriter output, TextWriter error)
     {
-        var siloPort = new Option<int>("--silo-port") { Description = "Port for silo-to-silo traffic on 127.0.0.1.", DefaultValueFactory = _ => 11111 }.Checked(Port);
-        var gatewayPort = new Option<int>("--gateway-port") { Description = "Port clients connect to on 127.0.0.1.", DefaultValueFactory = _ => 30000 }.Checked(Port);
-        var primaryPort = new Option<int?>("--primary-port") { Description = "Silo port of the primary silo to join (default: this silo is the primary)." }.Checked(p => Port(p ?? 1));
+        var siloPort = new Option<int>("--silo-port") { Description = "Port for silo-to-silo traffic on 127.0.0.1.", DefaultValueFactory = _ => 11111 }.Checked(OptionChecks.Port);
+        var gatewayPort = new Option<int>("--gateway-port") { Description = "Port clients connect to on 127.0.0.1.", DefaultValueFactory = _ => 30000 }.Checked(OptionChecks.Port);
+        var primaryPort = new Option<int?>("--primary-port") { Description = "Silo port of the primary silo to join (default: this silo is the primary)." }.Checked(p => OptionChecks.Port(p ?? 1));
         var cluster = new Option<string?>("--cluster") { Description = "Join the cluster whose membership is in this Redis (redis://HOST:PORT) instead of a loopback primary." }.Checked(c => Silos.Address(c));
         var address = new Option<string?>("--address") { Description = "The IP address this silo listens on and announces to the others (default 127.0.0.1; give the machine's own for several machines)." }.Checked(a => Address(a));
         var exitWith = new Option<int?>("--exit-with") { Description = "Stop when the process with this id exits (what `--silos` passes, so that its silos never outlive it)." };
@@ -88,12 +88,4 @@ internal static class SiloCommand
         text is null ? null
         : System.Net.IPAddress.TryParse(text, out var ip) ? ip
         : throw new DiffQuantException($"must be an IP address such as 10.0.0.5, got '{text}'.");
-
-    private static void Port(int port)
-    {
-        if (port is < 1 or > 65535)
-        {
-            throw new DiffQuantException($"must be a TCP port in 1..65535, got {port}.");
-        }
-    }
 }

@@ -62,7 +62,7 @@ internal static class TrainCommand
         var checkpoint = new Option<string?>("--checkpoint") { Description = "Checkpoint file: replaced atomically every --checkpoint-every updates; a run whose file exists resumes from it." };
         var checkpointEvery = new Option<int>("--checkpoint-every") { Description = "Updates between checkpoints (and the most a recovery makes again).", DefaultValueFactory = _ => recoveryDefaults.CheckpointEvery }.Checked(OptionChecks.Positive);
         var workerTimeout = CliNumbers.Double("--worker-timeout", "Seconds a worker grain may take to answer before it counts as lost and is re-placed (--silos).", recoveryDefaults.WorkerTimeout.TotalSeconds);
-        var statusPort = new Option<int?>("--status-port") { Description = "Serve the run's live status page on 127.0.0.1:PORT (/ draws it, /status is its JSON)." }.Checked(p => OptionChecks.Positive(p ?? 1));
+        var statusPort = new Option<int?>("--status-port") { Description = "Serve the run's live status page on 127.0.0.1:PORT (/ draws it, /status is its JSON)." }.Checked(p => OptionChecks.Port(p ?? 1));
         var statusToken = new Option<string?>("--status-token") { Description = "Bearer token the status page requires (default: the DQ_STATUS_TOKEN environment variable; none: open).", DefaultValueFactory = _ => Environment.GetEnvironmentVariable("DQ_STATUS_TOKEN") };
         var compare = new Option<bool>("--compare") { Description = "Run the standard table (every method of --methods over --seeds seeds)." };
         var methods = new Option<string>("--methods") { Description = "Methods of --compare.", DefaultValueFactory = _ => string.Join(",", TrainingMethod.Standard.Select(m => m.Name)) }
@@ -111,6 +111,7 @@ internal static class TrainCommand
                 Threads = parse.GetValue(threads),
             };
             options.Validate();
+            cluster.Validate(parse);
             var split = Load(parse.GetRequiredValue(data), parse.GetValue(test), options.Seed);
             if (parse.GetValue(positive) is { } c)
             {

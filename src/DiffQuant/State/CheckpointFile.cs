@@ -26,7 +26,11 @@ public sealed class CheckpointFile(string path)
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            File.Delete(temporary);
+            if (File.Exists(temporary))
+            {
+                File.Delete(temporary);
+            }
+
             throw new DiffQuantException($"cannot write the checkpoint '{Path}': {e.Message}");
         }
     }
