@@ -86,6 +86,40 @@ public class TrainingTests
 
     /// <summary>A session snapshot after 10 rounds, restored into fresh objects, continues bit for bit.</summary>
     /// <summary>
+    /// A run checkpointed half way and restored into a fresh run (another process, in effect) ends exactly as the
+    /// uninterrupted run: same curve, bits and loss; the checkpoint of other options is refused.
+    /// </summary>
+    [Theory]
+    [InlineData("df-topk-sign")]
+    [InlineData("asylpg")]
+    public void A_checkpointed_run_resumes_to_the_uninterrupted_result(string method)
+    {
+        var options = Options(method);
+        var whole = Trainer.Run(Data, options);
+        var first = new TrainingRun(Data, options);
+        while (first.Step < first.Steps / 2)
+        {
+            first.Advance();
+        }
+
+        var checkpoint = first.Checkpoint();
+        var resumed = new TrainingRun(Data, options);
+        resumed.Restore(checkpoint);
+        Assert.Equal(first.Step, resumed.Step);
+        while (!resumed.Done)
+        {
+            resumed.Advance();
+        }
+
+        var result = resumed.Result(0);
+        Assert.Equal(whole.Curve, result.Curve);
+        Assert.Equal(whole.UplinkBitsTotal, result.UplinkBitsTotal);
+        Assert.Equal(whole.DownlinkBitsTotal, result.DownlinkBitsTotal);
+        Assert.Equal(whole.TrainLoss, result.TrainLoss);
+        Assert.Contains("belongs to a run of other options", Assert.Throws<DiffQuantException>(() => new TrainingRun(Data, options with { Seed = 2 }).Restore(checkpoint)).Message);
+    }
+
+    /// <summary>
     /// A gradient with a wrong kind or iteration, cut short, with bits left over, or over its link's budget is refused
     /// with an error saying what is wrong (the session adds the link where the reader cannot), and leaves the server (and the link's meters) exactly as they were; the real
     /// message is still taken afterwards.
