@@ -59,7 +59,7 @@ internal static class TrainCommand
         var density = CliNumbers.Double("--density", "Expected fraction of coordinates Sparse-AsyLPG keeps.", defaults.Density);
         var cluster = new ClusterCliOptions();
         var recoveryDefaults = new RecoveryOptions();
-        var checkpoint = new Option<string?>("--checkpoint") { Description = "Checkpoint file: replaced atomically every --checkpoint-every updates; a run whose file exists resumes from it." };
+        var checkpoint = new Option<string?>("--checkpoint") { Description = "Checkpoint file, or redis://HOST:PORT/KEY: replaced atomically every --checkpoint-every updates; a run whose checkpoint exists resumes from it." };
         var checkpointEvery = new Option<int>("--checkpoint-every") { Description = "Updates between checkpoints (and the most a recovery makes again).", DefaultValueFactory = _ => recoveryDefaults.CheckpointEvery }.Checked(OptionChecks.Positive);
         var workerTimeout = CliNumbers.Double("--worker-timeout", "Seconds a worker grain may take to answer before it counts as lost and is re-placed (--silos).", recoveryDefaults.WorkerTimeout.TotalSeconds);
         var statusPort = new Option<int?>("--status-port") { Description = "Serve the run's live status page on 127.0.0.1:PORT (/ draws it, /status is its JSON)." }.Checked(p => OptionChecks.Port(p ?? 1));
@@ -149,11 +149,13 @@ internal static class TrainCommand
                 throw new DiffQuantException($"--worker-timeout must be a positive number of seconds, got {seconds}.");
             }
 
+            var checkpointPath = parse.GetValue(checkpoint);
+            using var redisCheckpoint = checkpointPath?.StartsWith("redis://", StringComparison.Ordinal) == true ? RedisCheckpointStore.Open(checkpointPath) : null;
             var recovery = new RecoveryOptions
             {
                 CheckpointEvery = parse.GetValue(checkpointEvery),
                 WorkerTimeout = TimeSpan.FromSeconds(parse.GetValue(workerTimeout)),
-                File = parse.GetValue(checkpoint) is { } path ? new CheckpointFile(path) : null,
+                File = (ICheckpointStore?)redisCheckpoint ?? (checkpointPath is null ? null : new CheckpointFile(checkpointPath)),
             };
             var board = new StatusBoard($"train-{Environment.ProcessId}", options, parse.GetValue(cluster.Cluster) ?? (parse.GetValue(cluster.Silos) is { } n ? $"{n} loopback silos" : "in-process"));
             Func<Action<TrainProgress>?, TrainResult> train = cluster.Given(parse)

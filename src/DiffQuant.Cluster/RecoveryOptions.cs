@@ -19,7 +19,7 @@ public readonly record struct RecoveryOptions
     public int MaxRecoveries { get; init; } = 3;
 
     /// <summary>Where checkpoints also go (replaced atomically), so a restarted server resumes; null: memory only.</summary>
-    public CheckpointFile? File { get; init; }
+    public ICheckpointStore? File { get; init; }
 
     public void Validate()
     {

@@ -70,12 +70,28 @@ public sealed class RedisClusterTests : IAsyncLifetime
             Assert.Equal(3, status.RootElement.GetProperty("silos").EnumerateArray().Sum(s => s.GetProperty("worker_grains").GetInt32()));
         }
 
+        // A checkpoint in Redis: written by the first run, resumed (at its end) by the second, which prints the same result.
+        string[] checkpointed = ["train", "--data", file, "--workers", "2", "--epochs", "1", "--batch", "32", "--checkpoint", $"{_cluster}/runs/one", "--json", "--out", folder];
+        var (firstExit, firstOutput, _) = TestData.Dq(checkpointed);
+        var (secondExit, secondOutput, secondError) = TestData.Dq(checkpointed);
+        Assert.Equal((0, 0), (firstExit, secondExit));
+        Assert.Contains($"resumed from the checkpoint '{_cluster}/runs/one'", secondError);
+        using (JsonDocument first = JsonDocument.Parse(firstOutput), second = JsonDocument.Parse(secondOutput))
+        {
+            Assert.Equal(first.RootElement.GetProperty("uplink_bits_total").GetInt64(), second.RootElement.GetProperty("uplink_bits_total").GetInt64());
+            Assert.Equal(first.RootElement.GetProperty("test_accuracy").GetDouble(), second.RootElement.GetProperty("test_accuracy").GetDouble());
+        }
+
         _processes[0].Kill();
         await _processes[0].WaitForExitAsync();
         var (exit, output, error) = TestData.Dq("status", "--cluster", _cluster);
         Assert.Equal(2, exit);
         Assert.Equal(string.Empty, output);
         Assert.Contains($"error: cannot connect to the cluster at {_cluster}: It was not possible to connect to the redis server", error);
+        (exit, output, error) = TestData.Dq(checkpointed);
+        Assert.Equal(2, exit);
+        Assert.Equal(string.Empty, output);
+        Assert.Contains($"error: cannot reach the checkpoint store {_cluster}/runs/one", error);
         Directory.Delete(folder, recursive: true);
     }
 

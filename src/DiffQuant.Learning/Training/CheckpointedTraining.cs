@@ -15,7 +15,7 @@ public static class CheckpointedTraining
     /// <param name="recoverable">Whether a failure is survivable by rebuilding; it may prepare the rebuild (forget a lost worker).</param>
     /// <param name="maxRecoveries">Failures survived before the last one is thrown.</param>
     /// <param name="log">Hears checkpoints written to the file, resumptions and recoveries.</param>
-    public static TrainResult Run(Func<TrainingRun> build, int every, CheckpointFile? file, Func<Exception, bool> recoverable, int maxRecoveries, Action<TrainProgress>? progress = null, TextWriter? log = null)
+    public static TrainResult Run(Func<TrainingRun> build, int every, ICheckpointStore? file, Func<Exception, bool> recoverable, int maxRecoveries, Action<TrainProgress>? progress = null, TextWriter? log = null)
     {
         if (every < 1)
         {
@@ -75,7 +75,7 @@ public static class CheckpointedTraining
         return run.Result(clock.Elapsed.TotalSeconds) with { Recoveries = recoveries, StepsRedone = redone, UplinkBitsDiscarded = discarded };
     }
 
-    private static void Resume(TrainingRun run, CheckpointFile file)
+    private static void Resume(TrainingRun run, ICheckpointStore file)
     {
         try
         {

@@ -5,7 +5,7 @@ namespace DiffQuant.State;
 /// and then renamed over the old one, so a crash leaves either the previous checkpoint or the new one, never a torn
 /// mix. Snapshots carry a checksum and a tag, so a torn or foreign file is still refused when it is read.
 /// </summary>
-public sealed class CheckpointFile(string path)
+public sealed class CheckpointFile(string path) : ICheckpointStore
 {
     public string Path { get; } = System.IO.Path.GetFullPath(path);
 
