@@ -59,12 +59,7 @@ public sealed class TrainingRun
             Guard.Throw($"the run has made all of its {Steps} updates.");
         }
 
-        if (!_started)
-        {
-            _run.Session.Start();
-            _started = true;
-        }
-
+        EnsureStarted();
         _run.Session.Round();
         TrainPoint? latest = null;
         var step = Step;
@@ -81,14 +76,13 @@ public sealed class TrainingRun
         return new TrainProgress(step, Steps, latest);
     }
 
-    /// <summary>The run's whole state, tagged with its options so that another run's checkpoint is refused.</summary>
+    /// <summary>
+    /// The run's whole state, tagged with its options so that another run's checkpoint is refused. A run not yet started
+    /// exchanges its opening and setups first (a checkpoint of update 0 is of the started session).
+    /// </summary>
     public byte[] Checkpoint()
     {
-        if (!_started)
-        {
-            _run.Session.Start();
-            _started = true;
-        }
+        EnsureStarted();
 
         var writer = new SnapshotWriter(Tag);
         writer.Write(Fingerprint);
@@ -182,6 +176,15 @@ public sealed class TrainingRun
     }
 
     private const string Tag = "training-run";
+
+    private void EnsureStarted()
+    {
+        if (!_started)
+        {
+            _run.Session.Start();
+            _started = true;
+        }
+    }
 
     /// <summary>Uplink information bits counted so far.</summary>
     public long Uplink => _run.Links.Sum(l => l.Uplink.TotalBits);
