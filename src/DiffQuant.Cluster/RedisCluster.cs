@@ -7,6 +7,11 @@ namespace DiffQuant.Cluster;
 /// <summary>A client of a cluster whose membership is in Redis (`dq silo --cluster redis://…` on each machine).</summary>
 public sealed class RedisCluster : IClusterConnection
 {
+    /// <summary>Tries to reach a gateway before the client gives up, and the pause between them.</summary>
+    private const int ConnectAttempts = 3;
+
+    private static readonly TimeSpan ConnectRetryDelay = TimeSpan.FromMilliseconds(500);
+
     private readonly IHost _client;
 
     private RedisCluster(IHost client) => _client = client;
@@ -31,9 +36,19 @@ public sealed class RedisCluster : IClusterConnection
                 client.UseTls(tls.Configure);
             }
 
-            // Not reaching any gateway is an answer, not a reason to wait: a silo that refuses this client (no or
-            // another CA's certificate) would otherwise be retried until the timeout.
-            client.UseConnectionRetryFilter((_, _) => Task.FromResult(false));
+            // A few tries ride out a busy silo; more would only delay the answer when a silo refuses this client (no
+            // or another CA's certificate), which Orleans would otherwise retry until the timeout.
+            var attempts = 0;
+            client.UseConnectionRetryFilter(async (_, cancel) =>
+            {
+                if (++attempts >= ConnectAttempts)
+                {
+                    return false;
+                }
+
+                await Task.Delay(ConnectRetryDelay, cancel);
+                return true;
+            });
 
             client.Configure<Orleans.Configuration.ClusterOptions>(o => (o.ServiceId, o.ClusterId) = (SiloSettings.ServiceId, SiloSettings.ClusterId));
         });

@@ -22,8 +22,6 @@ public sealed class WorkerPlacement(IGrainFactory grains, string runId, TimeSpan
     private DateTime _livenessAsked = DateTime.MinValue;
     private int _placements;
 
-    public TimeSpan Timeout => timeout;
-
     /// <summary>The silo each worker was last placed on, by worker index.</summary>
     public IReadOnlyDictionary<int, SiloAddress> Placed => _placed;
 
@@ -119,10 +117,13 @@ public sealed class WorkerPlacement(IGrainFactory grains, string runId, TimeSpan
     /// </summary>
     private List<SiloAddress>? Active(DateTime deadline)
     {
+        // One request waits at most an attempt's time: the first request to a freshly started cluster can go
+        // unanswered, and Choose asks again until the deadline.
         var left = deadline - DateTime.UtcNow;
+        var wait = left < ClusterStatus.AttemptTimeout ? left : ClusterStatus.AttemptTimeout;
         try
         {
-            return [.. grains.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true).WaitAsync(left > TimeSpan.Zero ? left : TimeSpan.Zero).GetAwaiter().GetResult().Keys.Order()];
+            return [.. grains.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true).WaitAsync(wait > TimeSpan.Zero ? wait : TimeSpan.Zero).GetAwaiter().GetResult().Keys.Order()];
         }
         catch (Exception e) when (e is OrleansException or TimeoutException)
         {
