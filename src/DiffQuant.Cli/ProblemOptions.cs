@@ -10,15 +10,21 @@ internal sealed class ProblemOptions
 {
     public Option<string> Kind { get; } = new Option<string>("--problem")
     {
-        Description = "Problem family: gaussian (least squares with i.i.d. N(0,1) A and y) or quadratic (diagonal, eigenvalues evenly spaced on [1, kappa]).",
+        Description = "Problem family: gaussian (least squares with i.i.d. N(0,1) A and y), quadratic (diagonal, eigenvalues evenly spaced on [1, kappa]) or sparse (least squares with A = I + sparse noise, --nnz-per-row entries a row, κ about 5–15; for n up to millions).",
         DefaultValueFactory = _ => "gaussian",
     }.Checked(k =>
     {
-        if (k.Trim().ToLowerInvariant() is not ("gaussian" or "quadratic"))
+        if (k.Trim().ToLowerInvariant() is not ("gaussian" or "quadratic" or "sparse"))
         {
-            throw new DiffQuantException($"unknown problem '{k}'; choose gaussian or quadratic, or give --matrix PATH.");
+            throw new DiffQuantException($"unknown problem '{k}'; choose gaussian, quadratic or sparse, or give --matrix PATH.");
         }
     });
+
+    public Option<int> EntriesPerRow { get; } = new Option<int>("--nnz-per-row")
+    {
+        Description = "Non-zeros in each row of A for --problem sparse.",
+        DefaultValueFactory = _ => SparseEnsemble.DefaultEntriesPerRow,
+    }.Checked(OptionChecks.Positive);
 
     public Option<int> Rows { get; } = new Option<int>("--m")
     {
@@ -62,7 +68,7 @@ internal sealed class ProblemOptions
         Description = "With --workers K: one worker index (0..K−1) per row of A, one per line (default: K contiguous blocks).",
     };
 
-    public IEnumerable<Option> All => [Kind, Rows, Columns, Kappa, Matrix, Seed, Rhs, ShardFile];
+    public IEnumerable<Option> All => [Kind, Rows, Columns, Kappa, EntriesPerRow, Matrix, Seed, Rhs, ShardFile];
 
     /// <summary>The problem split over K workers as --shards says (contiguous blocks without it).</summary>
     public Problem Split(ParseResult parse, Problem problem, int workers)
@@ -95,6 +101,17 @@ internal sealed class ProblemOptions
     /// <summary>Refuses options that the chosen problem would silently ignore.</summary>
     private void RefuseIgnored(ParseResult parse)
     {
+        var kind = parse.GetValue(Kind)?.Trim().ToLowerInvariant();
+        if (parse.GetResult(EntriesPerRow) is { Implicit: false } && (kind != "sparse" || parse.GetValue(Matrix) is not null))
+        {
+            throw new DiffQuantException("--nnz-per-row applies to --problem sparse only.");
+        }
+
+        if (kind == "sparse" && parse.GetResult(Kappa) is { Implicit: false })
+        {
+            throw new DiffQuantException("--kappa does not apply to --problem sparse (its κ is set by its construction: about 5–15).");
+        }
+
         if (parse.GetValue(Matrix) is null)
         {
             return;
@@ -173,7 +190,9 @@ internal sealed class ProblemOptions
             "gaussian" => GaussianEnsemble.Create(m, n, kappa, seed, parse.GetValue(Rhs) is null ? null : Target(parse, m, seed)),
             "quadratic" when parse.GetValue(Rhs) is not null => throw new DiffQuantException("--rhs gives y of a least-squares problem; the quadratic has none."),
             "quadratic" => QuadraticProblem.Create(n, 1, kappa ?? 10, seed),
-            var other => throw new DiffQuantException($"unknown problem '{other}'; choose gaussian or quadratic, or give --matrix PATH."),
+            "sparse" when parse.GetValue(Rhs) is not null => throw new DiffQuantException("--rhs is not taken by --problem sparse (y ~ N(0, I) from --seed); give --matrix and --rhs for your own data."),
+            "sparse" => SparseEnsemble.Create(m, n, parse.GetValue(EntriesPerRow), seed),
+            var other => throw new DiffQuantException($"unknown problem '{other}'; choose gaussian, quadratic or sparse, or give --matrix PATH."),
         };
     }
 }

@@ -181,13 +181,14 @@ internal static class RunCommand
             if (cluster.Given(parse))
             {
                 var arguments = cluster.WorkerArguments(parse);
+                var placed = new RemoteWorker[k];
                 var (remote, sent, received) = cluster.Run(parse, asJson ? null : error, connection =>
                 {
                     var placement = new WorkerPlacement(connection.Grains, $"run-{Environment.ProcessId}-{Guid.NewGuid():N}", new RecoveryOptions().WorkerTimeout, connection.ReservedSiloPort);
                     return LocalRun.Execute(instance, config, x0, stop, parse.GetValue(distance), progress, schedule, workers: (k, _) =>
-                        placement.Place(k, new WorkerSetup { Kind = RunWorkerBuilder.Kind, Arguments = arguments, Index = k }));
+                        placed[k] = placement.Place(k, new WorkerSetup { Kind = RunWorkerBuilder.Kind, Arguments = arguments, Index = k }), parallelism: k);
                 });
-                report = Report(config, instance, parse.GetValue(problem.Seed), remote) with { Silos = parse.GetValue(cluster.Silos), Cluster = parse.GetValue(cluster.Cluster), WireBytesSent = sent, WireBytesReceived = received };
+                report = Report(config, instance, parse.GetValue(problem.Seed), remote, placed.Sum(w => w.ComputeSeconds)) with { Silos = parse.GetValue(cluster.Silos), Cluster = parse.GetValue(cluster.Cluster), WireBytesSent = sent, WireBytesReceived = received };
             }
             else
             {
@@ -208,7 +209,8 @@ internal static class RunCommand
         return command;
     }
 
-    private static RunReport Report(MethodConfig config, Problem instance, long seed, RunResult result)
+    /// <param name="workerCompute">The workers' own compute seconds when they ran elsewhere (null: in this process).</param>
+    private static RunReport Report(MethodConfig config, Problem instance, long seed, RunResult result, double? workerCompute = null)
     {
         var spec = config.Method;
         var shards = instance.ShardsFor(config.Workers);
@@ -267,6 +269,11 @@ internal static class RunCommand
             Converse = Bounds.Converse(tuning.Sigma, quantizer.Rate),
             Overloads = result.Overloads,
             Links = result.Links,
+            SetupSeconds = result.Timing.SetupSeconds,
+            RoundSeconds = result.Timing.RoundSeconds,
+            ServerSeconds = result.Timing.ServerSeconds,
+            WorkerSeconds = result.Timing.WorkerSeconds,
+            WorkerComputeSeconds = workerCompute ?? result.Timing.WorkerSeconds,
         };
     }
 
@@ -309,6 +316,7 @@ internal static class RunCommand
         }
 
         Row("overloads", $"{r.Overloads}");
+        Row("time", $"setup {r.SetupSeconds:F2} s, rounds {r.RoundSeconds:F2} s ({(r.Iterations > 0 ? r.RoundSeconds / r.Iterations * 1e3 : 0):F2} ms a round): server {r.ServerSeconds:F2} s, workers {r.WorkerComputeSeconds:F2} s computing{(r.WorkerSeconds > r.WorkerComputeSeconds ? $" + {r.WorkerSeconds - r.WorkerComputeSeconds:F2} s transport" : string.Empty)}");
         console.Write(table);
     }
 }

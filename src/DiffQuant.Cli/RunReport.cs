@@ -93,6 +93,21 @@ internal sealed record RunReport
 
     public required long Overloads { get; init; }
 
+    /// <summary>Seconds of the setup exchange (x̂_0 down, setups up).</summary>
+    public required double SetupSeconds { get; init; }
+
+    /// <summary>Wall seconds of the rounds after the setup.</summary>
+    public required double RoundSeconds { get; init; }
+
+    /// <summary>Of those, seconds in the server (decode, update, encode).</summary>
+    public required double ServerSeconds { get; init; }
+
+    /// <summary>Seconds the session waited for worker answers, summed over workers (compute plus, on a cluster, transport).</summary>
+    public required double WorkerSeconds { get; init; }
+
+    /// <summary>Seconds the workers computed, summed (on a cluster as their grains measured it; in-process equal to <see cref="WorkerSeconds"/>).</summary>
+    public required double WorkerComputeSeconds { get; init; }
+
     /// <summary>Each worker's link meters.</summary>
     public required IReadOnlyList<Running.LinkReport> Links { get; init; }
 }

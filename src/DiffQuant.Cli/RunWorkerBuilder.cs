@@ -12,6 +12,8 @@ internal sealed class RunWorkerBuilder : IWorkerBuilder
 {
     public const string Kind = "run";
 
+    private readonly LatestCache<RunCommand.Plan> _plans = new();
+
     public IWorker Build(WorkerSetup setup)
     {
         if (setup.Kind != Kind)
@@ -19,7 +21,7 @@ internal sealed class RunWorkerBuilder : IWorkerBuilder
             return TrainingWorkerBuilder.Instance.Build(setup);
         }
 
-        var plan = RunCommand.PlanFrom(setup.Arguments);
+        var plan = _plans.Get(string.Join('\0', setup.Arguments), () => RunCommand.PlanFrom(setup.Arguments));
         var shards = plan.Instance.ShardsFor(plan.Config.Workers);
         if ((uint)setup.Index >= (uint)shards.Count)
         {

@@ -5,7 +5,6 @@ using DiffQuant.Learning.Compression;
 using DiffQuant.Learning.Data;
 using DiffQuant.Learning.DoubleQuantization;
 using DiffQuant.Learning.Training;
-using DiffQuant.State;
 using Spectre.Console;
 
 namespace DiffQuant.Cli;
@@ -149,17 +148,19 @@ internal static class TrainCommand
                 throw new DiffQuantException($"--worker-timeout must be a positive number of seconds, got {seconds}.");
             }
 
-            var checkpointPath = parse.GetValue(checkpoint);
-            using var redisCheckpoint = checkpointPath?.StartsWith("redis://", StringComparison.Ordinal) == true ? RedisCheckpointStore.Open(checkpointPath) : null;
+            // A cluster run's server writes its checkpoints where it runs: the store is named, not opened, here.
+            var checkpointPath = parse.GetValue(checkpoint) is { } named && !named.StartsWith("redis://", StringComparison.Ordinal) ? Path.GetFullPath(named) : parse.GetValue(checkpoint);
+            var store = checkpointPath is null || cluster.Given(parse) ? null : CheckpointStores.Open(checkpointPath);
+            using var storeConnection = store as IDisposable;
             var recovery = new RecoveryOptions
             {
                 CheckpointEvery = parse.GetValue(checkpointEvery),
                 WorkerTimeout = TimeSpan.FromSeconds(parse.GetValue(workerTimeout)),
-                File = (ICheckpointStore?)redisCheckpoint ?? (checkpointPath is null ? null : new CheckpointFile(checkpointPath)),
+                File = store,
             };
             var board = new StatusBoard($"train-{Environment.ProcessId}", options, parse.GetValue(cluster.Cluster) ?? (parse.GetValue(cluster.Silos) is { } n ? $"{n} loopback silos" : "in-process"));
             Func<Action<TrainProgress>?, TrainResult> train = cluster.Given(parse)
-                ? p => OnCluster(cluster, parse, parse.GetRequiredValue(data), parse.GetValue(test), parse.GetValue(positive), split, options, recovery, p, silent ? null : error, error, board)
+                ? p => OnCluster(cluster, parse, parse.GetRequiredValue(data), parse.GetValue(test), parse.GetValue(positive), options, recovery, checkpointPath, p, silent ? null : error, error, board)
                 : recovery.File is null
                     ? p => Trainer.Run(split, options, p)
                     : p => CheckpointedTraining.Run(() => new TrainingRun(split, options), recovery.CheckpointEvery, recovery.File, _ => false, 0, p, error);
@@ -204,7 +205,7 @@ internal static class TrainCommand
     /// recoveries from lost workers. Checkpoints, losses and recoveries are told to <paramref name="events"/> even when
     /// the progress is quiet.
     /// </summary>
-    private static TrainResult OnCluster(ClusterCliOptions cluster, ParseResult parse, string data, string? test, int? positive, DataSplit split, TrainOptions options, RecoveryOptions recovery, Action<TrainProgress>? progress, TextWriter? log, TextWriter events, StatusBoard board)
+    private static TrainResult OnCluster(ClusterCliOptions cluster, ParseResult parse, string data, string? test, int? positive, TrainOptions options, RecoveryOptions recovery, string? store, Action<TrainProgress>? progress, TextWriter? log, TextWriter events, StatusBoard board)
     {
         if (test is not null || positive is not null)
         {
@@ -214,12 +215,10 @@ internal static class TrainCommand
         var spec = data == "fashion-mnist" ? data : $"libsvm:{Path.GetFullPath(data)}";
         var (result, sent, received) = cluster.Run(parse, log, connection =>
         {
-            log?.WriteLine($"training {options.Method} with {options.Workers} worker grains");
-            var placement = new WorkerPlacement(connection.Grains, $"train-{Environment.ProcessId}-{Guid.NewGuid():N}", recovery.WorkerTimeout, connection.ReservedSiloPort);
-            board.Placement = () => placement.Placed;
-            return ClusterTrainer.Run(placement, spec, split, options, recovery, progress, events).GetAwaiter().GetResult();
+            log?.WriteLine($"training {options.Method} with a server grain and {options.Workers} worker grains");
+            return ClusterTrainer.Run(connection.Grains, $"train-{Environment.ProcessId}-{Guid.NewGuid():N}", connection.ReservedSiloPort, spec, options, recovery, store, progress, events, board.Place).GetAwaiter().GetResult();
         });
-        return result with { Silos = parse.GetValue(cluster.Silos), Cluster = parse.GetValue(cluster.Cluster), WireBytesSent = sent, WireBytesReceived = received };
+        return result with { Silos = parse.GetValue(cluster.Silos), Cluster = parse.GetValue(cluster.Cluster), WireBytesSent = result.WireBytesSent + sent, WireBytesReceived = result.WireBytesReceived + received };
     }
 
     private static ModelCode? Downlink(string? text) => text?.Trim().ToLowerInvariant() switch
@@ -310,7 +309,7 @@ internal static class TrainCommand
         Row("framing bits", $"{r.FramingBitsTotal:N0} (envelopes the receivers could check; not information)");
         if (r.WireBytesSent is not null)
         {
-            Row("on the wire", $"{r.WireBytesSent:N0} bytes sent and {r.WireBytesReceived:N0} received by Orleans (workers on {(r.Silos is { } silos ? $"{silos} loopback silos" : r.Cluster)}; {r.StateBytes:N0} of them worker state for checkpoints)");
+            Row("on the wire", $"{r.WireBytesSent:N0} bytes sent and {r.WireBytesReceived:N0} received by Orleans in this process and the server's silo (server and workers on {(r.Silos is { } silos ? $"{silos} loopback silos" : r.Cluster)}; {r.StateBytes:N0} of them worker state for checkpoints)");
         }
 
         if (r.Recoveries is > 0)

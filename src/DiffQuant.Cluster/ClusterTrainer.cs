@@ -1,41 +1,171 @@
+using System.Text.Json;
 using DiffQuant.Learning.Data;
 using DiffQuant.Learning.Training;
+using Orleans.Runtime.Placement;
 
 namespace DiffQuant.Cluster;
 
 /// <summary>
-/// Distributed training with the workers as grains: each worker grain loads its shard from the data spec itself; the
-/// server, the links and the session are the in-process run's objects, so bit counts and results are the same as
-/// <see cref="Trainer.Run"/>'s. The run checkpoints every few updates; when a worker is lost the server keeps running,
-/// re-places the workers on healthy silos (the lost ones' shards reload there) and resumes every worker and itself
-/// from the last checkpoint (<see cref="CheckpointedTraining"/>): error memories come back as they were then.
+/// Distributed training with the server and the workers as grains. Each worker grain loads its shard from the data
+/// spec itself; the server grain runs the in-process run's server, links and session against them, so bit counts and
+/// results are the same as <see cref="Trainer.Run"/>'s. It checkpoints every few updates; when a worker is lost it
+/// re-places the workers on healthy silos (the lost ones' shards reload there) and resumes every worker and itself from
+/// the last checkpoint (<see cref="CheckpointedTraining"/>): error memories come back as they were then. The submitting
+/// process drives the server grain from checkpoint to checkpoint and keeps the latest; when the server's silo dies it
+/// starts a new server grain on another silo from that checkpoint, which re-places the workers.
 /// </summary>
 public static class ClusterTrainer
 {
-    /// <param name="data">The data the experimenter evaluates the server's model on (the protocol never reads it).</param>
+    /// <summary>The most work between two progress reports of a cluster run (each is one call to the server grain).</summary>
+    public static readonly TimeSpan ReportTime = TimeSpan.FromSeconds(0.5);
+
+    /// <param name="runId">Names the run's grains.</param>
+    /// <param name="store">Where the server also writes its checkpoints (a file path or redis://…/KEY every silo can reach); one already there is resumed.</param>
     /// <param name="log">Hears resumptions, losses and recoveries.</param>
-    public static Task<TrainResult> Run(WorkerPlacement placement, string dataSpec, DataSplit data, TrainOptions options, RecoveryOptions recovery, Action<TrainProgress>? progress = null, TextWriter? log = null)
+    /// <param name="placed">Hears where the server and the workers are after each stretch.</param>
+    /// <param name="reportEvery">The most updates between two reports (progress comes back at least every <see cref="ReportTime"/> of work, and at checkpoints).</param>
+    public static Task<TrainResult> Run(IGrainFactory grains, string runId, int? reservedSiloPort, string dataSpec, TrainOptions options, RecoveryOptions recovery, string? store, Action<TrainProgress>? progress = null, TextWriter? log = null, Action<string, IReadOnlyDictionary<int, string>>? placed = null, int reportEvery = int.MaxValue)
     {
         recovery.Validate();
+        var setup = new ServerSetup
+        {
+            Options = ClusterOptions.Format(options),
+            Data = dataSpec,
+            CheckpointEvery = recovery.CheckpointEvery,
+            WorkerTimeout = recovery.WorkerTimeout,
+            MaxRecoveries = recovery.MaxRecoveries,
+            Store = store,
+            ReservedSiloPort = reservedSiloPort,
+        };
+        var placement = new WorkerPlacement(grains, runId, recovery.WorkerTimeout, reservedSiloPort);
+        return Task.Run(() =>
+        {
+            byte[]? checkpoint = null;
+            var (checkpointStep, sent, received) = (-1, 0L, 0L);
+            for (var attempt = 0; ; attempt++)
+            {
+                ServerStretch? last = null;
+                var silo = placement.Choose(0);
+                var server = grains.GetGrain<IServerGrain>($"{runId}/server/{attempt}");
+                try
+                {
+                    var attemptSetup = setup with { RunId = $"{runId}/{attempt}" };
+                    RequestContext.Set(IPlacementDirector.PlacementHintKey, silo);
+                    try
+                    {
+                        while (!TryCall(() => server.Start(attemptSetup, checkpoint), IWorkerGrain.ConfigureTimeout, silo, placement, out _))
+                        {
+                        }
+                    }
+                    finally
+                    {
+                        RequestContext.Remove(IPlacementDirector.PlacementHintKey);
+                    }
 
+                    // Reports are numbered per server; a stretch whose answer was lost is reported again by the next.
+                    long acknowledged = 0;
+                    while (true)
+                    {
+                        if (!TryCall(() => server.Advance(reportEvery, ReportTime, acknowledged, checkpointStep), IServerGrain.AdvanceTimeout, silo, placement, out var stretch))
+                        {
+                            continue;
+                        }
+
+                        last = stretch;
+                        placed?.Invoke(stretch.Silo, stretch.Placement);
+                        foreach (var report in stretch.Reports.Where(r => r.Sequence > acknowledged))
+                        {
+                            if (report.Line is { } line)
+                            {
+                                log?.WriteLine(line);
+                            }
+                            else if (progress is not null)
+                            {
+                                progress(JsonSerializer.Deserialize<TrainProgress>(report.Progress!));
+                            }
+
+                            acknowledged = report.Sequence;
+                        }
+
+                        if (stretch.Checkpoint is { } newer)
+                        {
+                            (checkpoint, checkpointStep) = (newer, stretch.CheckpointStep);
+                        }
+
+                        if (stretch.Result is { } result)
+                        {
+                            return JsonSerializer.Deserialize<TrainResult>(result)! with
+                            {
+                                ServerRecoveries = attempt,
+                                WireBytesSent = sent + stretch.WireBytesSent,
+                                WireBytesReceived = received + stretch.WireBytesReceived,
+                            };
+                        }
+                    }
+                }
+                catch (ServerLost lost) when (attempt < recovery.MaxRecoveries)
+                {
+                    // The lost server's silo measured its bytes up to its last report; the rest died with it.
+                    (sent, received) = (sent + (last?.WireBytesSent ?? 0), received + (last?.WireBytesReceived ?? 0));
+                    placement.Suspect(lost.Silo);
+                    log?.WriteLine($"{lost.Message}; starting a new server from the checkpoint of update {Math.Max(checkpointStep, 0)} it last returned");
+                }
+            }
+        });
+    }
+
+    /// <summary>The server's side of a run: the checkpointed loop over worker grains placed by <paramref name="placement"/>.</summary>
+    /// <param name="data">The data the experimenter evaluates the server's model on (the protocol never reads it).</param>
+    /// <param name="resumeFrom">The checkpoint a replacement server continues from.</param>
+    public static CheckpointedTraining Server(WorkerPlacement placement, string dataSpec, DataSplit data, TrainOptions options, RecoveryOptions recovery, TextWriter? log, byte[]? resumeFrom)
+    {
         // The K workers of a round are waited for at once (one thread each: they compute elsewhere); those blocked
-        // threads come from the pool the Orleans client answers on, so the pool starts with room for them.
+        // threads come from the pool Orleans answers on, so the pool starts with room for them.
         options = options with { Threads = options.Workers };
         EnsureThreads(options.Workers);
         var setup = new WorkerSetup { Options = ClusterOptions.Format(options), Data = dataSpec };
         var workers = new RemoteWorker?[options.Workers];
-        return Task.Run(() =>
+        return new CheckpointedTraining(
+            () => new TrainingRun(data, options, (k, _) => workers[k] ??= placement.Place(k, setup with { Index = k })),
+            recovery.CheckpointEvery,
+            recovery.File,
+            e => e is WorkerLost lost && Forget(lost, workers, placement),
+            recovery.MaxRecoveries,
+            log,
+            resumeFrom);
+    }
+
+    /// <summary>
+    /// Waits for a call to the server grain on <paramref name="silo"/>: its silo's death or a transport failure is a
+    /// <see cref="ServerLost"/>; another silo's death answers false, to call again (the answer may have been on its way
+    /// through that silo as the gateway, and would never come; the server keeps its reports until acknowledged).
+    /// </summary>
+    private static bool TryCall<T>(Func<Task<T>> call, string timeout, SiloAddress silo, ISiloLiveness liveness, out T answer)
+    {
+        try
         {
-            var result = CheckpointedTraining.Run(
-                () => new TrainingRun(data, options, (k, _) => workers[k] ??= placement.Place(k, setup with { Index = k })),
-                recovery.CheckpointEvery,
-                recovery.File,
-                e => e is WorkerLost lost && Forget(lost, workers, placement),
-                recovery.MaxRecoveries,
-                progress,
-                log);
-            return result with { StateBytes = placement.Traffic.Bytes };
-        });
+            answer = SiloWatch.Wait(call(), TimeSpan.Parse(timeout, System.Globalization.CultureInfo.InvariantCulture), liveness, dead =>
+                dead.Equals(silo) ? new ServerLost(dead, $"the server's silo {dead} was declared dead") : new OtherSiloDied());
+            return true;
+        }
+        catch (OtherSiloDied)
+        {
+            answer = default!;
+            return false;
+        }
+        catch (GrainFault e) when (!e.Unconfigured)
+        {
+            throw new DiffQuantException(e.Message);
+        }
+        catch (Exception e) when (e is GrainFault or TimeoutException or OrleansException or OperationCanceledException)
+        {
+            throw new ServerLost(silo, $"the server on silo {silo} did not answer: {e.Message}");
+        }
+    }
+
+    /// <summary>A silo other than the server's died while a call to the server was outstanding.</summary>
+    private sealed class OtherSiloDied : Exception
+    {
     }
 
     /// <summary>Raises the thread pool's minimum so that <paramref name="blocked"/> waiting threads never starve the pool's other work.</summary>
@@ -52,7 +182,7 @@ public static class ClusterTrainer
     /// <summary>
     /// Suspects the lost worker's silo and forgets every worker, so the rebuild places them all afresh: a dead silo takes
     /// its part of Orleans' grain directory with it, and a surviving worker whose entry was there would later be
-    /// activated anew, empty. The survivors' silos still hold their shards (<see cref="ShardCache"/>), so only the lost
+    /// activated anew, empty. The survivors' silos still hold their shards (<see cref="LatestCache{T}"/>), so only the lost
     /// workers' shards load again.
     /// </summary>
     private static bool Forget(WorkerLost lost, RemoteWorker?[] workers, WorkerPlacement placement)

@@ -6,6 +6,6 @@ public interface ISiloLiveness
     /// <summary>The dead silos as last learned, without asking.</summary>
     IReadOnlySet<SiloAddress> KnownDead { get; }
 
-    /// <summary>Asks the membership again (at most once per <see cref="RemoteWorker.LivenessCheck"/>) and answers the dead silos.</summary>
+    /// <summary>Asks the membership again (at most once per <see cref="SiloWatch.Check"/>) and answers the dead silos.</summary>
     IReadOnlySet<SiloAddress> Dead();
 }

@@ -16,9 +16,17 @@ public sealed class TrainingWorkerBuilder : IWorkerBuilder
 {
     public const string Kind = "train";
 
-    private readonly ShardCache _shards = new();
+    private readonly LatestCache<(Learning.Data.DataSplit Data, Learning.Data.Dataset[] Shards)> _data = new();
 
     public static TrainingWorkerBuilder Instance { get; } = new();
+
+    /// <summary>The run's data and shards as this silo loaded them (once per run: its workers and its server share them).</summary>
+    public (Learning.Data.DataSplit Data, Learning.Data.Dataset[] Shards) Data(string spec, Learning.Training.TrainOptions options) =>
+        _data.Get($"{spec}|{options.Seed}|{options.Workers}", () =>
+        {
+            var loaded = DataSpec.Load(spec, options.Seed);
+            return (loaded, Learning.Training.Trainer.Shards(loaded.Train, options));
+        });
 
     public IWorker Build(WorkerSetup setup)
     {
@@ -29,7 +37,7 @@ public sealed class TrainingWorkerBuilder : IWorkerBuilder
 
         var options = ClusterOptions.Parse(setup.Options);
         options.Validate();
-        var (train, shards) = _shards.Get(setup.Data, options);
-        return Learning.Training.Trainer.CreateWorker(train, shards, options, setup.Index);
+        var (data, shards) = Data(setup.Data, options);
+        return Learning.Training.Trainer.CreateWorker(data.Train, shards, options, setup.Index);
     }
 }

@@ -7,8 +7,12 @@ namespace DiffQuant.Cluster;
 [Alias("DiffQuant.Cluster.IWorkerGrain")]
 public interface IWorkerGrain : IGrainWithStringKey
 {
+    /// <summary>How long building a worker may take: loading a data set or generating a large problem, on a busy machine.</summary>
+    const string ConfigureTimeout = "00:10:00";
+
     /// <summary>Builds the worker (loads the data, cuts its shard); must come first.</summary>
     [Alias("Configure")]
+    [ResponseTimeout(ConfigureTimeout)]
     Task Configure(WorkerSetup setup);
 
     /// <summary>The worker's answer to one downlink payload.</summary>

@@ -19,6 +19,7 @@ public sealed record RunStatus(
     double? EtaSeconds,
     long UplinkBits,
     long DownlinkBits,
+    string? ServerSilo,
     IReadOnlyDictionary<int, string> WorkerSilos,
     IReadOnlyList<StatusPoint> Curve);
 
@@ -33,8 +34,17 @@ public sealed class StatusBoard(string run, TrainOptions options, string cluster
     private readonly List<StatusPoint> _curve = [];
     private TrainProgress _latest;
 
-    /// <summary>Where the workers are (a cluster run sets it once it places them).</summary>
-    public Func<IReadOnlyDictionary<int, SiloAddress>>? Placement { get; set; }
+    private string? _serverSilo;
+    private IReadOnlyDictionary<int, string> _workerSilos = new Dictionary<int, string>();
+
+    /// <summary>Where the server and the workers are (a cluster run tells it after each stretch).</summary>
+    public void Place(string serverSilo, IReadOnlyDictionary<int, string> workerSilos)
+    {
+        lock (_gate)
+        {
+            (_serverSilo, _workerSilos) = (serverSilo, workerSilos);
+        }
+    }
 
     /// <summary>Takes one update's progress (the run's progress callback).</summary>
     public void Report(TrainProgress progress)
@@ -68,7 +78,8 @@ public sealed class StatusBoard(string run, TrainOptions options, string cluster
                 step > 0 ? (steps - step) * elapsed / step : null,
                 last?.UplinkBits ?? 0,
                 last?.DownlinkBits ?? 0,
-                Placement?.Invoke().ToDictionary(p => p.Key, p => p.Value.ToString()) ?? new Dictionary<int, string>(),
+                _serverSilo,
+                _workerSilos,
                 [.. _curve]);
         }
     }

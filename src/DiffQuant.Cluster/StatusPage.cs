@@ -41,7 +41,7 @@ internal static class StatusPage
             for (const [worker, silo] of Object.entries(s.worker_silos)) (bySilo[silo] ??= []).push(worker);
             const silos = Object.entries(bySilo).map(([silo, workers]) => `${silo}: ${workers.join(" ")}`).join("; ");
             document.getElementById("numbers").innerHTML =
-              row("run", s.run) + row("cluster", s.cluster) + row("workers", `${s.workers}${silos ? " (" + silos + ")" : ""}`) +
+              row("run", s.run) + row("cluster", s.cluster) + (s.server_silo ? row("server", s.server_silo) : "") + row("workers", `${s.workers}${silos ? " (" + silos + ")" : ""}`) +
               row("bits up / down", `${s.uplink_bits.toExponential(3)} / ${s.downlink_bits.toExponential(3)}`) +
               row("elapsed", `${s.elapsed_seconds.toFixed(1)} s`) + row("ETA", s.eta_seconds == null ? "—" : `${s.eta_seconds.toFixed(1)} s`) +
               row("test accuracy", s.curve.length ? `${(100 * s.curve[s.curve.length - 1].test_accuracy).toFixed(2)}%` : "—");

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using DiffQuant.Bits;
 using DiffQuant.Methods;
 
@@ -9,19 +10,26 @@ public sealed class WorkerGrain(IServiceProvider services) : Grain, IWorkerGrain
 {
     private IWorker? _worker;
 
-    public Task Configure(WorkerSetup setup) => Task.FromResult(WorkerFault.Guard(Where, () =>
+    public Task Configure(WorkerSetup setup) => Task.FromResult(GrainFault.Guard(Where, () =>
         _worker = ((IWorkerBuilder?)services.GetService(typeof(IWorkerBuilder)) ?? TrainingWorkerBuilder.Instance).Build(setup)));
 
-    public Task<WorkerReply> Handle(WireMessage downlink) => Task.FromResult(WorkerFault.Guard(Where, () =>
+    public Task<WorkerReply> Handle(WireMessage downlink) => Task.FromResult(GrainFault.Guard(Where, () =>
     {
         var worker = Worker();
+        var start = Stopwatch.GetTimestamp();
         var reply = worker.Handle(new Payload(downlink.Bytes, downlink.BitLength));
-        return new WorkerReply { Message = new WireMessage { Bytes = reply.Bytes.ToArray(), BitLength = reply.BitLength }, Losses = LossTally.Of(worker) };
+        return new WorkerReply
+        {
+            Message = new WireMessage { Bytes = reply.Bytes.ToArray(), BitLength = reply.BitLength },
+            Losses = LossTally.Of(worker),
+            Overloads = worker.Overloads,
+            Seconds = Stopwatch.GetElapsedTime(start).TotalSeconds,
+        };
     }));
 
-    public Task<byte[]> Snapshot() => Task.FromResult(WorkerFault.Guard(Where, () => Worker().Snapshot()));
+    public Task<byte[]> Snapshot() => Task.FromResult(GrainFault.Guard(Where, () => Worker().Snapshot()));
 
-    public Task<LossTally> Restore(byte[] snapshot) => Task.FromResult(WorkerFault.Guard(Where, () =>
+    public Task<LossTally> Restore(byte[] snapshot) => Task.FromResult(GrainFault.Guard(Where, () =>
     {
         var worker = Worker();
         worker.Restore(snapshot);
@@ -30,5 +38,5 @@ public sealed class WorkerGrain(IServiceProvider services) : Grain, IWorkerGrain
 
     private string Where => $"worker grain '{this.GetPrimaryKeyString()}'";
 
-    private IWorker Worker() => _worker ?? throw new WorkerFault($"{Where}: it was not configured.") { Unconfigured = true };
+    private IWorker Worker() => _worker ?? throw new GrainFault($"{Where}: it was not configured.") { Unconfigured = true };
 }

@@ -21,7 +21,7 @@ public readonly record struct LossTally([property: Id(0)] double Sum, [property:
         worker is Learning.Training.ITrainingWorker w ? new LossTally(w.LossSum, w.LossCount) : default;
 }
 
-/// <summary>A worker's answer and its loss tallies.</summary>
+/// <summary>A worker's answer with what the experimenter watches of it (loss tallies, overloads, compute time; not channel information).</summary>
 [GenerateSerializer]
 [Alias("DiffQuant.Cluster.WorkerReply")]
 public sealed class WorkerReply
@@ -31,6 +31,14 @@ public sealed class WorkerReply
 
     [Id(1)]
     public LossTally Losses { get; init; }
+
+    /// <summary>The worker's saturated coordinates so far.</summary>
+    [Id(2)]
+    public long Overloads { get; init; }
+
+    /// <summary>Seconds the grain spent on this payload.</summary>
+    [Id(3)]
+    public double Seconds { get; init; }
 }
 
 /// <summary>

@@ -4,8 +4,9 @@ namespace DiffQuant.Cluster;
 
 /// <summary>
 /// Places and configures worker grains: worker k goes to the k-th active silo (round-robin over the silos sorted by
-/// address, as a placement hint Orleans' random placement honours), skipping the reserved silo (a loopback cluster's
-/// primary, which holds the membership table) while others exist, and any silo suspected after a loss. Each placement
+/// address, as a placement hint Orleans' random placement honours), skipping the server's silo and then the reserved
+/// silo (a loopback cluster's primary, which holds the membership table) while others exist, and any silo suspected
+/// after a loss. Each placement
 /// gets a fresh grain key, so a re-placed worker never meets a stale activation. After a loss it first waits (up to the
 /// timeout) for the cluster's membership to declare the suspected silo dead: until then Orleans still routes directory
 /// lookups for new activations to it, and placing fails even on healthy silos.
@@ -14,6 +15,9 @@ public sealed class WorkerPlacement(IGrainFactory grains, string runId, TimeSpan
 {
     /// <summary>Between looks at the membership while a suspected silo is still listed active.</summary>
     private static readonly TimeSpan VerdictPoll = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>Building a worker may take longer than answering a payload (the worker timeout): it loads its data.</summary>
+    private static readonly TimeSpan ConfigureTimeout = TimeSpan.Parse(IWorkerGrain.ConfigureTimeout, System.Globalization.CultureInfo.InvariantCulture);
 
     private readonly HashSet<SiloAddress> _suspects = [];
     private readonly System.Collections.Concurrent.ConcurrentDictionary<int, SiloAddress> _placed = new();
@@ -24,6 +28,9 @@ public sealed class WorkerPlacement(IGrainFactory grains, string runId, TimeSpan
 
     /// <summary>The silo each worker was last placed on, by worker index.</summary>
     public IReadOnlyDictionary<int, SiloAddress> Placed => _placed;
+
+    /// <summary>The silo the run's server is on, which workers avoid while other silos exist (null: the server is not a grain).</summary>
+    public SiloAddress? ServerSilo { get; init; }
 
     /// <summary>Worker state moved for checkpoints and restores by the workers this placed.</summary>
     public StateTraffic Traffic { get; } = new();
@@ -36,7 +43,7 @@ public sealed class WorkerPlacement(IGrainFactory grains, string runId, TimeSpan
         RequestContext.Set(IPlacementDirector.PlacementHintKey, silo);
         try
         {
-            WorkerFault.Await(grain.Configure(setup).WaitAsync(timeout));
+            GrainFault.Await(grain.Configure(setup).WaitAsync(ConfigureTimeout));
         }
         catch (Exception e) when (e is TimeoutException or OrleansException)
         {
@@ -67,12 +74,12 @@ public sealed class WorkerPlacement(IGrainFactory grains, string runId, TimeSpan
     {
         lock (_liveness)
         {
-            if (DateTime.UtcNow - _livenessAsked >= RemoteWorker.LivenessCheck)
+            if (DateTime.UtcNow - _livenessAsked >= SiloWatch.Check)
             {
                 _livenessAsked = DateTime.UtcNow;
                 try
                 {
-                    var hosts = grains.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: false).WaitAsync(RemoteWorker.LivenessCheck).GetAwaiter().GetResult();
+                    var hosts = grains.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: false).WaitAsync(SiloWatch.Check).GetAwaiter().GetResult();
                     _dead = [.. hosts.Where(h => h.Value == SiloStatus.Dead).Select(h => h.Key)];
                 }
                 catch (Exception e) when (e is OrleansException or TimeoutException)
@@ -89,7 +96,8 @@ public sealed class WorkerPlacement(IGrainFactory grains, string runId, TimeSpan
     /// <summary>Stops placing workers on <paramref name="silo"/> (it hosted a worker that was lost).</summary>
     public void Suspect(SiloAddress silo) => _suspects.Add(silo);
 
-    private SiloAddress Choose(int index)
+    /// <summary>The silo for worker (or server) <paramref name="index"/>: round-robin over the healthy silos, off the server's and the reserved one while others exist.</summary>
+    public SiloAddress Choose(int index)
     {
         var verdict = DateTime.UtcNow + timeout;
         var active = Active(verdict);
@@ -104,8 +112,13 @@ public sealed class WorkerPlacement(IGrainFactory grains, string runId, TimeSpan
             throw new WorkerLost(index, null, $"the cluster's membership did not answer within {timeout.TotalSeconds:G4} s");
         }
 
+        // Off the server's silo first (so the channel's messages cross the wire as in a deployment), then off the
+        // reserved one (whose death ends a loopback cluster); any healthy silo when nothing else is left.
         var healthy = active.Where(s => !_suspects.Contains(s)).ToList();
-        var candidates = healthy.Where(s => s.Endpoint.Port != reservedSiloPort).ToList() is { Count: > 0 } workersOnly ? workersOnly : healthy;
+        var notServer = healthy.Where(s => !s.Equals(ServerSilo)).ToList();
+        var candidates = notServer.Where(s => s.Endpoint.Port != reservedSiloPort).ToList() is { Count: > 0 } preferred ? preferred
+            : notServer.Count > 0 ? notServer
+            : healthy;
         return candidates.Count == 0
             ? throw new DiffQuantException($"no silo is left to place worker {index} on ({active.Count} active, {_suspects.Count} suspected after losses).")
             : candidates[index % candidates.Count];

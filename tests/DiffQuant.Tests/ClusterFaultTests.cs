@@ -19,39 +19,68 @@ public class ClusterFaultTests
     private static string Cli => typeof(DiffQuant.Cli.CliApp).Assembly.Location;
 
     /// <summary>
-    /// Three silo processes; the silo holding worker 0 (and another worker) is killed after update 12. The server notices
-    /// on the next round, re-places the workers on the surviving worker silo (the lost shards reload there, the error
-    /// memories come back from the checkpoint of update 10), and the run ends exactly as the uninterrupted in-process
-    /// run: same curve, bits and loss, with updates 11 and 12 (at least) made twice and their bits reported as discarded.
+    /// Three silo processes: the primary (kept free of grains while others exist), the server's, and the workers'. After
+    /// update 12 the test kills the workers' silo with SIGKILL: the server notices at its next round, re-places the
+    /// workers on the primary (the lost shards reload there, the error memories come back from the checkpoint of
+    /// update 10), and the run ends exactly as the uninterrupted in-process run: same curve, bits and loss, with updates
+    /// 11 and 12 made twice and their bits reported as discarded.
     /// </summary>
     [Fact]
     public async Task A_worker_silo_killed_mid_run_is_survived_with_the_uninterrupted_result()
     {
+        var (result, expected, events) = await KillAfterUpdate12((server, workers) =>
+        {
+            Assert.NotEqual(server, workers[1]);
+            return workers[1];
+        });
+        Assert.True(result.Recoveries >= 1 && result.StepsRedone >= 2, $"{result.Recoveries} recoveries, {result.StepsRedone} updates redone");
+        Assert.True(result.UplinkBitsDiscarded > 0, "the rolled-back updates' bits are reported");
+        Assert.Equal(0, result.ServerRecoveries);
+        AssertSameRun(expected, result);
+        Assert.True(events.Contains(" was lost: ", StringComparison.Ordinal) && events.Contains("resuming from the checkpoint of update 10", StringComparison.Ordinal), events);
+    }
+
+    /// <summary>
+    /// As above, but the silo killed holds the server: the submitting process notices, starts a new server grain on the
+    /// surviving silo from the checkpoint of update 10 that the old one returned, which re-places every worker and ends
+    /// exactly as the uninterrupted run: no update applied twice.
+    /// </summary>
+    [Fact]
+    public async Task The_servers_silo_killed_mid_run_is_survived_with_the_uninterrupted_result()
+    {
+        var (result, expected, events) = await KillAfterUpdate12((server, workers) => server);
+        Assert.Equal(1, result.ServerRecoveries);
+        AssertSameRun(expected, result);
+        Assert.Contains("starting a new server from the checkpoint of update 10 it last returned", events);
+    }
+
+    /// <summary>A run of 4 workers on three silo processes, with the silo <paramref name="victim"/> picks killed after update 12.</summary>
+    private static async Task<(TrainResult Result, TrainResult Expected, string Events)> KillAfterUpdate12(Func<string, IReadOnlyDictionary<int, string>, string> victim)
+    {
         var options = new TrainOptions { Method = "ef-topk-sign", Workers = 4, Epochs = 2, Batch = 16, Fraction = 0.2, EvaluationsPerEpoch = 2 };
-        var data = DataSpec.Load(ClusterTests.Spec, options.Seed);
-        var expected = Trainer.Run(data, options);
+        var expected = Trainer.Run(DataSpec.Load(ClusterTests.Spec, options.Seed), options);
         await using var cluster = await LocalCluster.Start(3, "dotnet", [Cli, "silo"], Limit);
-        var placement = new WorkerPlacement(cluster.Grains, "killed-worker", TimeSpan.FromSeconds(30), cluster.PrimarySiloPort);
-        var killed = false;
+        var (server, workers, killed) = (string.Empty, (IReadOnlyDictionary<int, string>)new Dictionary<int, string>(), false);
         using var log = new StringWriter();
-        var result = await ClusterTrainer.Run(placement, ClusterTests.Spec, data, options, new RecoveryOptions { CheckpointEvery = 5 }, p =>
+        var result = await ClusterTrainer.Run(cluster.Grains, "killed", cluster.PrimarySiloPort, ClusterTests.Spec, options, new RecoveryOptions { CheckpointEvery = 5 }, null, p =>
         {
             if (p.Step == 12 && !killed)
             {
                 killed = true;
-                cluster.Kill(cluster.IndexOf(placement.Placed[0].Endpoint.Port)).WaitAsync(Limit).GetAwaiter().GetResult();
+                var port = SiloAddress.FromParsableString(victim(server, workers)).Endpoint.Port;
+                cluster.Kill(cluster.IndexOf(port)).WaitAsync(Limit).GetAwaiter().GetResult();
             }
-        }, TextWriter.Synchronized(log));
-
+        }, TextWriter.Synchronized(log), (s, w) => (server, workers) = (s, w), reportEvery: 1);
         Assert.True(killed);
-        Assert.True(result.Recoveries >= 1 && result.StepsRedone >= 2, $"{result.Recoveries} recoveries, {result.StepsRedone} updates redone");
-        Assert.True(result.UplinkBitsDiscarded > 0, "the rolled-back updates' bits are reported");
+        return (result, expected, log.ToString());
+    }
+
+    private static void AssertSameRun(TrainResult expected, TrainResult result)
+    {
         Assert.Equal(expected.Curve, result.Curve);
         Assert.Equal(expected.UplinkBitsTotal, result.UplinkBitsTotal);
         Assert.Equal(expected.DownlinkBitsTotal, result.DownlinkBitsTotal);
         Assert.Equal(expected.TrainLoss, result.TrainLoss);
-        var events = log.ToString();
-        Assert.True(events.Contains("worker", StringComparison.Ordinal) && events.Contains("was lost", StringComparison.Ordinal) && events.Contains("resuming from the checkpoint of update 10", StringComparison.Ordinal), events);
     }
 
     /// <summary>

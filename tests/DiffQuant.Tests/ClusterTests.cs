@@ -24,8 +24,8 @@ public class ClusterTests(TwoSilos silos) : IClassFixture<TwoSilos>
     internal static readonly string Spec = DataSpec.Synthetic(train: 800, test: 200, features: 12, classes: 4, separation: 4, seed: 3);
 
     /// <summary>
-    /// Worker grains that load their own shards give the in-process run bit for bit: the same curve, bits up and down,
-    /// and final loss, for one worker, several synchronous ones, and asynchronous double quantization.
+    /// A server grain and worker grains that load their own shards give the in-process run bit for bit: the same curve,
+    /// bits up and down, and final loss, for one worker, several synchronous ones, and asynchronous double quantization.
     /// </summary>
     [Theory]
     [InlineData("sgd", 1)]
@@ -36,12 +36,13 @@ public class ClusterTests(TwoSilos silos) : IClassFixture<TwoSilos>
         var options = new TrainOptions { Method = method, Workers = workers, Epochs = 2, Batch = 16, Fraction = 0.2, Threads = 2, EvaluationsPerEpoch = 2 };
         var data = DataSpec.Load(Spec, options.Seed);
         var local = Trainer.Run(data, options);
-        var remote = await ClusterTrainer.Run(new WorkerPlacement(silos.Cluster.GrainFactory, $"{method}-{workers}", TimeSpan.FromMinutes(1)), Spec, data, options, new RecoveryOptions());
+        var remote = await ClusterTrainer.Run(silos.Cluster.GrainFactory, $"{method}-{workers}", null, Spec, options, new RecoveryOptions(), null);
         Assert.Equal(local.Curve, remote.Curve);
         Assert.Equal(local.UplinkBitsTotal, remote.UplinkBitsTotal);
         Assert.Equal(local.DownlinkBitsTotal, remote.DownlinkBitsTotal);
         Assert.Equal(local.TrainLoss, remote.TrainLoss);
         Assert.Equal(0, remote.Recoveries);
+        Assert.Equal(0, remote.ServerRecoveries);
         Assert.True(remote.TestAccuracy >= 0.85, $"accuracy {remote.TestAccuracy}");
     }
 
@@ -49,7 +50,7 @@ public class ClusterTests(TwoSilos silos) : IClassFixture<TwoSilos>
     public async Task An_unconfigured_worker_grain_refuses_messages()
     {
         var grain = silos.Cluster.GrainFactory.GetGrain<IWorkerGrain>("never-configured/0");
-        var error = await Assert.ThrowsAsync<WorkerFault>(() => grain.Handle(new WireMessage()));
+        var error = await Assert.ThrowsAsync<GrainFault>(() => grain.Handle(new WireMessage()));
         Assert.Contains("worker grain 'never-configured/0': it was not configured", error.Message);
         var lost = Assert.Throws<WorkerLost>(() => new RemoteWorker(grain, 0, null, TimeSpan.FromMinutes(1)).Handle(DiffQuant.Bits.Payload.Empty));
         Assert.Equal("worker 0 was lost: worker grain 'never-configured/0': it was not configured.", lost.Message);
@@ -62,7 +63,7 @@ public class ClusterTests(TwoSilos silos) : IClassFixture<TwoSilos>
         var options = new TrainOptions { Workers = 1, Batch = 16 };
         var grain = silos.Cluster.GrainFactory.GetGrain<IWorkerGrain>("malformed/0");
         await grain.Configure(new WorkerSetup { Options = ClusterOptions.Format(options), Data = Spec, Index = 0 });
-        var error = await Assert.ThrowsAsync<WorkerFault>(() => grain.Handle(new WireMessage { Bytes = [0xFF, 0, 0, 0, 0, 0], BitLength = 48 }));
+        var error = await Assert.ThrowsAsync<GrainFault>(() => grain.Handle(new WireMessage { Bytes = [0xFF, 0, 0, 0, 0, 0], BitLength = 48 }));
         Assert.Contains("worker grain 'malformed/0': unknown message kind 255", error.Message);
 
         var writer = new DiffQuant.Bits.BitWriter();
@@ -94,18 +95,23 @@ public class ClusterTests(TwoSilos silos) : IClassFixture<TwoSilos>
         Directory.Delete(folder, recursive: true);
     }
 
-    /// <summary>`dq run --silos 2` (real processes): the worker grains re-parse the command's arguments and hold the same shards, so the run is the in-process one.</summary>
+    /// <summary>
+    /// `dq run --silos 2` (real processes): the worker grains re-parse the command's arguments and hold the same shards, so
+    /// the run is the in-process one. The third case is a sparse problem past the dense limit (Lanczos and CGLS on every
+    /// silo, built once per silo).
+    /// </summary>
     [Theory]
-    [InlineData("dq-gd", "sync")]
-    [InlineData("nq-gd --range adaptive", "async")]
-    public async Task Dq_run_on_two_silo_processes_gives_the_in_process_result(string method, string mode)
+    [InlineData("dq-gd", "sync", "--m 120 --n 12")]
+    [InlineData("nq-gd --range adaptive", "async", "--m 120 --n 12")]
+    [InlineData("dq-gd --range adaptive", "sync", "--problem sparse --m 2600 --n 2500")]
+    public async Task Dq_run_on_two_silo_processes_gives_the_in_process_result(string method, string mode, string problem)
     {
-        string[] arguments = ["run", "--method", .. method.Split(' '), "--rate", "8", "--workers", "3", "--mode", mode, "--m", "120", "--n", "12", "--iterations", "60", "--json"];
+        string[] arguments = ["run", "--method", .. method.Split(' '), "--rate", "8", "--workers", "3", "--mode", mode, .. problem.Split(' '), "--iterations", "60", "--json"];
         var (exit, local, _) = TestData.Dq(arguments);
         Assert.Equal(0, exit);
         using var expected = System.Text.Json.JsonDocument.Parse(local);
         using var actual = System.Text.Json.JsonDocument.Parse(await DqProcess([.. arguments, "--silos", "2"]));
-        foreach (var field in new[] { "iterations", "bits_total", "downlink_bits_total", "framing_bits_total", "relative_error", "exit_reason" })
+        foreach (var field in new[] { "iterations", "bits_total", "downlink_bits_total", "framing_bits_total", "relative_error", "exit_reason", "overloads" })
         {
             Assert.Equal(expected.RootElement.GetProperty(field).ToString(), actual.RootElement.GetProperty(field).ToString());
         }

@@ -58,6 +58,13 @@ public sealed record TrainResult
     /// <summary>Times a cluster run lost a worker and resumed from its last checkpoint; null in-process.</summary>
     public int? Recoveries { get; init; }
 
+    /// <summary>
+    /// Times a cluster run's server was lost with its silo and a new server continued on another silo from the last
+    /// checkpoint the old one returned (its own <see cref="Recoveries"/> and <see cref="StepsRedone"/> count from there;
+    /// the lost server's updates after that checkpoint are made again but never reported); null in-process.
+    /// </summary>
+    public int? ServerRecoveries { get; init; }
+
     /// <summary>Updates made again after those recoveries (made since the checkpoint each resumed from).</summary>
     public int? StepsRedone { get; init; }
 
@@ -76,16 +83,19 @@ public sealed record TrainResult
     /// <summary>Asynchronous messages in flight at epoch barriers: sent and counted, not applied; null for synchronous runs.</summary>
     public long? Dropped { get; init; }
 
-    /// <summary>Silo processes the workers ran on; null in-process.</summary>
+    /// <summary>Silo processes the server and the workers ran on; null in-process.</summary>
     public int? Silos { get; init; }
 
-    /// <summary>The cluster the workers ran on (`--cluster redis://…`); null otherwise.</summary>
+    /// <summary>The cluster the server and the workers ran on (`--cluster redis://…`); null otherwise.</summary>
     public string? Cluster { get; init; }
 
-    /// <summary>Bytes the runtime sent from the process driving the server (messages to the worker grains, framing and all); null in-process.</summary>
+    /// <summary>
+    /// Bytes the runtime sent from the server's silo (messages to the worker grains, framing and all) and from the
+    /// submitting process (its calls to the server); null in-process.
+    /// </summary>
     public long? WireBytesSent { get; init; }
 
-    /// <summary>Bytes the runtime received there (the workers' answers); null in-process.</summary>
+    /// <summary>Bytes the runtime received there (the workers' answers, the server's reports); null in-process.</summary>
     public long? WireBytesReceived { get; init; }
 
     public required IReadOnlyList<TrainPoint> Curve { get; init; }

@@ -52,6 +52,18 @@ public static class SymmetricSpectrum
         return diagonal;
     }
 
+    /// <summary>The eigenvalues of the symmetric tridiagonal matrix with <paramref name="diagonal"/> and <paramref name="offDiagonal"/> (entry (i+1, i) at i), ascending.</summary>
+    public static double[] TridiagonalEigenvalues(ReadOnlySpan<double> diagonal, ReadOnlySpan<double> offDiagonal)
+    {
+        Guard.SameLength(offDiagonal.Length, Math.Max(diagonal.Length - 1, 0), "the off-diagonal of a tridiagonal matrix");
+        var d = diagonal.ToArray();
+        var e = new double[d.Length];
+        offDiagonal.CopyTo(e.AsSpan(Math.Min(1, e.Length)));
+        Diagonalize(d, e);
+        Array.Sort(d);
+        return d;
+    }
+
     /// <summary>
     /// Householder reduction of the symmetric <paramref name="a"/> (row-major, both triangles, destroyed): on
     /// return d holds the diagonal and e[i] the entry (i, i−1) of a similar tridiagonal matrix (e[0] is unused).

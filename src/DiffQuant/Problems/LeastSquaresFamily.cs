@@ -22,15 +22,7 @@ public sealed class LeastSquaresFamily
         Name = name;
         Matrix = a;
         var n = a.Columns;
-        if (n == 0)
-        {
-            Guard.Throw($"problem '{name}' has no unknowns (A has 0 columns).");
-        }
-
-        if (a.Rows < n)
-        {
-            Guard.Throw($"problem '{name}' is singular: A is {a.Rows} × {n}, fewer rows than columns, so μ = 0.");
-        }
+        ProblemLimits.FullColumnRankPossible(name, a.Rows, n);
 
         ProblemLimits.DenseFactorization(n, name);
         _gram = GramMatrix.Compute(a);
@@ -43,10 +35,7 @@ public sealed class LeastSquaresFamily
             throw new DiffQuantException($"problem '{name}': {e.Message}", e);
         }
 
-        if (!(Mu * ProblemLimits.MaxConditionNumber > L))
-        {
-            Guard.Throw($"problem '{name}' is singular: μ = σ_min(A)² = {Mu:G4} against L = {L:G4} (κ above {ProblemLimits.MaxConditionNumber:0e0}); a strongly convex problem needs A of full column rank.");
-        }
+        ProblemLimits.Nonsingular(name, Mu, L);
 
         _cholesky = Matrix<double>.Build.DenseOfArray(_gram.ToArray()).Cholesky();
         _useGram = GramMatrix.Cost(_gram) < 2L * GramMatrix.NonZeros(a);

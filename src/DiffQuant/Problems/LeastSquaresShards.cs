@@ -66,6 +66,13 @@ public static class LeastSquaresShards
 
     private static Problem Shard(string name, ILinearOperator a, double[] y)
     {
+        if (a.Columns > ProblemLimits.LargestDenseGram)
+        {
+            // Too many unknowns for a dense AᵀA: Lanczos for L_k, and μ_k = 0 for a shard with fewer rows than columns.
+            var (low, high) = a.Rows < a.Columns ? (0, GramLanczos.Largest(a)) : GramLanczos.Extremes(a);
+            return new Problem(name, new LeastSquares(a, y), high, low, null, a.Rows) { Data = new LeastSquaresData(a, y) };
+        }
+
         var gram = GramMatrix.Compute(a);
         var (mu, l) = SymmetricSpectrum.Extremes(gram);
         var projection = new double[a.Columns];

@@ -9,6 +9,12 @@ public static class ProblemLimits
     /// <summary>κ = L/μ above this is treated as singular (μ ≤ L/10¹² is rounding noise in binary64 Gram matrices).</summary>
     public const double MaxConditionNumber = 1e12;
 
+    /// <summary>
+    /// Least squares with more unknowns than this get L and μ from Lanczos and x* from CGLS instead of a dense
+    /// factorization of AᵀA (48n² bytes and n³ work: 200 MB and seconds at this size).
+    /// </summary>
+    public const int LargestDenseGram = 2048;
+
     /// <summary>Bytes per unknown of a run on a diagonal quadratic: about 25 vectors of n doubles (objective, worker, server, referee).</summary>
     private const int QuadraticBytesPerUnknown = 200;
 
@@ -26,6 +32,29 @@ public static class ProblemLimits
         if (kappa > MaxConditionNumber)
         {
             Guard.Throw($"{option} {kappa:G4} exceeds {MaxConditionNumber:0e0}, the largest condition number dq accepts: beyond it μ is below the rounding noise of L in binary64.");
+        }
+    }
+
+    /// <summary>Refuses an A (m × n) that cannot have full column rank: no columns, or fewer rows than columns.</summary>
+    public static void FullColumnRankPossible(string name, int m, int n)
+    {
+        if (n == 0)
+        {
+            Guard.Throw($"problem '{name}' has no unknowns (A has 0 columns).");
+        }
+
+        if (m < n)
+        {
+            Guard.Throw($"problem '{name}' is singular: A is {m} × {n}, fewer rows than columns, so μ = 0.");
+        }
+    }
+
+    /// <summary>Refuses a problem whose μ is rounding noise of its L (A without full column rank).</summary>
+    public static void Nonsingular(string name, double mu, double l)
+    {
+        if (!(mu * MaxConditionNumber > l))
+        {
+            Guard.Throw($"problem '{name}' is singular: μ = σ_min(A)² = {mu:G4} against L = {l:G4} (κ above {MaxConditionNumber:0e0}); a strongly convex problem needs A of full column rank.");
         }
     }
 

@@ -13,16 +13,17 @@ public static class LocalRun
     /// <paramref name="evaluate"/> the result carries the loss of x̂_T (sweeps that need only rates skip it).
     /// </summary>
     /// <param name="workers">Creates worker k from its shard (e.g. an adapter to a worker elsewhere); null for local workers.</param>
-    public static RunResult Execute(Problem problem, MethodConfig config, ReadOnlySpan<double> initialIterate, StopRule stop, double? distanceBound = null, Action<int, double>? progress = null, ArrivalSchedule? schedule = null, bool evaluate = true, Func<int, Problem, IWorker>? workers = null)
+    /// <param name="parallelism">Workers of a synchronous round answering at once (for workers elsewhere; results do not depend on it).</param>
+    public static RunResult Execute(Problem problem, MethodConfig config, ReadOnlySpan<double> initialIterate, StopRule stop, double? distanceBound = null, Action<int, double>? progress = null, ArrivalSchedule? schedule = null, bool evaluate = true, Func<int, Problem, IWorker>? workers = null, int parallelism = 1)
     {
         stop.Validate();
-        var session = CreateSession(problem, config, initialIterate, distanceBound, schedule, workers);
+        var session = CreateSession(problem, config, initialIterate, distanceBound, schedule, workers, parallelism);
         var referee = problem.Solution is null ? null : new AccuracyReferee(problem.Solution, initialIterate);
         return session.Run(stop, referee, progress, evaluate ? new ObjectiveEvaluator(problem.Objective, problem.Solution) : null);
     }
 
     /// <summary>A session of fresh objects for the run <see cref="Execute"/> describes (also the target of a restore).</summary>
-    public static Session CreateSession(Problem problem, MethodConfig config, ReadOnlySpan<double> initialIterate, double? distanceBound = null, ArrivalSchedule? schedule = null, Func<int, Problem, IWorker>? workerFactory = null)
+    public static Session CreateSession(Problem problem, MethodConfig config, ReadOnlySpan<double> initialIterate, double? distanceBound = null, ArrivalSchedule? schedule = null, Func<int, Problem, IWorker>? workerFactory = null, int parallelism = 1)
     {
         config.Validate();
         var shards = problem.ShardsFor(config.Workers);
@@ -35,7 +36,7 @@ public static class LocalRun
             links[k] = new Link(k, config.Quantizer.At(rates[k]).Create(config.Dimension).BudgetBits);
         }
 
-        return new Session(new GradientServer(config, initialIterate), workers, links, config.Mode.Asynchronous, schedule);
+        return new Session(new GradientServer(config, initialIterate), workers, links, config.Mode.Asynchronous, schedule, parallelism);
     }
 
     /// <summary>Worker <paramref name="link"/> holding <paramref name="shard"/>; D is given or ‖x̂_0 − x*‖ from <paramref name="solution"/>.</summary>

@@ -59,6 +59,9 @@ public sealed record RunResult
 
     /// <summary>Quantizer inputs outside the range (saturated coordinates).</summary>
     public required long Overloads { get; init; }
+
+    /// <summary>Where the wall time went (measured; the only part of a result that differs between identical runs).</summary>
+    public RunTiming Timing { get; init; }
 }
 
 /// <summary>One link's meters: <paramref name="UplinkBudgetBits"/> is floor(n·R_k).</summary>

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using DiffQuant.Bits;
 using DiffQuant.Methods;
 using DiffQuant.State;
@@ -25,6 +26,10 @@ public sealed class Session
     private readonly long _largestBudget;
     private readonly long _budgetSum;
     private bool _started;
+    private long _setupTicks;
+    private long _roundTicks;
+    private long _serverTicks;
+    private long _workerTicks;
 
     /// <param name="parallelism">
     /// Threads that run the K workers of a synchronous round at once (each worker and link is used by one thread; the
@@ -57,6 +62,13 @@ public sealed class Session
 
     public IServer Server => _server;
 
+    /// <summary>Where this session's wall time went so far (not part of its state: a restored session starts at zero).</summary>
+    public RunTiming Timing => new(
+        Stopwatch.GetElapsedTime(0, _setupTicks).TotalSeconds,
+        Stopwatch.GetElapsedTime(0, _roundTicks).TotalSeconds,
+        Stopwatch.GetElapsedTime(0, _serverTicks).TotalSeconds,
+        Stopwatch.GetElapsedTime(0, _workerTicks).TotalSeconds);
+
     /// <summary>Exchanges x̂_0, the setups and, asynchronously, the go messages and the first gradients.</summary>
     public void Start()
     {
@@ -65,11 +77,13 @@ public sealed class Session
             Guard.Throw("the session has already started.");
         }
 
+        var begun = Stopwatch.GetTimestamp();
         var opening = _server.Open();
+        _serverTicks += Stopwatch.GetTimestamp() - begun;
         var target = ReplyTarget.None;
         for (var k = 0; k < _workers.Count; k++)
         {
-            target = Deliver(k, _links[k].SendUplink(_workers[k].Handle(_links[k].SendDownlink(opening))));
+            target = Deliver(k, _links[k].SendUplink(Work(k, _links[k].SendDownlink(opening))));
         }
 
         if (target != ReplyTarget.All)
@@ -82,6 +96,7 @@ public sealed class Session
             ExchangeAll();
         }
 
+        _setupTicks += Stopwatch.GetTimestamp() - begun;
         _started = true;
     }
 
@@ -161,6 +176,7 @@ public sealed class Session
     /// </summary>
     private ReplyTarget Deliver(int k, Payload message)
     {
+        var start = Stopwatch.GetTimestamp();
         try
         {
             return _server.Handle(k, message);
@@ -168,6 +184,10 @@ public sealed class Session
         catch (DiffQuantException e) when (!e.Message.StartsWith("server", StringComparison.Ordinal))
         {
             throw new DiffQuantException($"server (link {k}): {e.Message}", e);
+        }
+        finally
+        {
+            _serverTicks += Stopwatch.GetTimestamp() - start;
         }
     }
 
@@ -192,13 +212,13 @@ public sealed class Session
         var downlinks = new Payload[_workers.Count];
         for (var k = 0; k < _workers.Count; k++)
         {
-            downlinks[k] = _links[k].SendDownlink(_server.Outgoing(k));
+            downlinks[k] = _links[k].SendDownlink(Outgoing(k));
         }
 
         try
         {
             Parallel.For(0, _workers.Count, new ParallelOptions { MaxDegreeOfParallelism = _parallelism }, k =>
-                _inFlight[k] = _links[k].SendUplink(_workers[k].Handle(downlinks[k])));
+                _inFlight[k] = _links[k].SendUplink(Work(k, downlinks[k])));
         }
         catch (AggregateException e) when (e.InnerExceptions.OfType<DiffQuantException>().FirstOrDefault() is { } first)
         {
@@ -261,7 +281,9 @@ public sealed class Session
                 break;
             }
 
+            var roundStart = Stopwatch.GetTimestamp();
             Round();
+            _roundTicks += Stopwatch.GetTimestamp() - roundStart;
             var error = referee?.RelativeError(_server.Iterate) ?? double.NaN;
             history.Add(error);
             progress?.Invoke(_server.Iterations, error);
@@ -291,6 +313,7 @@ public sealed class Session
             Overloads = _workers.Sum(w => w.Overloads),
             Links = [.. _links.Select(l => new LinkReport(l.Id, l.UplinkBudgetBits, l.Uplink.State, l.Downlink.State))],
             Evaluation = evaluator?.Evaluate(_server.Iterate),
+            Timing = Timing,
         };
     }
 
@@ -378,7 +401,24 @@ public sealed class Session
 
     /// <summary>Sends link k's pending downlink and carries the worker's answer up (in flight until handled).</summary>
     private Payload Exchange(int k) =>
-        _inFlight[k] = _links[k].SendUplink(_workers[k].Handle(_links[k].SendDownlink(_server.Outgoing(k))));
+        _inFlight[k] = _links[k].SendUplink(Work(k, _links[k].SendDownlink(Outgoing(k))));
+
+    private Payload Outgoing(int k)
+    {
+        var start = Stopwatch.GetTimestamp();
+        var message = _server.Outgoing(k);
+        _serverTicks += Stopwatch.GetTimestamp() - start;
+        return message;
+    }
+
+    /// <summary>Worker <paramref name="k"/>'s answer, timed (workers of a round may answer on several threads at once).</summary>
+    private Payload Work(int k, Payload downlink)
+    {
+        var start = Stopwatch.GetTimestamp();
+        var reply = _workers[k].Handle(downlink);
+        Interlocked.Add(ref _workerTicks, Stopwatch.GetTimestamp() - start);
+        return reply;
+    }
 
     private static bool AllFinite(ReadOnlySpan<double> values)
     {

@@ -1,24 +1,24 @@
 namespace DiffQuant.Cluster;
 
 /// <summary>
-/// A worker's refusal (a <see cref="DiffQuantException"/>: bad bytes, an unconfigured grain) as it crosses the cluster;
+/// A grain's refusal (a <see cref="DiffQuantException"/>: bad bytes, an unconfigured grain, a server's error) as it crosses the cluster;
 /// the core's exception type is not an Orleans type, so grains rethrow its message as this, and
 /// <see cref="RemoteWorker"/> turns it back into a <see cref="DiffQuantException"/>.
 /// </summary>
 [GenerateSerializer]
-[Alias("DiffQuant.Cluster.WorkerFault")]
-public sealed class WorkerFault : Exception
+[Alias("DiffQuant.Cluster.GrainFault")]
+public sealed class GrainFault : Exception
 {
-    public WorkerFault()
+    public GrainFault()
     {
     }
 
-    public WorkerFault(string message)
+    public GrainFault(string message)
         : base(message)
     {
     }
 
-    public WorkerFault(string message, Exception inner)
+    public GrainFault(string message, Exception inner)
         : base(message, inner)
     {
     }
@@ -42,7 +42,7 @@ public sealed class WorkerFault : Exception
         }
         catch (DiffQuantException e)
         {
-            throw new WorkerFault($"{where}: {e.Message}");
+            throw new GrainFault($"{where}: {e.Message}");
         }
     }
 
@@ -53,7 +53,7 @@ public sealed class WorkerFault : Exception
         {
             call.GetAwaiter().GetResult();
         }
-        catch (WorkerFault e)
+        catch (GrainFault e)
         {
             throw new DiffQuantException(e.Message);
         }
