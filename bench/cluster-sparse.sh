@@ -4,10 +4,10 @@
 # float64 and a float32 downlink: milliseconds a round, rounds a second, bytes Orleans moved a second, and where a round's
 # time goes (server; workers computing, as their grains measured it; transport = the rest of the wait for the workers;
 # both summed over the workers, which answer at once on the cluster).
-# Prints a Markdown table. Usage: bench/cluster-sparse.sh [ROUNDS] (default 60).
+# Prints a Markdown table. Usage: bench/cluster-sparse.sh [ROUNDS] (default 40).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-rounds=${1:-60}
+rounds=${1:-40}
 dotnet build src/DiffQuant.Cli -c Release -v quiet -nologo >/dev/null
 dq() { dotnet src/DiffQuant.Cli/bin/Release/net10.0/DiffQuant.Cli.dll "$@"; }
 out=$(mktemp -d)

@@ -6,8 +6,9 @@
 #   bench/figure3-vs-numpy.sh (the default Fig. 3 sweep against its NumPy baseline, side by side; needs python3-numpy),
 #   dq train --compare for softmax regression and the MLP on Fashion-MNIST (needs dataset-fashion-mnist), for the
 #   synchronous compressors and the asynchronous double-quantization methods, scripts/downlink-table.sh and
-#   scripts/equal-bits-table.sh, bench/cluster-vs-inprocess.sh (the same runs in-process and on 2 silo processes) and
-#   bench/cluster-fault.sh (a worker silo killed mid-run against an undisturbed run).
+#   scripts/equal-bits-table.sh, bench/cluster-vs-inprocess.sh (the same runs in-process and on 2 silo processes),
+#   bench/cluster-fault.sh (the workers' or the server's silo killed mid-run against an undisturbed run) and
+#   bench/cluster-sparse.sh (n = 10^6 sparse least squares in-process and on 2 silos).
 # Outputs go to dq-out/readme/; the figures are copied to docs/ and the Markdown tables spliced into
 # README.md between <!-- generated:NAME --> and <!-- end:NAME --> markers.
 set -euo pipefail
@@ -36,6 +37,7 @@ scripts/downlink-table.sh "$out" > "$out/dq-downlink.md"
 scripts/equal-bits-table.sh "$out" > "$out/dq-equal-bits.md"
 bench/cluster-vs-inprocess.sh > "$out/cluster.md"
 bench/cluster-fault.sh > "$out/cluster-fault.md"
+bench/cluster-sparse.sh > "$out/cluster-sparse.md"
 cp "$out/dq-logistic/compare.md" "$out/dq-logistic.md"
 for name in dq-softmax dq-mlp; do
   cp "$out/$name/compare.md" "$out/$name.md"
@@ -56,5 +58,5 @@ for name in bits-gaussian bits-ash958; do
   cp "$out/$name/bits.png" "docs/$name.png"
   cp "$out/$name/bits.md" "$out/$name.md"
 done
-python3 scripts/splice.py "$out" figure3-gaussian figure3-ash958 bits-gaussian bits-ash958 rates speed train-softmax train-mlp train-speed dq-softmax dq-logistic dq-mlp dq-downlink dq-equal-bits cluster cluster-fault
+python3 scripts/splice.py "$out" figure3-gaussian figure3-ash958 bits-gaussian bits-ash958 rates speed train-softmax train-mlp train-speed dq-softmax dq-logistic dq-mlp dq-downlink dq-equal-bits cluster cluster-fault cluster-sparse
 echo "README.md, docs/*.png regenerated from $out"

@@ -213,12 +213,12 @@ internal static class TrainCommand
         }
 
         var spec = data == "fashion-mnist" ? data : $"libsvm:{Path.GetFullPath(data)}";
-        var (result, sent, received) = cluster.Run(parse, log, connection =>
+        var (result, _, _) = cluster.Run(parse, log, connection =>
         {
             log?.WriteLine($"training {options.Method} with a server grain and {options.Workers} worker grains");
             return ClusterTrainer.Run(connection.Grains, $"train-{Environment.ProcessId}-{Guid.NewGuid():N}", connection.ReservedSiloPort, spec, options, recovery, store, progress, events, board.Place).GetAwaiter().GetResult();
         });
-        return result with { Silos = parse.GetValue(cluster.Silos), Cluster = parse.GetValue(cluster.Cluster), WireBytesSent = result.WireBytesSent + sent, WireBytesReceived = result.WireBytesReceived + received };
+        return result with { Silos = parse.GetValue(cluster.Silos), Cluster = parse.GetValue(cluster.Cluster) };
     }
 
     private static ModelCode? Downlink(string? text) => text?.Trim().ToLowerInvariant() switch
@@ -309,7 +309,7 @@ internal static class TrainCommand
         Row("framing bits", $"{r.FramingBitsTotal:N0} (envelopes the receivers could check; not information)");
         if (r.WireBytesSent is not null)
         {
-            Row("on the wire", $"{r.WireBytesSent:N0} bytes sent and {r.WireBytesReceived:N0} received by Orleans in this process and the server's silo (server and workers on {(r.Silos is { } silos ? $"{silos} loopback silos" : r.Cluster)}; {r.StateBytes:N0} of them worker state for checkpoints)");
+            Row("on the wire", $"{r.WireBytesSent:N0} bytes sent and {r.WireBytesReceived:N0} received by Orleans in the server's silo (server and workers on {(r.Silos is { } silos ? $"{silos} loopback silos" : r.Cluster)}; {r.StateBytes:N0} of them worker state for checkpoints, {r.CheckpointBytesReturned:N0} checkpoints returned to this process)");
         }
 
         if (r.Recoveries is > 0)

@@ -27,7 +27,7 @@ public static class ClusterTrainer
     public static Task<TrainResult> Run(IGrainFactory grains, string runId, int? reservedSiloPort, string dataSpec, TrainOptions options, RecoveryOptions recovery, string? store, Action<TrainProgress>? progress = null, TextWriter? log = null, Action<string, IReadOnlyDictionary<int, string>>? placed = null, int reportEvery = int.MaxValue)
     {
         recovery.Validate();
-        var setup = new ServerSetup
+        var serverSetup = new ServerSetup
         {
             Options = ClusterOptions.Format(options),
             Data = dataSpec,
@@ -40,16 +40,22 @@ public static class ClusterTrainer
         var placement = new WorkerPlacement(grains, runId, recovery.WorkerTimeout, reservedSiloPort);
         return Task.Run(() =>
         {
+            var clock = System.Diagnostics.Stopwatch.StartNew();
             byte[]? checkpoint = null;
-            var (checkpointStep, sent, received) = (-1, 0L, 0L);
+            var (checkpointStep, sent, received, returned) = (-1, 0L, 0L, 0L);
+
+            // Updates a lost server had reported past the checkpoint its successor resumes from: made again.
+            var (highest, redone) = (0, 0);
+            double? setupSeconds = null;
             for (var attempt = 0; ; attempt++)
             {
                 ServerStretch? last = null;
                 var silo = placement.Choose(0);
                 var server = grains.GetGrain<IServerGrain>($"{runId}/server/{attempt}");
+                log?.WriteLine($"server on silo {silo.ToParsableString()}");
                 try
                 {
-                    var attemptSetup = setup with { RunId = $"{runId}/{attempt}" };
+                    var attemptSetup = serverSetup with { RunId = $"{runId}/{attempt}" };
                     RequestContext.Set(IPlacementDirector.PlacementHintKey, silo);
                     try
                     {
@@ -61,6 +67,9 @@ public static class ClusterTrainer
                     {
                         RequestContext.Remove(IPlacementDirector.PlacementHintKey);
                     }
+
+                    // Setup: everything before the first update (the server loading its test data, placing the workers, their shards loading).
+                    setupSeconds ??= clock.Elapsed.TotalSeconds;
 
                     // Reports are numbered per server; a stretch whose answer was lost is reported again by the next.
                     long acknowledged = 0;
@@ -79,9 +88,11 @@ public static class ClusterTrainer
                             {
                                 log?.WriteLine(line);
                             }
-                            else if (progress is not null)
+                            else
                             {
-                                progress(JsonSerializer.Deserialize<TrainProgress>(report.Progress!));
+                                var step = JsonSerializer.Deserialize<TrainProgress>(report.Progress!);
+                                highest = Math.Max(highest, step.Step);
+                                progress?.Invoke(step);
                             }
 
                             acknowledged = report.Sequence;
@@ -89,16 +100,24 @@ public static class ClusterTrainer
 
                         if (stretch.Checkpoint is { } newer)
                         {
-                            (checkpoint, checkpointStep) = (newer, stretch.CheckpointStep);
+                            checkpoint = newer;
+                            returned += newer.Length;
                         }
+
+                        checkpointStep = stretch.CheckpointStep;
 
                         if (stretch.Result is { } result)
                         {
-                            return JsonSerializer.Deserialize<TrainResult>(result)! with
+                            var finished = JsonSerializer.Deserialize<TrainResult>(result)!;
+                            return finished with
                             {
+                                WallSeconds = clock.Elapsed.TotalSeconds,
+                                SetupSeconds = setupSeconds ?? 0,
                                 ServerRecoveries = attempt,
+                                StepsRedone = finished.StepsRedone + redone,
                                 WireBytesSent = sent + stretch.WireBytesSent,
                                 WireBytesReceived = received + stretch.WireBytesReceived,
+                                CheckpointBytesReturned = returned,
                             };
                         }
                     }
@@ -108,7 +127,8 @@ public static class ClusterTrainer
                     // The lost server's silo measured its bytes up to its last report; the rest died with it.
                     (sent, received) = (sent + (last?.WireBytesSent ?? 0), received + (last?.WireBytesReceived ?? 0));
                     placement.Suspect(lost.Silo);
-                    log?.WriteLine($"{lost.Message}; starting a new server from the checkpoint of update {Math.Max(checkpointStep, 0)} it last returned");
+                    (redone, highest) = (redone + Math.Max(0, highest - Math.Max(checkpointStep, 0)), Math.Max(checkpointStep, 0));
+                    log?.WriteLine($"{lost.Message}; starting a new server from the checkpoint of update {Math.Max(checkpointStep, 0)}");
                 }
             }
         });

@@ -51,7 +51,8 @@ public sealed class ServerGrain(IGrainFactory grains, ILocalSiloDetails silo) : 
         return new ServerStretch
         {
             Reports = [.. _reports],
-            Checkpoint = done || training.CheckpointStep == checkpointStep ? null : training.Checkpoint,
+            // With a store, a new server reads the checkpoint there: none travels to the caller.
+            Checkpoint = done || _store is not null || training.CheckpointStep == checkpointStep ? null : training.Checkpoint,
             CheckpointStep = training.CheckpointStep,
             Result = done ? JsonSerializer.Serialize(training.Result() with { StateBytes = placement.Traffic.Bytes }) : null,
             Placement = placement.Placed.ToDictionary(p => p.Key, p => p.Value.ToParsableString()),

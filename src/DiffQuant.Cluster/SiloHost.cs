@@ -53,15 +53,30 @@ public static class SiloHost
 
         await output.WriteLineAsync(ReadyLine);
         await output.FlushAsync(stop);
+
+        // The host's console lifetime takes SIGTERM (and keeps the process alive for the host to stop), so the silo
+        // stops on the host's stopping signal as well as on the caller's.
+        var lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(stop, lifetime.ApplicationStopping);
         try
         {
-            await Task.Delay(Timeout.Infinite, stop);
+            await Task.Delay(Timeout.Infinite, stopping.Token);
         }
         catch (OperationCanceledException)
         {
             // Stopping is the normal end of a silo.
         }
 
-        await host.StopAsync(CancellationToken.None);
+        // A graceful stop tells the membership it is leaving; with the membership store gone that cannot finish, so it
+        // is bounded and the silo leaves anyway (the others then find it dead by probing).
+        using var bounded = new CancellationTokenSource(SiloSettings.StopTimeout);
+        try
+        {
+            await host.StopAsync(bounded.Token).WaitAsync(SiloSettings.StopTimeout * 2);
+        }
+        catch (Exception e) when (e is OperationCanceledException or TimeoutException)
+        {
+            await output.WriteLineAsync($"dq silo: stopped without leaving the cluster gracefully ({e.Message})");
+        }
     }
 }

@@ -18,5 +18,8 @@ public readonly record struct SiloSettings(int SiloPort, int GatewayPort, int Pr
     /// <summary>Between liveness probes of a loopback cluster's silos, and each probe's timeout.</summary>
     public static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(2);
 
+    /// <summary>How long a stopping silo tries to leave the cluster gracefully before it leaves anyway.</summary>
+    public static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(10);
+
     public IPEndPoint PrimaryEndpoint => new(IPAddress.Loopback, PrimarySiloPort);
 }

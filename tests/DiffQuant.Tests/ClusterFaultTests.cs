@@ -51,7 +51,7 @@ public class ClusterFaultTests
         var (result, expected, events) = await KillAfterUpdate12((server, workers) => server);
         Assert.Equal(1, result.ServerRecoveries);
         AssertSameRun(expected, result);
-        Assert.Contains("starting a new server from the checkpoint of update 10 it last returned", events);
+        Assert.Contains("starting a new server from the checkpoint of update 10", events);
     }
 
     /// <summary>A run of 4 workers on three silo processes, with the silo <paramref name="victim"/> picks killed after update 12.</summary>

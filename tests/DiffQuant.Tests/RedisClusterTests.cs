@@ -9,7 +9,8 @@ namespace DiffQuant.Tests;
 /// <summary>
 /// A cluster whose membership is in a real Redis (Debian's redis-server, which `.ci/run` installs): two `dq silo
 /// --cluster` processes join it, `dq status` lists them, `dq train --cluster` runs on them with the in-process result,
-/// and with Redis gone `dq status` fails with a clear error. Every wait is on a ready line or a process exit.
+/// and with Redis gone `dq status` fails with a clear error and the silos still stop on SIGTERM. Every wait is on a ready
+/// line or a process exit.
 /// </summary>
 [Collection(RealProcesses.Name)]
 public sealed class RedisClusterTests : IAsyncLifetime
@@ -92,6 +93,16 @@ public sealed class RedisClusterTests : IAsyncLifetime
         Assert.Equal(2, exit);
         Assert.Equal(string.Empty, output);
         Assert.Contains($"error: cannot reach the checkpoint store {_cluster}/runs/one", error);
+
+        // Silos whose membership store is gone still stop on SIGTERM: their graceful leave is bounded.
+        foreach (var silo in _processes.Skip(1))
+        {
+            using var signal = Process.Start("kill", ["-TERM", $"{silo.Id}"]);
+            await signal.WaitForExitAsync();
+            using var bounded = new CancellationTokenSource(SiloSettings.StopTimeout * 3);
+            await silo.WaitForExitAsync(bounded.Token);
+        }
+
         Directory.Delete(folder, recursive: true);
     }
 

@@ -60,8 +60,9 @@ public sealed record TrainResult
 
     /// <summary>
     /// Times a cluster run's server was lost with its silo and a new server continued on another silo from the last
-    /// checkpoint the old one returned (its own <see cref="Recoveries"/> and <see cref="StepsRedone"/> count from there;
-    /// the lost server's updates after that checkpoint are made again but never reported); null in-process.
+    /// checkpoint the old one returned: <see cref="Recoveries"/> counts the last server's lost workers, <see
+    /// cref="StepsRedone"/> also the updates a lost server had reported past that checkpoint; the uplink bits of a lost
+    /// server's ledger died with it and are not in <see cref="UplinkBitsDiscarded"/>. Null in-process.
     /// </summary>
     public int? ServerRecoveries { get; init; }
 
@@ -74,8 +75,15 @@ public sealed record TrainResult
     /// </summary>
     public long? UplinkBitsDiscarded { get; init; }
 
-    /// <summary>Bytes of worker state a cluster run moved for checkpoints and restores (part of the wire bytes, not information).</summary>
+    /// <summary>Bytes of worker state a cluster run's server fetched and sent for checkpoints and restores (part of the wire bytes, not information).</summary>
     public long? StateBytes { get; init; }
+
+    /// <summary>
+    /// Bytes of checkpoints a cluster run's server returned to the submitting process, which keeps the latest to start a
+    /// new server from when the server's silo dies (only without a --checkpoint store, which a new server reads instead;
+    /// part of the wire bytes sent, not information).
+    /// </summary>
+    public long? CheckpointBytesReturned { get; init; }
 
     /// <summary>The largest staleness of an applied asynchronous gradient; null for synchronous runs.</summary>
     public int? MaxStaleness { get; init; }
@@ -90,12 +98,12 @@ public sealed record TrainResult
     public string? Cluster { get; init; }
 
     /// <summary>
-    /// Bytes the runtime sent from the server's silo (messages to the worker grains, framing and all) and from the
-    /// submitting process (its calls to the server); null in-process.
+    /// Bytes Orleans sent from the server's process (a cluster run's server silo: the messages to the worker grains,
+    /// framing and all, and its reports and checkpoints to the submitting process); null in-process.
     /// </summary>
     public long? WireBytesSent { get; init; }
 
-    /// <summary>Bytes the runtime received there (the workers' answers, the server's reports); null in-process.</summary>
+    /// <summary>Bytes Orleans received there (the workers' answers, the worker state fetched for checkpoints); null in-process.</summary>
     public long? WireBytesReceived { get; init; }
 
     public required IReadOnlyList<TrainPoint> Curve { get; init; }
