@@ -52,6 +52,7 @@ public static class ClusterTrainer
                 ServerStretch? last = null;
                 var silo = placement.Choose(0);
                 var server = grains.GetGrain<IServerGrain>($"{runId}/server/{attempt}");
+                var calls = new ServerLine(silo, placement, recovery.WorkerTimeout);
                 log?.WriteLine($"server on silo {silo.ToParsableString()}");
                 try
                 {
@@ -59,7 +60,7 @@ public static class ClusterTrainer
                     RequestContext.Set(IPlacementDirector.PlacementHintKey, silo);
                     try
                     {
-                        while (!TryCall(() => server.Start(attemptSetup, checkpoint), IWorkerGrain.ConfigureTimeout, silo, placement, out _))
+                        while (!calls.TryCall(() => server.Start(attemptSetup, checkpoint), IWorkerGrain.ConfigureTimeout, out _))
                         {
                         }
                     }
@@ -75,7 +76,7 @@ public static class ClusterTrainer
                     long acknowledged = 0;
                     while (true)
                     {
-                        if (!TryCall(() => server.Advance(reportEvery, ReportTime, acknowledged, checkpointStep), IServerGrain.AdvanceTimeout, silo, placement, out var stretch))
+                        if (!calls.TryCall(() => server.Advance(reportEvery, ReportTime, acknowledged, checkpointStep), IServerGrain.AdvanceTimeout, out var stretch))
                         {
                             continue;
                         }
@@ -126,7 +127,11 @@ public static class ClusterTrainer
                 {
                     // The lost server's silo measured its bytes up to its last report; the rest died with it.
                     (sent, received) = (sent + (last?.WireBytesSent ?? 0), received + (last?.WireBytesReceived ?? 0));
-                    placement.Suspect(lost.Silo);
+                    if (lost.Silo is { } dead)
+                    {
+                        placement.Suspect(dead);
+                    }
+
                     (redone, highest) = (redone + Math.Max(0, highest - Math.Max(checkpointStep, 0)), Math.Max(checkpointStep, 0));
                     log?.WriteLine($"{lost.Message}; starting a new server from the checkpoint of update {Math.Max(checkpointStep, 0)}");
                 }
@@ -156,30 +161,59 @@ public static class ClusterTrainer
     }
 
     /// <summary>
-    /// Waits for a call to the server grain on <paramref name="silo"/>: its silo's death or a transport failure is a
-    /// <see cref="ServerLost"/>; another silo's death answers false, to call again (the answer may have been on its way
-    /// through that silo as the gateway, and would never come; the server keeps its reports until acknowledged).
+    /// Calls to one server grain on <paramref name="silo"/>. Its silo's death (declared by the membership) is a
+    /// <see cref="ServerLost"/>. Another silo's death answers false, to call again: the answer may have been on its way
+    /// through that silo as the gateway and would never come (the server keeps its reports until acknowledged). A call
+    /// that fails in transport (e.g. sent to a dead gateway) is tried again every second for <paramref name="patience"/>
+    /// before the server counts as lost: a dead gateway says nothing about the server's silo.
     /// </summary>
-    private static bool TryCall<T>(Func<Task<T>> call, string timeout, SiloAddress silo, ISiloLiveness liveness, out T answer)
+    private sealed class ServerLine(SiloAddress silo, ISiloLiveness liveness, TimeSpan patience)
     {
-        try
-        {
-            answer = SiloWatch.Wait(call(), TimeSpan.Parse(timeout, System.Globalization.CultureInfo.InvariantCulture), liveness, dead =>
-                dead.Equals(silo) ? new ServerLost(dead, $"the server's silo {dead} was declared dead") : new OtherSiloDied());
-            return true;
-        }
-        catch (OtherSiloDied)
+        private DateTime? _failingSince;
+
+        public bool TryCall<T>(Func<Task<T>> call, string timeout, out T answer)
         {
             answer = default!;
-            return false;
-        }
-        catch (GrainFault e) when (!e.Unconfigured)
-        {
-            throw new DiffQuantException(e.Message);
-        }
-        catch (Exception e) when (e is GrainFault or TimeoutException or OrleansException or OperationCanceledException)
-        {
-            throw new ServerLost(silo, $"the server on silo {silo} did not answer: {e.Message}");
+            try
+            {
+                answer = SiloWatch.Wait(call(), TimeSpan.Parse(timeout, System.Globalization.CultureInfo.InvariantCulture), liveness, dead =>
+                    dead.Equals(silo) ? new ServerLost(dead, $"the server's silo {dead} was declared dead") : new OtherSiloDied());
+                _failingSince = null;
+                return true;
+            }
+            catch (OtherSiloDied)
+            {
+                return false;
+            }
+            catch (GrainFault e) when (!e.Unconfigured)
+            {
+                throw new DiffQuantException(e.Message);
+            }
+            catch (GrainFault e)
+            {
+                // Activated afresh on a live silo (its grain directory entry was lost with another silo): nobody to suspect.
+                throw new ServerLost(null, $"the server lost its run: {e.Message}");
+            }
+            catch (TimeoutException e)
+            {
+                throw new ServerLost(silo, $"the server on silo {silo} did not answer: {e.Message}");
+            }
+            catch (Exception e) when (e is OrleansException or OperationCanceledException)
+            {
+                var since = _failingSince ??= DateTime.UtcNow;
+                if (liveness.Dead().Contains(silo))
+                {
+                    throw new ServerLost(silo, $"the server's silo {silo} was declared dead");
+                }
+
+                if (DateTime.UtcNow - since >= patience)
+                {
+                    throw new ServerLost(silo, $"the server on silo {silo} did not answer for {patience.TotalSeconds:G4} s: {e.Message}");
+                }
+
+                Thread.Sleep(SiloWatch.Check);
+                return false;
+            }
         }
     }
 

@@ -1,6 +1,6 @@
 namespace DiffQuant.Cluster;
 
-/// <summary>A server grain that stopped answering: its silo died or the call failed in transport.</summary>
+/// <summary>A server grain that stopped answering (its silo died, the call failed in transport) or answered without its run (Orleans activated it afresh).</summary>
 public sealed class ServerLost : DiffQuantException
 {
     public ServerLost()
@@ -17,9 +17,9 @@ public sealed class ServerLost : DiffQuantException
     {
     }
 
-    public ServerLost(SiloAddress silo, string reason)
+    /// <param name="silo">The dead silo to stop placing the server on; null when the server lost its state on a live silo.</param>
+    public ServerLost(SiloAddress? silo, string reason)
         : base(reason) => Silo = silo;
 
-    /// <summary>The silo to stop placing the server on.</summary>
-    public SiloAddress Silo { get; } = SiloAddress.Zero;
+    public SiloAddress? Silo { get; }
 }

@@ -21,9 +21,11 @@ public class ClusterFaultTests
     /// <summary>
     /// Three silo processes: the primary (kept free of grains while others exist), the server's, and the workers'. After
     /// update 12 the test kills the workers' silo with SIGKILL: the server notices at its next round, re-places the
-    /// workers on the primary (the lost shards reload there, the error memories come back from the checkpoint of
-    /// update 10), and the run ends exactly as the uninterrupted in-process run: same curve, bits and loss, with updates
-    /// 11 and 12 made twice and their bits reported as discarded.
+    /// workers on the primary (the lost shards reload there, the error memories come back from the checkpoint of update
+    /// 10), and the run ends exactly as the uninterrupted in-process run: same curve, bits and loss, with updates 11 and
+    /// 12 made twice. Orleans' grain directory is spread over the silos, so the dead silo may also have held the
+    /// server's entry: Orleans then deactivates the server as well, and a new server takes over from the same
+    /// checkpoint; either way the result is the uninterrupted run's.
     /// </summary>
     [Fact]
     public async Task A_worker_silo_killed_mid_run_is_survived_with_the_uninterrupted_result()
@@ -33,11 +35,10 @@ public class ClusterFaultTests
             Assert.NotEqual(server, workers[1]);
             return workers[1];
         });
-        Assert.True(result.Recoveries >= 1 && result.StepsRedone >= 2, $"{result.Recoveries} recoveries, {result.StepsRedone} updates redone");
-        Assert.True(result.UplinkBitsDiscarded > 0, "the rolled-back updates' bits are reported");
-        Assert.Equal(0, result.ServerRecoveries);
+        Assert.True(result.Recoveries + result.ServerRecoveries >= 1 && result.StepsRedone >= 2, $"{result.Recoveries} worker and {result.ServerRecoveries} server recoveries, {result.StepsRedone} updates redone");
+        Assert.True(result.ServerRecoveries == 1 || result.UplinkBitsDiscarded > 0, "a server that survives reports the rolled-back updates' bits");
         AssertSameRun(expected, result);
-        Assert.True(events.Contains(" was lost: ", StringComparison.Ordinal) && events.Contains("resuming from the checkpoint of update 10", StringComparison.Ordinal), events);
+        Assert.Contains("from the checkpoint of update 10", events);
     }
 
     /// <summary>
@@ -62,7 +63,8 @@ public class ClusterFaultTests
         await using var cluster = await LocalCluster.Start(3, "dotnet", [Cli, "silo"], Limit);
         var (server, workers, killed) = (string.Empty, (IReadOnlyDictionary<int, string>)new Dictionary<int, string>(), false);
         using var log = new StringWriter();
-        var result = await ClusterTrainer.Run(cluster.Grains, "killed", cluster.PrimarySiloPort, ClusterTests.Spec, options, new RecoveryOptions { CheckpointEvery = 5 }, null, p =>
+        var events = TextWriter.Synchronized(log);
+        var run = ClusterTrainer.Run(cluster.Grains, "killed", cluster.PrimarySiloPort, ClusterTests.Spec, options, new RecoveryOptions { CheckpointEvery = 5 }, null, p =>
         {
             if (p.Step == 12 && !killed)
             {
@@ -70,7 +72,17 @@ public class ClusterFaultTests
                 var port = SiloAddress.FromParsableString(victim(server, workers)).Endpoint.Port;
                 cluster.Kill(cluster.IndexOf(port)).WaitAsync(Limit).GetAwaiter().GetResult();
             }
-        }, TextWriter.Synchronized(log), (s, w) => (server, workers) = (s, w), reportEvery: 1);
+        }, events, (s, w) => (server, workers) = (s, w), reportEvery: 1);
+        TrainResult result;
+        try
+        {
+            result = await run;
+        }
+        catch (DiffQuantException e)
+        {
+            throw new DiffQuantException($"{e.Message}\nwhat the run said:\n{log}", e);
+        }
+
         Assert.True(killed);
         return (result, expected, log.ToString());
     }
