@@ -62,12 +62,14 @@ public sealed class RedisCluster : IClusterConnection
         catch (Exception e) when (e is not DiffQuantException)
         {
             host.Dispose();
-            // Redis answered but no silo took the connection: the usual cause is a certificate the silos do not accept.
-            var hint = e.GetBaseException() is not StackExchange.Redis.RedisConnectionException
-                ? tls is null
+            // Redis answered but lists no silo (none joined, or Redis restarted without persistence and forgot them), or
+            // no silo took the connection: the usual cause then is a certificate the silos do not accept.
+            var hint = e.GetBaseException() is StackExchange.Redis.RedisConnectionException ? string.Empty
+                : e.GetBaseException().Message.Contains("Could not find any gateway", StringComparison.Ordinal)
+                    ? " (no silo is registered in that Redis: start `dq silo --cluster` on each machine; a Redis restarted without persistence forgets its silos, which must then be restarted)"
+                : tls is null
                     ? " (a silo that requires mutual TLS closes connections without a certificate: give --tls-cert, --tls-key and --tls-ca)"
-                    : " (the silos may not trust this certificate: it must be signed by their --tls-ca)"
-                : string.Empty;
+                    : " (the silos may not trust this certificate: it must be signed by their --tls-ca)";
             throw new DiffQuantException($"cannot connect to the cluster at {address}: {Reason(e)}{hint}");
         }
     }

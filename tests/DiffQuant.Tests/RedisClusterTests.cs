@@ -18,13 +18,15 @@ public sealed class RedisClusterTests : IAsyncLifetime
     private static readonly TimeSpan Limit = TimeSpan.FromMinutes(1);
     private readonly List<Process> _processes = [];
     private string _cluster = string.Empty;
+    private int _redisPort;
 
     private static string Cli => typeof(DiffQuant.Cli.CliApp).Assembly.Location;
 
     public async Task InitializeAsync()
     {
         var ports = LocalCluster.FreePorts(5);
-        _processes.Add(await SiloProcess.Start("redis-server", ["--port", $"{ports[0]}", "--bind", "127.0.0.1", "--save", string.Empty, "--appendonly", "no"], "Ready to accept connections", Limit));
+        _redisPort = ports[0];
+        _processes.Add(await StartRedis());
         _cluster = $"redis://127.0.0.1:{ports[0]}";
         for (var i = 0; i < 2; i++)
         {
@@ -105,6 +107,44 @@ public sealed class RedisClusterTests : IAsyncLifetime
 
         Directory.Delete(folder, recursive: true);
     }
+
+    /// <summary>
+    /// Redis restarted without persistence in the middle of a run (after update 12): the running silos keep talking to
+    /// each other, so the run ends with the uninterrupted result; a new client finds no silo registered and is refused
+    /// with a clear error rather than running on a half-known cluster.
+    /// </summary>
+    [Fact]
+    public async Task Redis_restarted_empty_mid_run_leaves_the_run_intact_and_refuses_new_clients_clearly()
+    {
+        var options = new TrainOptions { Method = "ef-topk-sign", Workers = 2, Epochs = 2, Batch = 16, Fraction = 0.2, EvaluationsPerEpoch = 2 };
+        var expected = Trainer.Run(DataSpec.Load(ClusterTests.Spec, options.Seed), options);
+        var restarted = false;
+        TrainResult result;
+        await using (var client = await RedisCluster.Connect(ClusterAddress.Parse(_cluster), Limit))
+        {
+            result = await ClusterTrainer.Run(client.Grains, "redis-restart", null, ClusterTests.Spec, options, new RecoveryOptions { CheckpointEvery = 5 }, null, p =>
+            {
+                if (p.Step == 12 && !restarted)
+                {
+                    restarted = true;
+                    _processes[0].Kill();
+                    _processes[0].WaitForExit();
+                    _processes[0] = StartRedis().GetAwaiter().GetResult();
+                }
+            }, reportEvery: 1);
+        }
+
+        Assert.True(restarted);
+        Assert.Equal(expected.Curve, result.Curve);
+        Assert.Equal(expected.UplinkBitsTotal, result.UplinkBitsTotal);
+        var (exit, output, error) = TestData.Dq("status", "--cluster", _cluster);
+        Assert.Equal(2, exit);
+        Assert.Equal(string.Empty, output);
+        Assert.Contains("no silo is registered in that Redis", error);
+    }
+
+    private Task<Process> StartRedis() =>
+        SiloProcess.Start("redis-server", ["--port", $"{_redisPort}", "--bind", "127.0.0.1", "--save", string.Empty, "--appendonly", "no"], "Ready to accept connections", Limit);
 
     private static Task<string> Dq(params string[] arguments) => ClusterTests.DqProcess(arguments);
 }
