@@ -18,6 +18,7 @@ public static class SiloHost
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(workers ?? TrainingWorkerBuilder.Instance);
+        builder.Services.AddSingleton<IFatalErrorHandler, SiloFatalErrors>();
         builder.UseOrleans(silo =>
         {
             if (settings.Tls is { } tls)

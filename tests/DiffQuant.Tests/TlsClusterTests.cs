@@ -70,6 +70,34 @@ public sealed class TlsClusterTests : IAsyncLifetime
         Assert.Contains("mutual TLS needs all of --tls-cert, --tls-key and --tls-ca", partial);
     }
 
+    /// <summary>
+    /// A silo whose certificate another CA signed cannot join: the cluster's silo refuses its connections and votes it
+    /// dead, and it exits with one error line (no stack trace) and code 2; the cluster keeps its one silo.
+    /// </summary>
+    [Fact]
+    public async Task A_silo_with_a_foreign_certificate_cannot_join()
+    {
+        var ports = LocalCluster.FreePorts(2);
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in new[] { Cli, "silo", "--cluster", _cluster, "--silo-port", $"{ports[0]}", "--gateway-port", $"{ports[1]}", "--exit-with", $"{Environment.ProcessId}" }.Concat(_foreign))
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var silo = Process.Start(start)!;
+        using var bounded = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        var output = silo.StandardOutput.ReadToEndAsync(bounded.Token);
+        var error = await silo.StandardError.ReadToEndAsync(bounded.Token);
+        await silo.WaitForExitAsync(bounded.Token);
+        Assert.True(silo.ExitCode == SiloFatalErrors.ExitCode, $"exit {silo.ExitCode}: {error}");
+        Assert.DoesNotContain(SiloHost.ReadyLine, await output);
+        Assert.StartsWith("error: this silo must stop: ", error);
+        Assert.Contains("Dead", error);
+        Assert.DoesNotContain("   at ", error);
+        using var status = JsonDocument.Parse(await ClusterTests.DqProcess(["status", "--cluster", _cluster, "--json", .. _trusted]));
+        Assert.Equal(1, status.RootElement.GetProperty("silos").EnumerateArray().Count(s => s.GetProperty("status").GetString() == "Active"));
+    }
+
     /// <summary>A self-signed CA that holds its private key.</summary>
     private static X509Certificate2 NewAuthority(string name)
     {
@@ -77,7 +105,8 @@ public sealed class TlsClusterTests : IAsyncLifetime
         var request = new CertificateRequest(name, key, HashAlgorithmName.SHA256);
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
-        return request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
+        // Valid a day longer than its leaves (certificate times are whole seconds: equal ends would race the clock).
+        return request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(2));
     }
 
     /// <summary>A leaf certificate for both TLS ends signed by <paramref name="authority"/>: the `--tls-*` arguments that present it, trusting <paramref name="ca"/>.</summary>
