@@ -2,20 +2,39 @@ namespace DiffQuant.Cluster;
 
 /// <summary>
 /// What a `dq silo` does when Orleans declares a fatal error (typically: the cluster voted this silo dead, e.g. because
-/// the others refused its certificate or lost it): one line on standard error saying so, and exit code 2, instead of
-/// Orleans' default abort with a stack trace. The process ends either way; a silo the cluster declared dead cannot stay.
+/// the others refused its certificate): it records why and stops the silo, which then fails with that reason as one
+/// error line, instead of Orleans' default abort with a stack trace. Should the stop not finish, the process exits
+/// anyway after <see cref="SiloSettings.StopTimeout"/>: a silo the cluster declared dead cannot stay.
 /// </summary>
-public sealed class SiloFatalErrors : IFatalErrorHandler
+public sealed class SiloFatalErrors : IFatalErrorHandler, IDisposable
 {
-    /// <summary>The exit code of a silo the cluster stopped (the CLI's code for errors).</summary>
-    public const int ExitCode = 2;
+    private readonly CancellationTokenSource _stopped = new();
+    private Timer? _deadline;
+
+    /// <summary>Why the silo must stop; null while it may run.</summary>
+    public string? Reason { get; private set; }
+
+    /// <summary>Cancelled when a fatal error arrives.</summary>
+    public CancellationToken Stopped => _stopped.Token;
 
     public bool IsUnexpected(Exception exception) => true;
 
     public void OnFatalException(object? sender = null, string? context = null, Exception? exception = null)
     {
-        Console.Error.WriteLine($"error: this silo must stop: {context ?? exception?.Message ?? "Orleans reported a fatal error"}");
-        Console.Error.Flush();
-        Environment.Exit(ExitCode);
+        Reason ??= context ?? exception?.Message ?? "Orleans reported a fatal error";
+        _deadline ??= new Timer(_ => Exit(), null, SiloSettings.StopTimeout * 2, Timeout.InfiniteTimeSpan);
+        _stopped.Cancel();
+    }
+
+    public void Dispose()
+    {
+        _deadline?.Dispose();
+        _stopped.Dispose();
+    }
+
+    private void Exit()
+    {
+        Console.Error.WriteLine($"error: this silo must stop: {Reason}");
+        Environment.Exit(2);
     }
 }

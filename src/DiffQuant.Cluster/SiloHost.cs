@@ -18,7 +18,8 @@ public static class SiloHost
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(workers ?? TrainingWorkerBuilder.Instance);
-        builder.Services.AddSingleton<IFatalErrorHandler, SiloFatalErrors>();
+        using var fatal = new SiloFatalErrors();
+        builder.Services.AddSingleton<IFatalErrorHandler>(fatal);
         builder.UseOrleans(silo =>
         {
             if (settings.Tls is { } tls)
@@ -41,9 +42,14 @@ public static class SiloHost
             silo.Configure<ClusterMembershipOptions>(o => (o.ProbeTimeout, o.NumMissedProbesLimit) = (SiloSettings.ProbeTimeout, 2));
         });
         using var host = builder.Build();
+        using var starting = CancellationTokenSource.CreateLinkedTokenSource(stop, fatal.Stopped);
         try
         {
-            await host.StartAsync(stop);
+            await host.StartAsync(starting.Token);
+        }
+        catch (OperationCanceledException) when (fatal.Reason is { } reason)
+        {
+            throw new DiffQuantException($"this silo must stop: {reason}");
         }
         catch (Exception e) when (e is not (DiffQuantException or OperationCanceledException))
         {
@@ -58,7 +64,7 @@ public static class SiloHost
         // The host's console lifetime takes SIGTERM (and keeps the process alive for the host to stop), so the silo
         // stops on the host's stopping signal as well as on the caller's.
         var lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
-        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(stop, lifetime.ApplicationStopping);
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(stop, lifetime.ApplicationStopping, fatal.Stopped);
         try
         {
             await Task.Delay(Timeout.Infinite, stopping.Token);
@@ -78,6 +84,11 @@ public static class SiloHost
         catch (Exception e) when (e is OperationCanceledException or TimeoutException)
         {
             await output.WriteLineAsync($"dq silo: stopped without leaving the cluster gracefully ({e.Message})");
+        }
+
+        if (fatal.Reason is { } why)
+        {
+            throw new DiffQuantException($"this silo must stop: {why}");
         }
     }
 }
