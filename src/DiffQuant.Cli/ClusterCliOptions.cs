@@ -30,10 +30,11 @@ internal sealed class ClusterCliOptions
         }
     }
 
-    public (T Result, long SentBytes, long ReceivedBytes) Run<T>(ParseResult parse, TextWriter? log, Func<DiffQuant.Cluster.IClusterConnection, T> body)
+    /// <param name="status">Status pages for loopback silos to serve (null: none).</param>
+    public (T Result, long SentBytes, long ReceivedBytes) Run<T>(ParseResult parse, TextWriter? log, DiffQuant.Cluster.StatusPageSettings? status, Func<DiffQuant.Cluster.IClusterConnection, T> body)
     {
         Validate(parse);
         var tls = Tls.Settings(parse);
-        return Cli.Silos.Run(parse.GetValue(Silos), Cli.Silos.Address(parse.GetValue(Cluster)), tls, log, body);
+        return Cli.Silos.Run(parse.GetValue(Silos), Cli.Silos.Address(parse.GetValue(Cluster)), tls, log, status, body);
     }
 }

@@ -36,6 +36,15 @@ internal static class OptionChecks
         return option;
     }
 
+    /// <summary>A port to listen on, or 0 for any free one (what a status page prints once it listens).</summary>
+    public static void PortOrAny(int port)
+    {
+        if (port is < 0 or > 65535)
+        {
+            throw new DiffQuantException($"must be a TCP port in 1..65535, or 0 for any free one, got {port}.");
+        }
+    }
+
     public static void Port(int port)
     {
         if (port is < 1 or > 65535)

@@ -182,7 +182,7 @@ internal static class RunCommand
             {
                 var arguments = cluster.WorkerArguments(parse);
                 var placed = new RemoteWorker[k];
-                var (remote, sent, received) = cluster.Run(parse, asJson ? null : error, connection =>
+                var (remote, sent, received) = cluster.Run(parse, asJson ? null : error, null, connection =>
                 {
                     var placement = new WorkerPlacement(connection.Grains, $"run-{Environment.ProcessId}-{Guid.NewGuid():N}", new RecoveryOptions().WorkerTimeout, connection.ReservedSiloPort);
                     return LocalRun.Execute(instance, config, x0, stop, parse.GetValue(distance), progress, schedule, workers: (k, _) =>

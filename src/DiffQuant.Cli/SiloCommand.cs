@@ -3,7 +3,7 @@ using DiffQuant.Cluster;
 
 namespace DiffQuant.Cli;
 
-/// <summary>`dq silo`: one silo of a loopback cluster, hosting worker grains until it is stopped (Ctrl+C or a signal).</summary>
+/// <summary>`dq silo`: one silo of a loopback cluster or of a Redis-membership cluster, hosting server and worker grains (and, with `--status-port`, the status page of the runs whose servers it hosts) until it is stopped (Ctrl+C or a signal).</summary>
 internal static class SiloCommand
 {
     public static Command Create(TextWriter output, TextWriter error)
@@ -15,8 +15,9 @@ internal static class SiloCommand
         var address = new Option<string?>("--address") { Description = "The IP address this silo listens on and announces to the others (default 127.0.0.1; give the machine's own for several machines)." }.Checked(a => Address(a));
         var exitWith = new Option<int?>("--exit-with") { Description = "Stop when the process with this id exits (what `--silos` passes, so that its silos never outlive it)." };
         var tls = new TlsCliOptions();
-        var command = new Command("silo", "Host worker grains: one silo of a loopback cluster (what `--silos N` starts N of), or of a cluster whose membership is in Redis (`--cluster`).") { siloPort, gatewayPort, primaryPort, cluster, address, exitWith };
-        foreach (var option in tls.All)
+        var status = new StatusCliOptions("Serve the status page of the runs whose servers this silo hosts on PORT at its address (/ draws the newest, /status?run=NAME is a run's JSON, /runs lists them).");
+        var command = new Command("silo", "Host server and worker grains: one silo of a loopback cluster (what `--silos N` starts N of), or of a cluster whose membership is in Redis (`--cluster`).") { siloPort, gatewayPort, primaryPort, cluster, address, exitWith };
+        foreach (var option in tls.All.Concat(status.All))
         {
             command.Options.Add(option);
         }
@@ -40,7 +41,7 @@ internal static class SiloCommand
                 throw new DiffQuantException("--tls-cert, --tls-key and --tls-ca secure a --cluster; a loopback silo stays on 127.0.0.1 without TLS.");
             }
 
-            var settings = new SiloSettings(parse.GetValue(siloPort), parse.GetValue(gatewayPort), parse.GetValue(primaryPort) ?? parse.GetValue(siloPort), redis, Address(parse.GetValue(address)), secure);
+            var settings = new SiloSettings(parse.GetValue(siloPort), parse.GetValue(gatewayPort), parse.GetValue(primaryPort) ?? parse.GetValue(siloPort), redis, Address(parse.GetValue(address)), secure, status.Settings(parse));
             using var stop = new CancellationTokenSource();
             ConsoleCancelEventHandler interrupt = (_, e) =>
             {

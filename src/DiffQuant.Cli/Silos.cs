@@ -14,7 +14,8 @@ internal static class Silos
 
     /// <param name="silos">Loopback silos to start; null with <paramref name="cluster"/>.</param>
     /// <param name="cluster">A running cluster to join instead; null with <paramref name="silos"/>.</param>
-    public static (T Result, long SentBytes, long ReceivedBytes) Run<T>(int? silos, ClusterAddress? cluster, TlsSettings? tls, TextWriter? log, Func<IClusterConnection, T> body)
+    /// <param name="status">Status pages the loopback silos serve (null: none).</param>
+    public static (T Result, long SentBytes, long ReceivedBytes) Run<T>(int? silos, ClusterAddress? cluster, TlsSettings? tls, TextWriter? log, StatusPageSettings? status, Func<IClusterConnection, T> body)
     {
         if (silos is not null == cluster is not null)
         {
@@ -26,7 +27,7 @@ internal static class Silos
             using var wire = new WireMeter();
             await using IClusterConnection connection = cluster is { } address
                 ? await Connect(address, tls, log)
-                : await Start(silos!.Value, log);
+                : await Start(silos!.Value, log, status);
             var result = await Task.Run(() => body(connection));
             return (result, wire.SentBytes, wire.ReceivedBytes);
         }).GetAwaiter().GetResult();
@@ -60,13 +61,13 @@ internal static class Silos
         return [.. tokens];
     }
 
-    private static async Task<LocalCluster> Start(int count, TextWriter? log)
+    private static async Task<LocalCluster> Start(int count, TextWriter? log, StatusPageSettings? status)
     {
         var program = Environment.ProcessPath ?? throw new DiffQuantException("cannot find this program to start silos with.");
         string[] siloCommand = Path.GetFileNameWithoutExtension(program) == "dotnet"
             ? [typeof(Silos).Assembly.Location, "silo"]
             : ["silo"];
         log?.WriteLine($"starting {count} silo processes on loopback");
-        return await LocalCluster.Start(count, program, siloCommand, StartTimeout);
+        return await LocalCluster.Start(count, program, siloCommand, StartTimeout, status);
     }
 }

@@ -61,8 +61,7 @@ internal static class TrainCommand
         var checkpoint = new Option<string?>("--checkpoint") { Description = "Checkpoint file, or redis://HOST:PORT/KEY: replaced atomically every --checkpoint-every updates; a run whose checkpoint exists resumes from it." };
         var checkpointEvery = new Option<int>("--checkpoint-every") { Description = "Updates between checkpoints (and the most a recovery makes again).", DefaultValueFactory = _ => recoveryDefaults.CheckpointEvery }.Checked(OptionChecks.Positive);
         var workerTimeout = CliNumbers.Double("--worker-timeout", "Seconds a worker grain may take to answer before it counts as lost and is re-placed (--silos).", recoveryDefaults.WorkerTimeout.TotalSeconds);
-        var statusPort = new Option<int?>("--status-port") { Description = "Serve the run's live status page on 127.0.0.1:PORT (/ draws it, /status is its JSON)." }.Checked(p => OptionChecks.Port(p ?? 1));
-        var statusToken = new Option<string?>("--status-token") { Description = "Bearer token the status page requires (default: the DQ_STATUS_TOKEN environment variable; none: open).", DefaultValueFactory = _ => Environment.GetEnvironmentVariable("DQ_STATUS_TOKEN") };
+        var status = new StatusCliOptions("Serve the run's live status page on 127.0.0.1:PORT (0: any free port; / draws it, /status is its JSON); with --silos N, silo i serves one on PORT + i and the server's shows the run.");
         var compare = new Option<bool>("--compare") { Description = "Run the standard table (every method of --methods over --seeds seeds)." };
         var methods = new Option<string>("--methods") { Description = "Methods of --compare.", DefaultValueFactory = _ => string.Join(",", TrainingMethod.Standard.Select(m => m.Name)) }
             .Checked(OptionChecks.EachItem(m => { TrainOptions.CheckMethod(m); return m; }));
@@ -72,9 +71,9 @@ internal static class TrainCommand
         var json = new Option<bool>("--json") { Description = "Print the result JSON." };
         var command = new Command("train", "Distributed SGD on real data with compressed gradients through measured links: one run, or --compare for the standard table.")
         {
-            data, test, positive, model, method, workers, epochs, batch, lr, l2, hidden, bits, levels, coding, bucket, fraction, budget, modelBits, gradBits, precision, modelBlock, downlink, staleness, spread, momentum, density, seed, threads, checkpoint, checkpointEvery, workerTimeout, statusPort, statusToken, compare, methods, seeds, outDir, quiet, json,
+            data, test, positive, model, method, workers, epochs, batch, lr, l2, hidden, bits, levels, coding, bucket, fraction, budget, modelBits, gradBits, precision, modelBlock, downlink, staleness, spread, momentum, density, seed, threads, checkpoint, checkpointEvery, workerTimeout, compare, methods, seeds, outDir, quiet, json,
         };
-        foreach (var option in cluster.All)
+        foreach (var option in cluster.All.Concat(status.All))
         {
             command.Options.Add(option);
         }
@@ -122,7 +121,7 @@ internal static class TrainCommand
             var silent = parse.GetValue(quiet) || parse.GetValue(json);
             if (parse.GetValue(compare))
             {
-                if (cluster.Given(parse) || parse.GetValue(checkpoint) is not null || parse.GetValue(statusPort) is not null)
+                if (cluster.Given(parse) || parse.GetValue(checkpoint) is not null || parse.GetValue(status.Port) is not null)
                 {
                     throw new DiffQuantException("--compare runs its table in this process; it does not take --silos, --cluster, --checkpoint or --status-port.");
                 }
@@ -158,16 +157,17 @@ internal static class TrainCommand
                 WorkerTimeout = TimeSpan.FromSeconds(parse.GetValue(workerTimeout)),
                 File = store,
             };
-            var board = new StatusBoard($"train-{Environment.ProcessId}", options, parse.GetValue(cluster.Cluster) ?? (parse.GetValue(cluster.Silos) is { } n ? $"{n} loopback silos" : "in-process"));
+            var page = status.Settings(parse);
             Func<Action<TrainProgress>?, TrainResult> train = cluster.Given(parse)
-                ? p => OnCluster(cluster, parse, parse.GetRequiredValue(data), parse.GetValue(test), parse.GetValue(positive), options, recovery, checkpointPath, p, silent ? null : error, error, board)
+                ? p => OnCluster(cluster, parse, parse.GetRequiredValue(data), parse.GetValue(test), parse.GetValue(positive), options, recovery, checkpointPath, page, p, silent ? null : error, error)
                 : recovery.File is null
                     ? p => Trainer.Run(split, options, p)
                     : p => CheckpointedTraining.Run(() => new TrainingRun(split, options), recovery.CheckpointEvery, recovery.File, _ => false, 0, p, error);
-            if (parse.GetValue(statusPort) is { } port)
+            if (page is { } settings && !cluster.Given(parse))
             {
+                var board = new StatusBoard($"train-{Environment.ProcessId}", options, "in-process");
                 var inner = train;
-                train = p => WithStatusPage(board, port, parse.GetValue(statusToken), error, q =>
+                train = p => WithStatusPage(board, settings, error, q =>
                 {
                     board.Report(q);
                     p?.Invoke(q);
@@ -202,21 +202,28 @@ internal static class TrainCommand
     /// The run with its workers as grains on loopback silo processes of this program (`--silos`) or on a running cluster
     /// (`--cluster`), each worker loading its own shard, placed off a loopback cluster's primary silo when there are
     /// others; the result is the in-process run's, plus the wall time of the cluster, the bytes on the wire, and the
-    /// recoveries from lost workers. Checkpoints, losses and recoveries are told to <paramref name="events"/> even when
-    /// the progress is quiet.
+    /// recoveries from lost workers. Checkpoints, losses, recoveries and where the status page is are told to
+    /// <paramref name="events"/> even when the progress is quiet. The page is the server's silo's: loopback silos serve
+    /// one each when <paramref name="page"/> is given; a running cluster's silos were given theirs when they started.
     /// </summary>
-    private static TrainResult OnCluster(ClusterCliOptions cluster, ParseResult parse, string data, string? test, int? positive, TrainOptions options, RecoveryOptions recovery, string? store, Action<TrainProgress>? progress, TextWriter? log, TextWriter events, StatusBoard board)
+    private static TrainResult OnCluster(ClusterCliOptions cluster, ParseResult parse, string data, string? test, int? positive, TrainOptions options, RecoveryOptions recovery, string? store, StatusPageSettings? page, Action<TrainProgress>? progress, TextWriter? log, TextWriter events)
     {
         if (test is not null || positive is not null)
         {
             throw new DiffQuantException("--silos and --cluster run one training run on fashion-mnist or a LIBSVM file; they do not take --test or --positive-class yet.");
         }
 
+        if (page is not null && parse.GetValue(cluster.Cluster) is not null)
+        {
+            throw new DiffQuantException("--status-port serves this process's run or its --silos; on a --cluster the silo hosting the server serves the page: start the silos with `dq silo --status-port PORT`.");
+        }
+
         var spec = data == "fashion-mnist" ? data : $"libsvm:{Path.GetFullPath(data)}";
-        var (result, _, _) = cluster.Run(parse, log, connection =>
+        var name = parse.GetValue(cluster.Cluster) ?? $"{parse.GetValue(cluster.Silos)} loopback silos";
+        var (result, _, _) = cluster.Run(parse, log, page, connection =>
         {
             log?.WriteLine($"training {options.Method} with a server grain and {options.Workers} worker grains");
-            return ClusterTrainer.Run(connection.Grains, $"train-{Environment.ProcessId}-{Guid.NewGuid():N}", connection.ReservedSiloPort, spec, options, recovery, store, progress, events, board.Place).GetAwaiter().GetResult();
+            return ClusterTrainer.Run(connection.Grains, $"train-{Environment.ProcessId}-{Guid.NewGuid():N}", connection.ReservedSiloPort, spec, options, recovery, store, progress, events, cluster: name).GetAwaiter().GetResult();
         });
         return result with { Silos = parse.GetValue(cluster.Silos), Cluster = parse.GetValue(cluster.Cluster) };
     }
@@ -248,12 +255,12 @@ internal static class TrainCommand
     }
 
     /// <summary>The run with its live status page served meanwhile (the page stops with the run).</summary>
-    private static TrainResult WithStatusPage(StatusBoard board, int port, string? token, TextWriter events, Action<TrainProgress> progress, Func<Action<TrainProgress>?, TrainResult> train)
+    private static TrainResult WithStatusPage(StatusBoard board, StatusPageSettings page, TextWriter events, Action<TrainProgress> progress, Func<Action<TrainProgress>?, TrainResult> train)
     {
-        var server = StatusServer.Start(board, port, token).GetAwaiter().GetResult();
+        var server = StatusServer.Start(board, page.Port, page.Token).GetAwaiter().GetResult();
         try
         {
-            events.WriteLine($"status page at {server.Address}{(token is null ? string.Empty : " (bearer token required)")}");
+            events.WriteLine($"status page at {server.Address}{(page.Token is null ? string.Empty : " (bearer token required)")}");
             return train(progress);
         }
         finally

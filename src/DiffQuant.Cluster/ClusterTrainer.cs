@@ -24,7 +24,8 @@ public static class ClusterTrainer
     /// <param name="log">Hears resumptions, losses and recoveries.</param>
     /// <param name="placed">Hears where the server and the workers are after each stretch.</param>
     /// <param name="reportEvery">The most updates between two reports (progress comes back at least every <see cref="ReportTime"/> of work, and at checkpoints).</param>
-    public static Task<TrainResult> Run(IGrainFactory grains, string runId, int? reservedSiloPort, string dataSpec, TrainOptions options, RecoveryOptions recovery, string? store, Action<TrainProgress>? progress = null, TextWriter? log = null, Action<string, IReadOnlyDictionary<int, string>>? placed = null, int reportEvery = int.MaxValue)
+    /// <param name="cluster">What status pages call the cluster.</param>
+    public static Task<TrainResult> Run(IGrainFactory grains, string runId, int? reservedSiloPort, string dataSpec, TrainOptions options, RecoveryOptions recovery, string? store, Action<TrainProgress>? progress = null, TextWriter? log = null, Action<string, IReadOnlyDictionary<int, string>>? placed = null, int reportEvery = int.MaxValue, string cluster = "cluster")
     {
         recovery.Validate();
         var serverSetup = new ServerSetup
@@ -36,6 +37,8 @@ public static class ClusterTrainer
             MaxRecoveries = recovery.MaxRecoveries,
             Store = store,
             ReservedSiloPort = reservedSiloPort,
+            Run = runId,
+            Cluster = cluster,
         };
         var placement = new WorkerPlacement(grains, runId, recovery.WorkerTimeout, reservedSiloPort);
         return Task.Run(() =>
@@ -47,6 +50,7 @@ public static class ClusterTrainer
             // Updates a lost server had reported past the checkpoint its successor resumes from: made again.
             var (highest, redone) = (0, 0);
             double? setupSeconds = null;
+            string? page = null;
             for (var attempt = 0; ; attempt++)
             {
                 ServerStretch? last = null;
@@ -56,7 +60,7 @@ public static class ClusterTrainer
                 log?.WriteLine($"server on silo {silo.ToParsableString()}");
                 try
                 {
-                    var attemptSetup = serverSetup with { RunId = $"{runId}/{attempt}" };
+                    var attemptSetup = serverSetup with { RunId = $"{runId}/{attempt}", Elapsed = clock.Elapsed };
                     RequestContext.Set(IPlacementDirector.PlacementHintKey, silo);
                     try
                     {
@@ -83,6 +87,12 @@ public static class ClusterTrainer
 
                         last = stretch;
                         placed?.Invoke(stretch.Silo, stretch.Placement);
+                        if (stretch.StatusPage is { } shown && shown != page)
+                        {
+                            page = shown;
+                            log?.WriteLine($"status page at {page} (served by the server's silo)");
+                        }
+
                         foreach (var report in stretch.Reports.Where(r => r.Sequence > acknowledged))
                         {
                             if (report.Line is { } line)

@@ -48,19 +48,26 @@ public sealed class LocalCluster : IClusterConnection
     /// <summary>
     /// Starts <paramref name="silos"/> silo processes with <paramref name="siloCommand"/> (the program and the arguments
     /// before the silo options; each silo also gets <c>--exit-with</c> this process, so none outlives it), waits until each prints <see cref="SiloHost.ReadyLine"/>, and connects a client.
+    /// With <paramref name="status"/>, silo i serves its status page on port <see cref="StatusPageSettings.Port"/> + i,
+    /// or each on any free port with port 0 (the server's silo shows the run; its token goes through the environment).
     /// </summary>
-    public static async Task<LocalCluster> Start(int silos, string program, IReadOnlyList<string> siloCommand, TimeSpan timeout)
+    public static async Task<LocalCluster> Start(int silos, string program, IReadOnlyList<string> siloCommand, TimeSpan timeout, StatusPageSettings? status = null)
     {
         if (silos < 1)
         {
             throw new DiffQuantException($"--silos must be at least 1, got {silos}.");
         }
 
+        if (status is { } page && page.Port + silos - 1 > IPEndPoint.MaxPort)
+        {
+            throw new DiffQuantException($"--status-port {page.Port} leaves no room for {silos} silos' pages (ports {page.Port}..{page.Port + silos - 1}); give one at most {IPEndPoint.MaxPort - silos + 1}.");
+        }
+
         var cluster = new LocalCluster();
         try
         {
             var ports = FreePorts(2 * silos);
-            var settings = Enumerable.Range(0, silos).Select(i => new SiloSettings(ports[2 * i], ports[(2 * i) + 1], ports[0])).ToList();
+            var settings = Enumerable.Range(0, silos).Select(i => new SiloSettings(ports[2 * i], ports[(2 * i) + 1], ports[0], Status: status is { } s ? s with { Port = s.Port == 0 ? 0 : s.Port + i } : null)).ToList();
             cluster._settings.AddRange(settings);
             foreach (var s in settings)
             {
@@ -103,7 +110,12 @@ public sealed class LocalCluster : IClusterConnection
     }
 
     private async Task StartSilo(string program, IReadOnlyList<string> siloCommand, SiloSettings settings, TimeSpan timeout) =>
-        _silos.Add(await SiloProcess.Start(program, [.. siloCommand, "--silo-port", $"{settings.SiloPort}", "--gateway-port", $"{settings.GatewayPort}", "--primary-port", $"{settings.PrimarySiloPort}", "--exit-with", $"{Environment.ProcessId}"], SiloHost.ReadyLine, timeout));
+        _silos.Add(await SiloProcess.Start(
+            program,
+            [.. siloCommand, "--silo-port", $"{settings.SiloPort}", "--gateway-port", $"{settings.GatewayPort}", "--primary-port", $"{settings.PrimarySiloPort}", "--exit-with", $"{Environment.ProcessId}", .. settings.Status is { } page ? ["--status-port", $"{page.Port}"] : Array.Empty<string>()],
+            SiloHost.ReadyLine,
+            timeout,
+            new Dictionary<string, string?> { [StatusPageSettings.TokenVariable] = settings.Status?.Token }));
 
     /// <summary>Distinct free loopback ports, each found by binding port 0 (all held until every one is chosen).</summary>
     public static int[] FreePorts(int count)

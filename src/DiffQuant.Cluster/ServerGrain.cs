@@ -7,11 +7,14 @@ namespace DiffQuant.Cluster;
 /// <summary>
 /// The thin adapter from grain calls to <see cref="ClusterTrainer.Server"/>: the run's loop runs on a thread-pool thread
 /// (it waits on its workers' grain calls, which the grain's own scheduler must not do), one stretch per call. Its
-/// reports (progress and log lines) are numbered and kept until the caller acknowledges them.
+/// reports (progress and log lines) are numbered and kept until the caller acknowledges them. When its silo serves a
+/// status page, the run is shown there live.
 /// </summary>
 [Orleans.Placement.RandomPlacement]
-public sealed class ServerGrain(IGrainFactory grains, ILocalSiloDetails silo) : Grain, IServerGrain
+public sealed class ServerGrain(IGrainFactory grains, ILocalSiloDetails silo, IServiceProvider services) : Grain, IServerGrain
 {
+    private readonly StatusBoards? _boards = services.GetService(typeof(StatusBoards)) as StatusBoards;
+    private StatusBoard? _board;
     private readonly StringWriter _log = new();
     private readonly List<ServerReport> _reports = [];
     private long _sequence;
@@ -33,7 +36,16 @@ public sealed class ServerGrain(IGrainFactory grains, ILocalSiloDetails silo) : 
             _training = ClusterTrainer.Server(_placement, setup.Data, data, options, recovery, _log, checkpoint);
         }
 
-        return _training.Prepare();
+        var step = _training.Prepare();
+        if (_boards is not null && _board is null)
+        {
+            _board = new StatusBoard(setup.Run, ClusterOptions.Parse(setup.Options), setup.Cluster);
+            _board.Resume(_training.Curve, step, _training.Steps, setup.Elapsed);
+            Place();
+            _boards.Post(_board);
+        }
+
+        return step;
     }));
 
     public Task<ServerStretch> Advance(int maxUpdates, TimeSpan maxTime, long acknowledged, int checkpointStep) => Task.Run(() => GrainFault.Guard(Where, () =>
@@ -46,6 +58,7 @@ public sealed class ServerGrain(IGrainFactory grains, ILocalSiloDetails silo) : 
         }
 
         Flush();
+        Place();
         var done = training.Done;
         var placement = _placement!;
         return new ServerStretch
@@ -60,6 +73,7 @@ public sealed class ServerGrain(IGrainFactory grains, ILocalSiloDetails silo) : 
             StateBytes = placement.Traffic.Bytes,
             WireBytesSent = _wire!.SentBytes,
             WireBytesReceived = _wire.ReceivedBytes,
+            StatusPage = _board is not null && _boards!.Page is { } page ? $"{page}?run={Uri.EscapeDataString(_board.Run)}" : null,
         };
     }));
 
@@ -72,8 +86,12 @@ public sealed class ServerGrain(IGrainFactory grains, ILocalSiloDetails silo) : 
 
     private string Where => $"server grain '{this.GetPrimaryKeyString()}'";
 
+    /// <summary>Tells the status page where the server and the workers are.</summary>
+    private void Place() => _board?.Place(silo.SiloAddress.ToParsableString(), _placement!.Placed.ToDictionary(p => p.Key, p => p.Value.ToParsableString()));
+
     private void Report(TrainProgress progress)
     {
+        _board?.Report(progress);
         Flush();
         _reports.Add(new ServerReport(++_sequence, JsonSerializer.Serialize(progress), null));
     }

@@ -33,6 +33,18 @@ public sealed record ServerSetup
     /// <summary>A loopback cluster's primary silo port, kept free of workers.</summary>
     [Id(7)]
     public int? ReservedSiloPort { get; init; }
+
+    /// <summary>The run's name on status pages (the same for every server of the run).</summary>
+    [Id(8)]
+    public string Run { get; init; } = string.Empty;
+
+    /// <summary>What the status page calls the cluster (e.g. "2 loopback silos" or its Redis).</summary>
+    [Id(9)]
+    public string Cluster { get; init; } = string.Empty;
+
+    /// <summary>How long the run had been going when this server was started (its status page counts on from there).</summary>
+    [Id(10)]
+    public TimeSpan Elapsed { get; init; }
 }
 
 /// <summary>A server grain's run from one checkpoint to the next.</summary>
@@ -75,6 +87,10 @@ public sealed class ServerStretch
     /// <summary>Bytes Orleans received there.</summary>
     [Id(8)]
     public long WireBytesReceived { get; init; }
+
+    /// <summary>The status page of the server's silo showing this run (null when that silo serves none).</summary>
+    [Id(10)]
+    public string? StatusPage { get; init; }
 }
 
 /// <summary>One report of a server grain, numbered: an update's progress (<see cref="Learning.Training.TrainProgress"/> as JSON) or a logged line (checkpoints written, workers lost, resumptions).</summary>

@@ -6,7 +6,10 @@ using Orleans.Configuration;
 
 namespace DiffQuant.Cluster;
 
-/// <summary>One silo process: hosts worker grains until it is stopped.</summary>
+/// <summary>
+/// One silo process: hosts server and worker grains until it is stopped, and, when its settings ask for one, the status
+/// page of the runs whose servers it hosts (ASP.NET Core beside Orleans in the same process).
+/// </summary>
 public static class SiloHost
 {
     /// <summary>The line a silo prints on standard output once it has joined the cluster (what a launcher waits for).</summary>
@@ -18,6 +21,8 @@ public static class SiloHost
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(workers ?? TrainingWorkerBuilder.Instance);
+        var boards = new StatusBoards();
+        builder.Services.AddSingleton(boards);
         using var fatal = new SiloFatalErrors();
         builder.Services.AddSingleton<IFatalErrorHandler>(fatal);
         builder.UseOrleans(silo =>
@@ -42,6 +47,9 @@ public static class SiloHost
             silo.Configure<ClusterMembershipOptions>(o => (o.ProbeTimeout, o.NumMissedProbesLimit) = (SiloSettings.ProbeTimeout, 2));
         });
         using var host = builder.Build();
+
+        // Before joining: a page that cannot listen stops the silo with the reason, having disturbed no cluster.
+        await using var page = settings.Status is { } status ? await StartPage(boards, status, settings.Address, output) : null;
         using var starting = CancellationTokenSource.CreateLinkedTokenSource(stop, fatal.Stopped);
         try
         {
@@ -90,5 +98,13 @@ public static class SiloHost
         {
             throw new DiffQuantException($"this silo must stop: {why}");
         }
+    }
+
+    /// <summary>The status page at the silo's own address (a failure to listen stops the silo with the reason).</summary>
+    private static async Task<StatusServer> StartPage(StatusBoards boards, StatusPageSettings status, IPAddress? address, TextWriter output)
+    {
+        var page = await StatusServer.Start(boards, status.Port, status.Token, address);
+        await output.WriteLineAsync($"dq silo: status page at {page.Address}{(status.Token is null ? string.Empty : " (bearer token required)")}");
+        return page;
     }
 }

@@ -8,14 +8,20 @@ public static class SiloProcess
     /// <summary>
     /// Starts <paramref name="program"/> with <paramref name="arguments"/> and returns once a line of its standard output
     /// contains <paramref name="readyLine"/>; a clear error (with its standard error) when it exits first or takes longer
-    /// than <paramref name="timeout"/>, and then it is killed.
+    /// than <paramref name="timeout"/>, and then it is killed. <paramref name="environment"/> sets (or, with null, removes)
+    /// variables of its environment: how secrets reach it without appearing on its command line.
     /// </summary>
-    public static async Task<Process> Start(string program, IReadOnlyList<string> arguments, string readyLine, TimeSpan timeout)
+    public static async Task<Process> Start(string program, IReadOnlyList<string> arguments, string readyLine, TimeSpan timeout, IReadOnlyDictionary<string, string?>? environment = null)
     {
         var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
+        }
+
+        foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
+        {
+            start.Environment[name] = value;
         }
 
         Process process;

@@ -6,9 +6,10 @@ namespace DiffQuant.Cluster;
 /// Where one silo listens and how it finds the others: its silo-to-silo port and client gateway port on
 /// <see cref="Address"/> (127.0.0.1 unless a public address is given explicitly), and either the primary silo every silo
 /// joins (localhost clustering, Orleans' development membership) or the Redis that holds the membership table; with
-/// <see cref="Tls"/>, every connection is mutual TLS.
+/// <see cref="Tls"/>, every connection is mutual TLS; with <see cref="Status"/>, it serves the status page of the runs
+/// whose servers it hosts.
 /// </summary>
-public readonly record struct SiloSettings(int SiloPort, int GatewayPort, int PrimarySiloPort, ClusterAddress? Redis = null, IPAddress? Address = null, TlsSettings? Tls = null)
+public readonly record struct SiloSettings(int SiloPort, int GatewayPort, int PrimarySiloPort, ClusterAddress? Redis = null, IPAddress? Address = null, TlsSettings? Tls = null, StatusPageSettings? Status = null)
 {
     /// <summary>The id every DiffQuant silo and client shares, so a cluster does not mix with another Orleans service.</summary>
     public const string ServiceId = "diffquant";

@@ -25,7 +25,8 @@ public sealed record RunStatus(
 
 /// <summary>
 /// The live state of one run, written by its progress callback and read by the status page from other threads. The
-/// ETA assumes the remaining updates take as long as the ones so far: (steps − step) · elapsed / step.
+/// ETA assumes the remaining updates take as long as the ones made here so far: (steps − step) · (elapsed here) /
+/// (updates made here); a board that takes over a run at a checkpoint counts from there.
 /// </summary>
 public sealed class StatusBoard(string run, TrainOptions options, string cluster)
 {
@@ -33,6 +34,25 @@ public sealed class StatusBoard(string run, TrainOptions options, string cluster
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly List<StatusPoint> _curve = [];
     private TrainProgress _latest;
+    private int _startStep;
+    private TimeSpan _before;
+
+    /// <summary>The run's name (what /status?run= picks).</summary>
+    public string Run => run;
+
+    /// <summary>
+    /// Takes over a run at update <paramref name="step"/> of <paramref name="steps"/>: its curve so far and the time it
+    /// had taken before (a server that replaced a lost one shows the whole run, not only its own part).
+    /// </summary>
+    public void Resume(IEnumerable<TrainPoint> curve, int step, int steps, TimeSpan before)
+    {
+        lock (_gate)
+        {
+            _curve.Clear();
+            _curve.AddRange(curve.Select(Point));
+            (_latest, _startStep, _before) = (new TrainProgress(step, steps, null), step, before);
+        }
+    }
 
     private string? _serverSilo;
     private IReadOnlyDictionary<int, string> _workerSilos = new Dictionary<int, string>();
@@ -46,7 +66,7 @@ public sealed class StatusBoard(string run, TrainOptions options, string cluster
         }
     }
 
-    /// <summary>Takes one update's progress (the run's progress callback).</summary>
+    /// <summary>Takes one update's progress (the run's progress callback); an update made again after a recovery replaces the points from there on.</summary>
     public void Report(TrainProgress progress)
     {
         lock (_gate)
@@ -54,7 +74,8 @@ public sealed class StatusBoard(string run, TrainOptions options, string cluster
             _latest = progress;
             if (progress.Latest is { } p)
             {
-                _curve.Add(new StatusPoint(p.Step, p.Epoch, p.TrainLoss, p.TestLoss, p.TestAccuracy, p.UplinkBits, p.DownlinkBits));
+                _curve.RemoveAll(c => c.Step >= p.Step);
+                _curve.Add(Point(p));
             }
         }
     }
@@ -63,8 +84,9 @@ public sealed class StatusBoard(string run, TrainOptions options, string cluster
     {
         lock (_gate)
         {
-            var elapsed = _clock.Elapsed.TotalSeconds;
+            var here = _clock.Elapsed.TotalSeconds;
             var (step, steps) = (_latest.Step, _latest.Steps);
+            var made = step - _startStep;
             var last = _curve.Count > 0 ? _curve[^1] : null;
             return new RunStatus(
                 run,
@@ -74,8 +96,8 @@ public sealed class StatusBoard(string run, TrainOptions options, string cluster
                 cluster,
                 step,
                 steps,
-                elapsed,
-                step > 0 ? (steps - step) * elapsed / step : null,
+                _before.TotalSeconds + here,
+                made > 0 ? (steps - step) * here / made : null,
                 last?.UplinkBits ?? 0,
                 last?.DownlinkBits ?? 0,
                 _serverSilo,
@@ -83,4 +105,6 @@ public sealed class StatusBoard(string run, TrainOptions options, string cluster
                 [.. _curve]);
         }
     }
+
+    private static StatusPoint Point(TrainPoint p) => new(p.Step, p.Epoch, p.TrainLoss, p.TestLoss, p.TestAccuracy, p.UplinkBits, p.DownlinkBits);
 }

@@ -1,7 +1,7 @@
 namespace DiffQuant.Cluster;
 
 /// <summary>
-/// The status page: one HTML document whose script reads /status every second (with the page's token, if any) and
+/// The status page: one HTML document whose script reads /status every second (with the page's token and run, if any) and
 /// draws the test accuracy and training loss against updates as SVG polylines, with the run's numbers beside them.
 /// </summary>
 internal static class StatusPage
@@ -29,11 +29,13 @@ internal static class StatusPage
           <text x="8" y="32" fill="#d62728">training loss (0–max)</text>
         </svg>
         <script>
-          const token = new URLSearchParams(location.search).get("token");
+          const query = new URLSearchParams(location.search);
+          const token = query.get("token"), run = query.get("run");
           const headers = token ? { Authorization: "Bearer " + token } : {};
           const row = (name, value) => `<tr><td>${name}</td><td>${value}</td></tr>`;
           async function refresh() {
-            const response = await fetch("status", { headers });
+            const response = await fetch(run ? "status?run=" + encodeURIComponent(run) : "status", { headers });
+            if (response.status === 404) { document.getElementById("title").textContent = "dq run status: no run here yet"; return; }
             if (!response.ok) { document.getElementById("title").textContent = "dq run status: " + response.status; return; }
             const s = await response.json();
             document.getElementById("title").textContent = s.steps > 0 ? `${s.method} ${s.model}: update ${s.step} of ${s.steps}` : `${s.method} ${s.model}: starting`;

@@ -30,7 +30,7 @@ public class ClusterFaultTests
     [Fact]
     public async Task A_worker_silo_killed_mid_run_is_survived_with_the_uninterrupted_result()
     {
-        var (result, expected, events) = await KillAfterUpdate12((server, workers) =>
+        var (result, expected, events, _) = await KillAfterUpdate12((server, workers) =>
         {
             Assert.NotEqual(server, workers[1]);
             return workers[1];
@@ -44,23 +44,35 @@ public class ClusterFaultTests
     /// <summary>
     /// As above, but the silo killed holds the server: the submitting process notices, starts a new server grain on the
     /// surviving silo from the checkpoint of update 10 that the old one returned, which re-places every worker and ends
-    /// exactly as the uninterrupted run: no update applied twice.
+    /// exactly as the uninterrupted run: no update applied twice. The status page moves with the server: the new
+    /// server's silo serves the whole run (the curve before the checkpoint came with it), as JSON and drawn in Chromium.
     /// </summary>
     [Fact]
     public async Task The_servers_silo_killed_mid_run_is_survived_with_the_uninterrupted_result()
     {
-        var (result, expected, events) = await KillAfterUpdate12((server, workers) => server);
+        var (result, expected, events, page) = await KillAfterUpdate12((server, workers) => server);
         Assert.Equal(1, result.ServerRecoveries);
         AssertSameRun(expected, result);
+        var pages = System.Text.RegularExpressions.Regex.Matches(events, "status page at (\\S+)").Select(m => m.Groups[1].Value).ToList();
+        Assert.Equal(2, pages.Distinct().Count());
+        Assert.Equal(result.Curve.Count, page.Status.GetProperty("curve").GetArrayLength());
+        Assert.Equal(result.Curve[^1].TestAccuracy, page.Status.GetProperty("curve")[result.Curve.Count - 1].GetProperty("test_accuracy").GetDouble());
+        Assert.Equal(page.Status.GetProperty("steps").GetInt32(), page.Status.GetProperty("step").GetInt32());
+        Assert.Contains($"ef-topk-sign softmax: update {result.Steps} of {result.Steps}", page.Dom);
         Assert.Contains("starting a new server from the checkpoint of update 10", events);
     }
 
-    /// <summary>A run of 4 workers on three silo processes, with the silo <paramref name="victim"/> picks killed after update 12.</summary>
-    private static async Task<(TrainResult Result, TrainResult Expected, string Events)> KillAfterUpdate12(Func<string, IReadOnlyDictionary<int, string>, string> victim)
+    /// <summary>
+    /// A run of 4 workers on three silo processes (each serving a status page with a token), with the silo
+    /// <paramref name="victim"/> picks killed after update 12; with the status JSON of the page last announced and
+    /// that page as headless Chromium draws it, read once the run has ended.
+    /// </summary>
+    private static async Task<(TrainResult Result, TrainResult Expected, string Events, (JsonElement Status, string Dom) Page)> KillAfterUpdate12(Func<string, IReadOnlyDictionary<int, string>, string> victim)
     {
+        const string token = "fault-token";
         var options = new TrainOptions { Method = "ef-topk-sign", Workers = 4, Epochs = 2, Batch = 16, Fraction = 0.2, EvaluationsPerEpoch = 2 };
         var expected = Trainer.Run(DataSpec.Load(ClusterTests.Spec, options.Seed), options);
-        await using var cluster = await LocalCluster.Start(3, "dotnet", [Cli, "silo"], Limit);
+        await using var cluster = await LocalCluster.Start(3, "dotnet", [Cli, "silo"], Limit, new StatusPageSettings(0, token));
         var (server, workers, killed) = (string.Empty, (IReadOnlyDictionary<int, string>)new Dictionary<int, string>(), false);
         using var log = new StringWriter();
         var events = TextWriter.Synchronized(log);
@@ -84,7 +96,14 @@ public class ClusterFaultTests
         }
 
         Assert.True(killed);
-        return (result, expected, log.ToString());
+        var page = new Uri(System.Text.RegularExpressions.Regex.Matches(log.ToString(), "status page at (\\S+)")[^1].Groups[1].Value);
+        using var http = new HttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(page, $"status{page.Query}"));
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        using var answer = await http.SendAsync(request);
+        var status = JsonDocument.Parse(await answer.Content.ReadAsStringAsync()).RootElement;
+        var dom = await StatusPageTests.Chromium("--virtual-time-budget=3000", "--dump-dom", $"{page}&token={token}");
+        return (result, expected, log.ToString(), (status, dom));
     }
 
     private static void AssertSameRun(TrainResult expected, TrainResult result)

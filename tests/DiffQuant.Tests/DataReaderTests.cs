@@ -91,7 +91,7 @@ public sealed class DataReaderTests : IDisposable
     [InlineData("--staleness", "3", "--staleness 3 is below W − 1 = 7")]
     [InlineData("--precision", "1", "--precision μ_q must lie in (0, 1)")]
     [InlineData("--model-bits", "1", "--model-bits must lie in 2..16")]
-    [InlineData("--status-port", "70000", "--status-port: must be a TCP port in 1..65535, got 70000")]
+    [InlineData("--status-port", "70000", "--status-port: must be a TCP port in 1..65535, or 0 for any free one, got 70000")]
     [InlineData("--checkpoint-every", "0", "--checkpoint-every: must be positive")]
     [InlineData("--cluster", "http://10.0.0.5", "--cluster: 'http://10.0.0.5' is not a Redis address")]
     [InlineData("--tls-cert", "a.pem", "--tls-cert, --tls-key and --tls-ca secure a --cluster")]

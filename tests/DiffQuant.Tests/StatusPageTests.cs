@@ -56,7 +56,7 @@ public class StatusPageTests
     }
 
     /// <summary>Runs Debian's chromium headless (no sandbox: tests may run as root) and returns its standard output.</summary>
-    private static async Task<string> Chromium(params string[] arguments)
+    internal static async Task<string> Chromium(params string[] arguments)
     {
         var start = new ProcessStartInfo("chromium") { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var argument in (string[])["--headless", "--no-sandbox", "--disable-gpu", .. arguments])

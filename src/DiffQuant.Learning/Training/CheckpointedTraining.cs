@@ -50,6 +50,12 @@ public sealed class CheckpointedTraining
 
     public bool Done => _run is { Done: true };
 
+    /// <summary>The run's evaluations so far (empty before it is built).</summary>
+    public IReadOnlyList<TrainPoint> Curve => _run?.Curve ?? [];
+
+    /// <summary>The updates the whole run makes (0 before it is built).</summary>
+    public int Steps => _run?.Steps ?? 0;
+
     /// <summary>Lost workers survived so far.</summary>
     public int Recoveries { get; private set; }
 

@@ -48,6 +48,9 @@ public sealed class TrainingRun
 
     public bool Done => Step >= Steps;
 
+    /// <summary>The evaluations so far (a restored run's include those before its checkpoint).</summary>
+    public IReadOnlyList<TrainPoint> Curve => _curve;
+
     /// <summary>Seconds it took to build the server and the workers (loading their shards where they are).</summary>
     public double SetupSeconds { get; }
 
