@@ -14,8 +14,11 @@ namespace DiffQuant.Cli;
 /// <summary>`dq run`: one method on one problem instance with K workers, in-process through measuring links.</summary>
 internal static class RunCommand
 {
-    /// <summary>The worker-side reading of a `dq run` command line: the instance (sharded), the method and the start.</summary>
-    internal sealed record Plan(Problem Instance, MethodConfig Config, double[] InitialIterate, double? DistanceBound);
+    /// <summary>
+    /// A silo's reading of a `dq run` command line: the instance (sharded), the method and the start (what a worker
+    /// grain builds from), and the stop rule and arrival order (what the server grain runs with; a fresh schedule per run).
+    /// </summary>
+    internal sealed record Plan(Problem Instance, MethodConfig Config, double[] InitialIterate, double? DistanceBound, long Seed, StopRule Stop, Func<ArrivalSchedule> Schedule);
 
     /// <summary>Parses `dq run` arguments as the command does, without running: what a worker grain builds from.</summary>
     public static Plan PlanFrom(IReadOnlyList<string> arguments)
@@ -137,17 +140,12 @@ internal static class RunCommand
                 Mode = asynchronous ? ServerMode.Async(parse.GetValue(staleness)) : ServerMode.Synchronous,
             };
             config.Validate();
-            if (planned is not null)
+            var order = parse.GetRequiredValue(arrivals).Trim().ToLowerInvariant();
+            Func<ArrivalSchedule> schedule = order switch
             {
-                planned(new Plan(instance, config, x0, parse.GetValue(distance)));
-                return 0;
-            }
-
-            var schedule = parse.GetRequiredValue(arrivals).Trim().ToLowerInvariant() switch
-            {
-                "round-robin" => ArrivalSchedule.RoundRobin(),
-                "random" => ArrivalSchedule.Seeded((ulong)parse.GetValue(problem.Seed)),
-                var other => throw new DiffQuantException($"--arrivals must be round-robin or random, got '{other}'."),
+                "round-robin" => ArrivalSchedule.RoundRobin,
+                "random" => () => ArrivalSchedule.Seeded((ulong)parse.GetValue(problem.Seed)),
+                _ => throw new DiffQuantException($"--arrivals must be round-robin or random, got '{order}'."),
             };
             var budget = parse.GetValue(iterations);
             var stop = new StopRule
@@ -161,6 +159,12 @@ internal static class RunCommand
             if (stop.MaxUplinkBits is { } bits && bits < (long)k * SetupMessage.Bits)
             {
                 throw new DiffQuantException($"--max-bits {bits} is below the {(long)k * SetupMessage.Bits} bits the setup messages take ({k} × {SetupMessage.Bits}); nothing could be sent.");
+            }
+
+            if (planned is not null)
+            {
+                planned(new Plan(instance, config, x0, parse.GetValue(distance), parse.GetValue(problem.Seed), stop, schedule));
+                return 0;
             }
 
             var asJson = parse.GetValue(json);
@@ -181,18 +185,13 @@ internal static class RunCommand
             if (cluster.Given(parse))
             {
                 var arguments = cluster.WorkerArguments(parse);
-                var placed = new RemoteWorker[k];
-                var (remote, sent, received) = cluster.Run(parse, asJson ? null : error, null, connection =>
-                {
-                    var placement = new WorkerPlacement(connection.Grains, $"run-{Environment.ProcessId}-{Guid.NewGuid():N}", new RecoveryOptions().WorkerTimeout, connection.ReservedSiloPort);
-                    return LocalRun.Execute(instance, config, x0, stop, parse.GetValue(distance), progress, schedule, workers: (k, _) =>
-                        placed[k] = placement.Place(k, new WorkerSetup { Kind = RunWorkerBuilder.Kind, Arguments = arguments, Index = k }), parallelism: k);
-                });
-                report = Report(config, instance, parse.GetValue(problem.Seed), remote, placed.Sum(w => w.ComputeSeconds)) with { Silos = parse.GetValue(cluster.Silos), Cluster = parse.GetValue(cluster.Cluster), WireBytesSent = sent, WireBytesReceived = received };
+                var (answer, _, _) = cluster.Run(parse, asJson ? null : error, null, connection =>
+                    ClusterRunner.Run(connection.Grains, $"run-{Environment.ProcessId}-{Guid.NewGuid():N}", connection.ReservedSiloPort, arguments, new RecoveryOptions().WorkerTimeout, progress, asJson ? null : error));
+                report = ResultJson.Deserialize<RunReport>(answer.Report) with { Silos = parse.GetValue(cluster.Silos), Cluster = parse.GetValue(cluster.Cluster), ServerSilo = answer.Silo, WireBytesSent = answer.WireBytesSent, WireBytesReceived = answer.WireBytesReceived };
             }
             else
             {
-                report = Report(config, instance, parse.GetValue(problem.Seed), LocalRun.Execute(instance, config, x0, stop, parse.GetValue(distance), progress, schedule));
+                report = Report(config, instance, parse.GetValue(problem.Seed), LocalRun.Execute(instance, config, x0, stop, parse.GetValue(distance), progress, schedule()));
             }
 
             if (asJson)
@@ -210,7 +209,7 @@ internal static class RunCommand
     }
 
     /// <param name="workerCompute">The workers' own compute seconds when they ran elsewhere (null: in this process).</param>
-    private static RunReport Report(MethodConfig config, Problem instance, long seed, RunResult result, double? workerCompute = null)
+    internal static RunReport Report(MethodConfig config, Problem instance, long seed, RunResult result, double? workerCompute = null)
     {
         var spec = config.Method;
         var shards = instance.ShardsFor(config.Workers);
@@ -304,7 +303,7 @@ internal static class RunCommand
         Row("framing bits", $"{r.FramingBitsTotal} (envelopes the receivers could check; not information)");
         if (r.WireBytesSent is not null)
         {
-            Row("on the wire", $"{r.WireBytesSent:N0} bytes sent and {r.WireBytesReceived:N0} received by Orleans (workers on {(r.Silos is { } silos ? $"{silos} loopback silos" : r.Cluster)})");
+            Row("on the wire", $"{r.WireBytesSent:N0} bytes sent and {r.WireBytesReceived:N0} received by Orleans in the server's silo {r.ServerSilo} ({(r.Silos is { } silos ? $"{silos} loopback silos" : r.Cluster)})");
         }
 
         if (r.Workers > 1)

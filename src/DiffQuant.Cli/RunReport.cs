@@ -11,10 +11,13 @@ internal sealed record RunReport
     /// <summary>The cluster the workers ran on (`--cluster`); null otherwise.</summary>
     public string? Cluster { get; init; }
 
-    /// <summary>Bytes Orleans sent from this process to the worker grains, framing and all; null in-process.</summary>
+    /// <summary>The silo the server grain ran on; null in-process.</summary>
+    public string? ServerSilo { get; init; }
+
+    /// <summary>Bytes Orleans sent from the server's silo process during the run (to the worker grains and the submitting process), framing and all; null in-process.</summary>
     public long? WireBytesSent { get; init; }
 
-    /// <summary>Bytes Orleans received here from them; null in-process.</summary>
+    /// <summary>Bytes Orleans received there; null in-process.</summary>
     public long? WireBytesReceived { get; init; }
 
     public required string Quantizer { get; init; }

@@ -5,10 +5,11 @@ using DiffQuant.Running;
 namespace DiffQuant.Cli;
 
 /// <summary>
-/// What `dq silo` builds workers with: `dq run`'s workers from the command's own arguments (parsed here exactly as the
-/// command parses them, so worker k holds the shard the in-process run would give it), and training workers.
+/// What `dq silo` builds `dq run`'s workers and server with, from the command's own arguments (parsed here exactly as
+/// the command parses them, once per silo: worker k holds the shard the in-process run would give it, and the server
+/// runs the in-process run's server), and training workers.
 /// </summary>
-internal sealed class RunWorkerBuilder : IWorkerBuilder
+internal sealed class RunWorkerBuilder : IWorkerBuilder, IRunServerHost
 {
     public const string Kind = "run";
 
@@ -21,7 +22,7 @@ internal sealed class RunWorkerBuilder : IWorkerBuilder
             return TrainingWorkerBuilder.Instance.Build(setup);
         }
 
-        var plan = _plans.Get(string.Join('\0', setup.Arguments), () => RunCommand.PlanFrom(setup.Arguments));
+        var plan = Plan(setup.Arguments);
         var shards = plan.Instance.ShardsFor(plan.Config.Workers);
         if ((uint)setup.Index >= (uint)shards.Count)
         {
@@ -30,4 +31,16 @@ internal sealed class RunWorkerBuilder : IWorkerBuilder
 
         return LocalRun.CreateWorker(shards[setup.Index], plan.Config, setup.Index, plan.DistanceBound, plan.Instance.Solution);
     }
+
+    public string Serve(IReadOnlyList<string> arguments, Func<WorkerSetup, RemoteWorker> place, Action<int, double>? progress)
+    {
+        var plan = Plan(arguments);
+        var k = plan.Config.Workers;
+        var placed = new RemoteWorker[k];
+        var result = LocalRun.Execute(plan.Instance, plan.Config, plan.InitialIterate, plan.Stop, plan.DistanceBound, progress, plan.Schedule(), workers: (i, _) =>
+            placed[i] = place(new WorkerSetup { Kind = Kind, Arguments = [.. arguments], Index = i }), parallelism: k);
+        return Lab.ResultJson.Serialize(RunCommand.Report(plan.Config, plan.Instance, plan.Seed, result, placed.Sum(w => w.ComputeSeconds)));
+    }
+
+    private RunCommand.Plan Plan(IReadOnlyList<string> arguments) => _plans.Get(string.Join('\0', arguments), () => RunCommand.PlanFrom(arguments));
 }

@@ -54,6 +54,11 @@ internal static class TrainCommand
         var downlink = new Option<string?>("--downlink") { Description = "The model code down: float32, scaled, snapshot or differential (default: the method's)." }.Checked(d => Downlink(d));
         var staleness = new Option<int?>("--staleness") { Description = "τ, the most updates an asynchronous gradient may be stale (default: 2W)." };
         var spread = CliNumbers.Double("--spread", "The simulated slowest worker's time per gradient over the fastest's.", defaults.Spread);
+        var arrivals = new Option<string>("--arrivals")
+        {
+            Description = "The order an asynchronous server takes gradients in: simulated (from --seed and --spread; the same on every transport), live (as they finish, under τ; recorded as train.json's arrivals), or the train.json of a live run to replay bit for bit.",
+            DefaultValueFactory = _ => defaults.Arrivals.ToString().ToLowerInvariant(),
+        };
         var momentum = CliNumbers.Double("--momentum", "β of Acc-AsyLPG's server momentum.", defaults.Momentum);
         var density = CliNumbers.Double("--density", "Expected fraction of coordinates Sparse-AsyLPG keeps.", defaults.Density);
         var cluster = new ClusterCliOptions();
@@ -71,7 +76,7 @@ internal static class TrainCommand
         var json = new Option<bool>("--json") { Description = "Print the result JSON." };
         var command = new Command("train", "Distributed SGD on real data with compressed gradients through measured links: one run, or --compare for the standard table.")
         {
-            data, test, positive, model, method, workers, epochs, batch, lr, l2, hidden, bits, levels, coding, bucket, fraction, budget, modelBits, gradBits, precision, modelBlock, downlink, staleness, spread, momentum, density, seed, threads, checkpoint, checkpointEvery, workerTimeout, compare, methods, seeds, outDir, quiet, json,
+            data, test, positive, model, method, workers, epochs, batch, lr, l2, hidden, bits, levels, coding, bucket, fraction, budget, modelBits, gradBits, precision, modelBlock, downlink, staleness, spread, arrivals, momentum, density, seed, threads, checkpoint, checkpointEvery, workerTimeout, compare, methods, seeds, outDir, quiet, json,
         };
         foreach (var option in cluster.All.Concat(status.All))
         {
@@ -103,6 +108,7 @@ internal static class TrainCommand
                 Downlink = Downlink(parse.GetValue(downlink)),
                 Staleness = parse.GetValue(staleness),
                 Spread = parse.GetValue(spread),
+                Arrivals = Arrivals(parse.GetRequiredValue(arrivals)),
                 Momentum = parse.GetValue(momentum),
                 Density = parse.GetValue(density),
                 Seed = parse.GetValue(seed),
@@ -110,6 +116,7 @@ internal static class TrainCommand
             };
             options.Validate();
             cluster.Validate(parse);
+            var replay = options.Arrivals == ArrivalOrder.Replay ? RecordedArrivals.Read(parse.GetRequiredValue(arrivals), options.Workers) : null;
             var split = Load(parse.GetRequiredValue(data), parse.GetValue(test), options.Seed);
             if (parse.GetValue(positive) is { } c)
             {
@@ -121,9 +128,9 @@ internal static class TrainCommand
             var silent = parse.GetValue(quiet) || parse.GetValue(json);
             if (parse.GetValue(compare))
             {
-                if (cluster.Given(parse) || parse.GetValue(checkpoint) is not null || parse.GetValue(status.Port) is not null)
+                if (cluster.Given(parse) || parse.GetValue(checkpoint) is not null || parse.GetValue(status.Port) is not null || options.Arrivals != ArrivalOrder.Simulated)
                 {
-                    throw new DiffQuantException("--compare runs its table in this process; it does not take --silos, --cluster, --checkpoint or --status-port.");
+                    throw new DiffQuantException("--compare runs its table in this process with simulated arrivals; it does not take --silos, --cluster, --checkpoint, --status-port or --arrivals.");
                 }
 
                 var list = parse.GetRequiredValue(methods).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
@@ -159,10 +166,10 @@ internal static class TrainCommand
             };
             var page = status.Settings(parse);
             Func<Action<TrainProgress>?, TrainResult> train = cluster.Given(parse)
-                ? p => OnCluster(cluster, parse, parse.GetRequiredValue(data), parse.GetValue(test), parse.GetValue(positive), options, recovery, checkpointPath, page, p, silent ? null : error, error)
+                ? p => OnCluster(cluster, parse, parse.GetRequiredValue(data), parse.GetValue(test), parse.GetValue(positive), options, replay, recovery, checkpointPath, page, p, silent ? null : error, error)
                 : recovery.File is null
-                    ? p => Trainer.Run(split, options, p)
-                    : p => CheckpointedTraining.Run(() => new TrainingRun(split, options), recovery.CheckpointEvery, recovery.File, _ => false, 0, p, error);
+                    ? p => Trainer.Run(split, options, p, replay: replay)
+                    : p => CheckpointedTraining.Run(() => new TrainingRun(split, options, replay: replay), recovery.CheckpointEvery, recovery.File, _ => false, 0, p, error);
             if (page is { } settings && !cluster.Given(parse))
             {
                 var board = new StatusBoard($"train-{Environment.ProcessId}", options, "in-process");
@@ -206,7 +213,7 @@ internal static class TrainCommand
     /// <paramref name="events"/> even when the progress is quiet. The page is the server's silo's: loopback silos serve
     /// one each when <paramref name="page"/> is given; a running cluster's silos were given theirs when they started.
     /// </summary>
-    private static TrainResult OnCluster(ClusterCliOptions cluster, ParseResult parse, string data, string? test, int? positive, TrainOptions options, RecoveryOptions recovery, string? store, StatusPageSettings? page, Action<TrainProgress>? progress, TextWriter? log, TextWriter events)
+    private static TrainResult OnCluster(ClusterCliOptions cluster, ParseResult parse, string data, string? test, int? positive, TrainOptions options, int[]? replay, RecoveryOptions recovery, string? store, StatusPageSettings? page, Action<TrainProgress>? progress, TextWriter? log, TextWriter events)
     {
         if (test is not null || positive is not null)
         {
@@ -223,10 +230,18 @@ internal static class TrainCommand
         var (result, _, _) = cluster.Run(parse, log, page, connection =>
         {
             log?.WriteLine($"training {options.Method} with a server grain and {options.Workers} worker grains");
-            return ClusterTrainer.Run(connection.Grains, $"train-{Environment.ProcessId}-{Guid.NewGuid():N}", connection.ReservedSiloPort, spec, options, recovery, store, progress, events, cluster: name).GetAwaiter().GetResult();
+            return ClusterTrainer.Run(connection.Grains, $"train-{Environment.ProcessId}-{Guid.NewGuid():N}", connection.ReservedSiloPort, spec, options, recovery, store, progress, events, cluster: name, replay: replay).GetAwaiter().GetResult();
         });
         return result with { Silos = parse.GetValue(cluster.Silos), Cluster = parse.GetValue(cluster.Cluster) };
     }
+
+    /// <summary>simulated or live; anything else names a file of recorded arrivals to replay.</summary>
+    private static ArrivalOrder Arrivals(string text) => text.Trim().ToLowerInvariant() switch
+    {
+        "simulated" => ArrivalOrder.Simulated,
+        "live" => ArrivalOrder.Live,
+        _ => ArrivalOrder.Replay,
+    };
 
     private static ModelCode? Downlink(string? text) => text?.Trim().ToLowerInvariant() switch
     {

@@ -25,7 +25,8 @@ public static class ClusterTrainer
     /// <param name="placed">Hears where the server and the workers are after each stretch.</param>
     /// <param name="reportEvery">The most updates between two reports (progress comes back at least every <see cref="ReportTime"/> of work, and at checkpoints).</param>
     /// <param name="cluster">What status pages call the cluster.</param>
-    public static Task<TrainResult> Run(IGrainFactory grains, string runId, int? reservedSiloPort, string dataSpec, TrainOptions options, RecoveryOptions recovery, string? store, Action<TrainProgress>? progress = null, TextWriter? log = null, Action<string, IReadOnlyDictionary<int, string>>? placed = null, int reportEvery = int.MaxValue, string cluster = "cluster")
+    /// <param name="replay">The recorded arrival order of <see cref="ArrivalOrder.Replay"/>.</param>
+    public static Task<TrainResult> Run(IGrainFactory grains, string runId, int? reservedSiloPort, string dataSpec, TrainOptions options, RecoveryOptions recovery, string? store, Action<TrainProgress>? progress = null, TextWriter? log = null, Action<string, IReadOnlyDictionary<int, string>>? placed = null, int reportEvery = int.MaxValue, string cluster = "cluster", IReadOnlyList<int>? replay = null)
     {
         recovery.Validate();
         var serverSetup = new ServerSetup
@@ -39,6 +40,7 @@ public static class ClusterTrainer
             ReservedSiloPort = reservedSiloPort,
             Run = runId,
             Cluster = cluster,
+            Replay = replay?.ToArray(),
         };
         var placement = new WorkerPlacement(grains, runId, recovery.WorkerTimeout, reservedSiloPort);
         return Task.Run(() =>
@@ -152,7 +154,8 @@ public static class ClusterTrainer
     /// <summary>The server's side of a run: the checkpointed loop over worker grains placed by <paramref name="placement"/>.</summary>
     /// <param name="data">The data the experimenter evaluates the server's model on (the protocol never reads it).</param>
     /// <param name="resumeFrom">The checkpoint a replacement server continues from.</param>
-    public static CheckpointedTraining Server(WorkerPlacement placement, string dataSpec, DataSplit data, TrainOptions options, RecoveryOptions recovery, TextWriter? log, byte[]? resumeFrom)
+    /// <param name="replay">The recorded arrival order of <see cref="ArrivalOrder.Replay"/>.</param>
+    public static CheckpointedTraining Server(WorkerPlacement placement, string dataSpec, DataSplit data, TrainOptions options, RecoveryOptions recovery, TextWriter? log, byte[]? resumeFrom, IReadOnlyList<int>? replay = null)
     {
         // The K workers of a round are waited for at once (one thread each: they compute elsewhere); those blocked
         // threads come from the pool Orleans answers on, so the pool starts with room for them.
@@ -161,7 +164,7 @@ public static class ClusterTrainer
         var setup = new WorkerSetup { Options = ClusterOptions.Format(options), Data = dataSpec };
         var workers = new RemoteWorker?[options.Workers];
         return new CheckpointedTraining(
-            () => new TrainingRun(data, options, (k, _) => workers[k] ??= placement.Place(k, setup with { Index = k })),
+            () => new TrainingRun(data, options, (k, _) => workers[k] ??= placement.Place(k, setup with { Index = k }), replay),
             recovery.CheckpointEvery,
             recovery.File,
             e => e is WorkerLost lost && Forget(lost, workers, placement),
@@ -233,7 +236,7 @@ public static class ClusterTrainer
     }
 
     /// <summary>Raises the thread pool's minimum so that <paramref name="blocked"/> waiting threads never starve the pool's other work.</summary>
-    private static void EnsureThreads(int blocked)
+    internal static void EnsureThreads(int blocked)
     {
         ThreadPool.GetMinThreads(out var workers, out var io);
         var wanted = blocked + (2 * Environment.ProcessorCount) + 4;

@@ -33,7 +33,7 @@ public sealed class ServerGrain(IGrainFactory grains, ILocalSiloDetails silo, IS
             _store = setup.Store is null ? null : CheckpointStores.Open(setup.Store);
             var recovery = new RecoveryOptions { CheckpointEvery = setup.CheckpointEvery, WorkerTimeout = setup.WorkerTimeout, MaxRecoveries = setup.MaxRecoveries, File = _store };
             var data = TrainingWorkerBuilder.Instance.Data(setup.Data, options).Data;
-            _training = ClusterTrainer.Server(_placement, setup.Data, data, options, recovery, _log, checkpoint);
+            _training = ClusterTrainer.Server(_placement, setup.Data, data, options, recovery, _log, checkpoint, setup.Replay);
         }
 
         var step = _training.Prepare();

@@ -45,6 +45,10 @@ public sealed record ServerSetup
     /// <summary>How long the run had been going when this server was started (its status page counts on from there).</summary>
     [Id(10)]
     public TimeSpan Elapsed { get; init; }
+
+    /// <summary>The recorded arrival order a replaying asynchronous run follows (null otherwise).</summary>
+    [Id(11)]
+    public int[]? Replay { get; init; }
 }
 
 /// <summary>A server grain's run from one checkpoint to the next.</summary>

@@ -21,6 +21,10 @@ public static class SiloHost
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(workers ?? TrainingWorkerBuilder.Instance);
+        if (workers is IRunServerHost runs)
+        {
+            builder.Services.AddSingleton(runs);
+        }
         var boards = new StatusBoards();
         builder.Services.AddSingleton(boards);
         using var fatal = new SiloFatalErrors();

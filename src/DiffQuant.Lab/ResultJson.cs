@@ -19,6 +19,9 @@ public static class ResultJson
 
     public static string Serialize<T>(T value) => JsonSerializer.Serialize(value, Options);
 
+    /// <summary>Reads what <see cref="Serialize"/> wrote (a non-finite number comes back as NaN).</summary>
+    public static T Deserialize<T>(string json) => JsonSerializer.Deserialize<T>(json, Options) ?? throw new DiffQuantException($"expected a {typeof(T).Name} as JSON, got null.");
+
     /// <summary>Writes finite doubles as numbers and the rest as null.</summary>
     private sealed class FiniteOrNull : JsonConverter<double>
     {

@@ -46,6 +46,25 @@ public class ClusterTests(TwoSilos silos) : IClassFixture<TwoSilos>
         Assert.True(remote.TestAccuracy >= 0.85, $"accuracy {remote.TestAccuracy}");
     }
 
+    /// <summary>
+    /// Live arrivals on the cluster: the server grain takes its worker grains' gradients as they come (under τ) and
+    /// records the order; replayed in-process, that order gives the cluster run bit for bit.
+    /// </summary>
+    [Fact]
+    public async Task A_live_cluster_runs_arrivals_replay_in_process_to_the_same_run()
+    {
+        var options = new TrainOptions { Method = "asylpg", Workers = 3, Epochs = 2, Batch = 16, Threads = 2, EvaluationsPerEpoch = 2, Arrivals = ArrivalOrder.Live };
+        var remote = await ClusterTrainer.Run(silos.Cluster.GrainFactory, "live-3", null, Spec, options, new RecoveryOptions(), null);
+        var replayed = Trainer.Run(DataSpec.Load(Spec, options.Seed), options with { Arrivals = ArrivalOrder.Replay }, replay: remote.Arrivals);
+        Assert.Equal("live", remote.ArrivalOrder);
+        Assert.Equal(remote.Arrivals, replayed.Arrivals);
+        Assert.Equal(remote.Curve, replayed.Curve);
+        Assert.Equal(remote.UplinkBitsTotal, replayed.UplinkBitsTotal);
+        Assert.Equal(remote.DownlinkBitsTotal, replayed.DownlinkBitsTotal);
+        Assert.Equal(remote.TrainLoss, replayed.TrainLoss);
+        Assert.InRange(remote.MaxStaleness!.Value, 0, options.MaxStaleness);
+    }
+
     [Fact]
     public async Task An_unconfigured_worker_grain_refuses_messages()
     {
@@ -96,8 +115,32 @@ public class ClusterTests(TwoSilos silos) : IClassFixture<TwoSilos>
     }
 
     /// <summary>
-    /// `dq run --silos 2` (real processes): the worker grains re-parse the command's arguments and hold the same shards, so
-    /// the run is the in-process one. The third case is a sparse problem past the dense limit (Lanczos and CGLS on every
+    /// `dq train --silos 2 --arrivals live` (real processes) writes the order its server took the gradients in;
+    /// `dq train --arrivals that/train.json` in this process replays it to the same run.
+    /// </summary>
+    [Fact]
+    public async Task Dq_train_with_live_arrivals_on_silos_replays_in_process()
+    {
+        var folder = Directory.CreateTempSubdirectory("dq-live").FullName;
+        var file = WriteLibSvm(folder);
+        string[] run = ["train", "--data", file, "--method", "asylpg", "--workers", "3", "--epochs", "1", "--batch", "16", "--json"];
+        using var live = System.Text.Json.JsonDocument.Parse(await DqProcess([.. run, "--silos", "2", "--arrivals", "live", "--out", Path.Combine(folder, "live")]));
+        var (exit, output, error) = TestData.Dq([.. run, "--arrivals", Path.Combine(folder, "live", "train.json"), "--out", Path.Combine(folder, "replay")]);
+        Assert.True(exit == 0, error);
+        using var replay = System.Text.Json.JsonDocument.Parse(output);
+        Assert.Equal("replay", replay.RootElement.GetProperty("arrival_order").GetString());
+        foreach (var field in new[] { "arrivals", "curve", "uplink_bits_total", "downlink_bits_total", "train_loss", "test_accuracy" })
+        {
+            Assert.Equal(live.RootElement.GetProperty(field).GetRawText(), replay.RootElement.GetProperty(field).GetRawText());
+        }
+
+        Directory.Delete(folder, recursive: true);
+    }
+
+    /// <summary>
+    /// `dq run --silos 2` (real processes): the server grain and the worker grains re-parse the command's arguments (the
+    /// server runs on a silo; this process only submits and follows) and hold the same shards, so the run is the
+    /// in-process one. The third case is a sparse problem past the dense limit (Lanczos and CGLS on every
     /// silo, built once per silo).
     /// </summary>
     [Theory]
@@ -117,6 +160,7 @@ public class ClusterTests(TwoSilos silos) : IClassFixture<TwoSilos>
         }
 
         Assert.Equal(2, actual.RootElement.GetProperty("silos").GetInt32());
+        Assert.Matches(@"^127\.0\.0\.1:\d+@\d+$", actual.RootElement.GetProperty("server_silo").GetString());
     }
 
     [Fact]

@@ -93,11 +93,32 @@ public sealed class DataReaderTests : IDisposable
     [InlineData("--model-bits", "1", "--model-bits must lie in 2..16")]
     [InlineData("--status-port", "70000", "--status-port: must be a TCP port in 1..65535, or 0 for any free one, got 70000")]
     [InlineData("--checkpoint-every", "0", "--checkpoint-every: must be positive")]
+    [InlineData("--arrivals", "live", "--arrivals applies to the asynchronous methods")]
     [InlineData("--cluster", "http://10.0.0.5", "--cluster: 'http://10.0.0.5' is not a Redis address")]
     [InlineData("--tls-cert", "a.pem", "--tls-cert, --tls-key and --tls-ca secure a --cluster")]
     public void Train_refuses_bad_options(string option, string value, string expected)
     {
         var (exit, output, error) = TestData.Dq("train", option, value, "--out", _folder);
+        Assert.Equal(2, exit);
+        Assert.Empty(output);
+        Assert.Contains(expected, error);
+    }
+
+    /// <summary>A recorded arrival order that cannot be replayed is refused, naming the file and what is wrong, before any training.</summary>
+    [Theory]
+    [InlineData(null, "--arrivals: cannot read")]
+    [InlineData("{ \"arrivals\": [0,\n oops", "is not JSON (line 2)")]
+    [InlineData("{ \"method\": \"asylpg\" }", "records no arrival order")]
+    [InlineData("{ \"arrivals\": [0, 1, 9] }", "arrival 2 of")]
+    public void Train_refuses_arrivals_it_cannot_replay(string? content, string expected)
+    {
+        var file = Path.Combine(_folder, "train.json");
+        if (content is not null)
+        {
+            File.WriteAllText(file, content);
+        }
+
+        var (exit, output, error) = TestData.Dq("train", "--method", "asylpg", "--arrivals", file, "--out", _folder);
         Assert.Equal(2, exit);
         Assert.Empty(output);
         Assert.Contains(expected, error);

@@ -120,6 +120,50 @@ public class TrainingTests
     }
 
     /// <summary>
+    /// Live arrivals: the workers compute at once and the server takes their gradients as they finish, never staler than
+    /// τ; the recorded order, replayed, gives the same run bit for bit (curve, bits, loss). A live run checkpointed half
+    /// way and resumed keeps the order it had recorded, so its record replays to its result too.
+    /// </summary>
+    [Fact]
+    public void A_live_runs_recorded_arrivals_replay_to_the_same_run()
+    {
+        var options = Options("asylpg", threads: 4) with { Arrivals = ArrivalOrder.Live };
+        var live = Trainer.Run(Data, options);
+        Assert.Equal("live", live.ArrivalOrder);
+        Assert.True(live.Arrivals!.Count > live.Steps, $"{live.Arrivals.Count} arrivals for {live.Steps} updates (and the epochs' barriers)");
+        Assert.All(live.Arrivals, k => Assert.InRange(k, 0, options.Workers - 1));
+        Assert.InRange(live.MaxStaleness!.Value, 0, options.MaxStaleness);
+        AssertSameRun(live, Trainer.Run(Data, options with { Arrivals = ArrivalOrder.Replay }, replay: live.Arrivals));
+
+        var first = new TrainingRun(Data, options);
+        while (first.Step < first.Steps / 2)
+        {
+            first.Advance();
+        }
+
+        var resumed = new TrainingRun(Data, options);
+        resumed.Restore(first.Checkpoint());
+        while (!resumed.Done)
+        {
+            resumed.Advance();
+        }
+
+        var result = resumed.Result(0);
+        Assert.Equal(live.Arrivals.Count, result.Arrivals!.Count);
+        AssertSameRun(result, Trainer.Run(Data, options with { Arrivals = ArrivalOrder.Replay }, replay: result.Arrivals));
+        Assert.Contains("--arrivals applies to the asynchronous methods", Assert.Throws<DiffQuantException>(() => Trainer.Run(Data, Options("sgd") with { Arrivals = ArrivalOrder.Live })).Message);
+    }
+
+    private static void AssertSameRun(TrainResult expected, TrainResult actual)
+    {
+        Assert.Equal(expected.Curve, actual.Curve);
+        Assert.Equal(expected.UplinkBitsTotal, actual.UplinkBitsTotal);
+        Assert.Equal(expected.DownlinkBitsTotal, actual.DownlinkBitsTotal);
+        Assert.Equal(expected.TrainLoss, actual.TrainLoss);
+        Assert.Equal(expected.Arrivals, actual.Arrivals);
+    }
+
+    /// <summary>
     /// A gradient with a wrong kind or iteration, cut short, with bits left over, or over its link's budget is refused
     /// with an error saying what is wrong (the session adds the link where the reader cannot), and leaves the server (and the link's meters) exactly as they were; the real
     /// message is still taken afterwards.

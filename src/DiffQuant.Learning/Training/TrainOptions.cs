@@ -81,6 +81,9 @@ public readonly record struct TrainOptions
     /// <summary>The simulated slowest worker's time per gradient over the fastest's (workers evenly in between).</summary>
     public double Spread { get; init; } = 2;
 
+    /// <summary>How an asynchronous run orders its arrivals: simulated (the default: reproducible from the seed alone), live, or a replay.</summary>
+    public ArrivalOrder Arrivals { get; init; } = ArrivalOrder.Simulated;
+
     /// <summary>β of Acc-AsyLPG's server momentum.</summary>
     public double Momentum { get; init; } = 0.5;
 
@@ -169,6 +172,11 @@ public readonly record struct TrainOptions
         if (!(Density > 0 && Density <= 1))
         {
             throw new DiffQuantException($"--density must lie in (0, 1], got {Density}.");
+        }
+
+        if (Arrivals != ArrivalOrder.Simulated && !DoubleQuantization.AsyncMethod.IsAsync(Method))
+        {
+            throw new DiffQuantException($"--arrivals applies to the asynchronous methods ({string.Join(", ", DoubleQuantization.AsyncMethod.Standard)}); '{Method}' runs synchronous rounds.");
         }
 
         if (MaxStaleness < Workers - 1)

@@ -91,6 +91,15 @@ public sealed record TrainResult
     /// <summary>Asynchronous messages in flight at epoch barriers: sent and counted, not applied; null for synchronous runs.</summary>
     public long? Dropped { get; init; }
 
+    /// <summary>The order of an asynchronous run's arrivals: "simulated", "live" or "replay"; null for synchronous runs.</summary>
+    public string? ArrivalOrder { get; init; }
+
+    /// <summary>
+    /// The worker of each arrival of a live or replayed run (what `--arrivals FILE` replays: the same run, bit for bit,
+    /// on any transport); null when the order is simulated from the seed.
+    /// </summary>
+    public IReadOnlyList<int>? Arrivals { get; init; }
+
     /// <summary>Silo processes the server and the workers ran on; null in-process.</summary>
     public int? Silos { get; init; }
 

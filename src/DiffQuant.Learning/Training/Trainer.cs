@@ -32,10 +32,11 @@ public static class Trainer
     };
 
     /// <param name="workers">Creates worker k (e.g. an adapter to a worker on another machine); null for local workers.</param>
-    public static TrainResult Run(DataSplit data, TrainOptions options, Action<TrainProgress>? progress = null, WorkerFactory? workers = null)
+    /// <param name="replay">The recorded arrival order of <see cref="ArrivalOrder.Replay"/>.</param>
+    public static TrainResult Run(DataSplit data, TrainOptions options, Action<TrainProgress>? progress = null, WorkerFactory? workers = null, IReadOnlyList<int>? replay = null)
     {
         var clock = Stopwatch.StartNew();
-        var run = new TrainingRun(data, options, workers);
+        var run = new TrainingRun(data, options, workers, replay);
         while (!run.Done)
         {
             var step = run.Advance();
@@ -48,11 +49,17 @@ public static class Trainer
     /// <summary>
     /// A fresh session of the run <paramref name="options"/> describes (also the target of a snapshot's restore): W workers on
     /// seeded shards, the server holding w_0, and the links sized to the method's longest message. Variance-reduced
-    /// methods run asynchronously in the order of <see cref="SimulatedArrivals"/> (speeds 1 to <see cref="TrainOptions.Spread"/>, τ).
+    /// methods run asynchronously in the order <see cref="TrainOptions.Arrivals"/> says: of <see cref="SimulatedArrivals"/>
+    /// (speeds 1 to <see cref="TrainOptions.Spread"/>, τ), as the gradients arrive, or <paramref name="replay"/>.
     /// </summary>
-    public static TrainingSession Build(Dataset train, TrainOptions options, WorkerFactory? workers = null)
+    public static TrainingSession Build(Dataset train, TrainOptions options, WorkerFactory? workers = null, IReadOnlyList<int>? replay = null)
     {
         options.Validate();
+        if ((options.Arrivals == ArrivalOrder.Replay) != (replay is not null))
+        {
+            Guard.Throw(replay is null ? "a replayed arrival order needs the recorded order." : "a recorded arrival order is replayed only with --arrivals replay.");
+        }
+
         var shards = Shards(train, options);
         var stepsPerEpoch = StepsPerEpoch(shards, options);
         var initial = new float[CreateModel(options, train.Features, train.Classes).Parameters];
@@ -76,8 +83,13 @@ public static class Trainer
             }
 
             var svrg = new SvrgServer(options, initial, updatesPerEpoch, checked(options.Epochs * updatesPerEpoch));
-            var arrivals = new SimulatedArrivals(SimulatedArrivals.LinearSpeeds(options.Workers, options.Spread), (ulong)options.Seed, options.MaxStaleness);
-            var asyncSession = new Session(svrg, created, links, asynchronous: true, arrivals.Schedule(), Math.Min(options.Threads, options.Workers));
+            var arrivals = options.Arrivals switch
+            {
+                ArrivalOrder.Live => ArrivalSchedule.AsTheyArrive(options.Workers, options.MaxStaleness),
+                ArrivalOrder.Replay => ArrivalSchedule.Replay(replay!),
+                _ => new SimulatedArrivals(SimulatedArrivals.LinearSpeeds(options.Workers, options.Spread), (ulong)options.Seed, options.MaxStaleness).Schedule(),
+            };
+            var asyncSession = new Session(svrg, created, links, asynchronous: true, arrivals, Math.Min(options.Threads, options.Workers));
             return new TrainingSession(asyncSession, svrg, created, links, updatesPerEpoch);
         }
 

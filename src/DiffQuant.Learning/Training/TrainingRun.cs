@@ -21,18 +21,21 @@ public sealed class TrainingRun
     private readonly IModel _evaluator;
     private readonly int _every;
     private readonly List<TrainPoint> _curve = [];
+    private readonly IReadOnlyList<int>? _replay;
     private int _next;
     private double _lossSum;
     private long _lossCount;
     private bool _started;
 
     /// <param name="workers">Creates worker k (e.g. an adapter to a worker on another machine); null for local workers.</param>
-    public TrainingRun(DataSplit data, TrainOptions options, WorkerFactory? workers = null)
+    /// <param name="replay">The recorded arrival order of <see cref="ArrivalOrder.Replay"/>.</param>
+    public TrainingRun(DataSplit data, TrainOptions options, WorkerFactory? workers = null, IReadOnlyList<int>? replay = null)
     {
         var clock = Stopwatch.StartNew();
         _data = data;
         _options = options;
-        _run = Trainer.Build(data.Train, options, workers);
+        _replay = replay;
+        _run = Trainer.Build(data.Train, options, workers, replay);
         _evaluator = Trainer.CreateModel(options, data.Train.Features, data.Train.Classes);
         Steps = checked(options.Epochs * _run.UpdatesPerEpoch);
         _every = Math.Max(1, _run.UpdatesPerEpoch / options.EvaluationsPerEpoch);
@@ -69,6 +72,9 @@ public sealed class TrainingRun
         if (step >= _next || step == Steps)
         {
             _next = Math.Min(Steps, step + _every - (step % _every));
+
+            // Live arrivals: the workers' answers in flight are finished first, so the tallies read as a replay's would.
+            _run.Session.Settle();
             var (sum, count) = (_run.Workers.Sum(w => w.LossSum), _run.Workers.Sum(w => w.LossCount));
             var score = _evaluator.Evaluate(_run.Server.Model, _data.Test);
             latest = new TrainPoint(step, (double)step / _run.UpdatesPerEpoch, Uplink, Downlink, (sum - _lossSum) / Math.Max(1, count - _lossCount), score.Loss, score.Accuracy);
@@ -174,6 +180,8 @@ public sealed class TrainingRun
             SetupSeconds = SetupSeconds,
             MaxStaleness = svrg?.MaxStalenessSeen,
             Dropped = svrg?.Dropped,
+            ArrivalOrder = asynchronous ? _options.Arrivals.ToString().ToLowerInvariant() : null,
+            Arrivals = (_run.Session.Arrivals ?? _replay) is { } order ? [.. order] : null,
             Curve = [.. _curve],
         };
     }

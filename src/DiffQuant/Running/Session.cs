@@ -12,7 +12,8 @@ namespace DiffQuant.Running;
 /// each worker the pending downlink and hand its reply to the server; the server updates once all K
 /// arrived. Asynchronously, the schedule picks which worker's in-flight message arrives next; the server
 /// updates and answers that worker at once, whose next message is then in flight; an asynchronous server may
-/// call a barrier (one synchronous round, e.g. an epoch's snapshot) by answering all.
+/// call a barrier (one synchronous round, e.g. an epoch's snapshot) by answering all. With a live schedule the workers
+/// compute their answers concurrently and the schedule takes them as they finish (and records the order).
 /// </summary>
 public sealed class Session
 {
@@ -22,6 +23,9 @@ public sealed class Session
     private readonly bool _asynchronous;
     private readonly ArrivalSchedule _schedule;
     private readonly Payload[] _inFlight;
+
+    /// <summary>Answers still being computed (a live schedule's); each becomes <see cref="_inFlight"/> once taken.</summary>
+    private readonly Task<Payload>?[] _computing;
     private readonly int _parallelism;
     private readonly long _largestBudget;
     private readonly long _budgetSum;
@@ -53,7 +57,13 @@ public sealed class Session
         _links = links;
         _asynchronous = asynchronous;
         _schedule = schedule ?? ArrivalSchedule.RoundRobin();
+        if (_schedule.IsLive && !asynchronous)
+        {
+            Guard.Throw($"arrival schedule '{_schedule.Name}' is for asynchronous sessions; a synchronous round waits for every worker.");
+        }
+
         _inFlight = new Payload[workers.Count];
+        _computing = new Task<Payload>?[workers.Count];
         _largestBudget = links.Max(l => l.UplinkBudgetBits);
         _budgetSum = links.Sum(l => l.UplinkBudgetBits);
     }
@@ -61,6 +71,9 @@ public sealed class Session
     public IReadOnlyList<Link> Links => _links;
 
     public IServer Server => _server;
+
+    /// <summary>The worker of each arrival so far when the schedule is live (null otherwise).</summary>
+    public IReadOnlyList<int>? Arrivals => _schedule.Recorded;
 
     /// <summary>Where this session's wall time went so far (not part of its state: a restored session starts at zero).</summary>
     public RunTiming Timing => new(
@@ -110,11 +123,11 @@ public sealed class Session
 
         if (_asynchronous)
         {
-            var k = _schedule.Next(_workers.Count);
-            switch (Deliver(k, _inFlight[k]))
+            var k = _schedule.IsLive ? _schedule.Next(_computing.Select((c, i) => c ?? Task.FromResult(_inFlight[i])).ToArray()) : _schedule.Next(_workers.Count);
+            switch (Deliver(k, InFlight(k)))
             {
                 case ReplyTarget.Sender:
-                    Exchange(k);
+                    Dispatch(k);
                     return;
                 case ReplyTarget.All:
                     Barrier(k);
@@ -151,7 +164,7 @@ public sealed class Session
     {
         for (var k = 0; k < _workers.Count; k++)
         {
-            if (k != arrived && Deliver(k, _inFlight[k]) != ReplyTarget.None)
+            if (k != arrived && Deliver(k, InFlight(k)) != ReplyTarget.None)
             {
                 Guard.Throw("the server answered a message that arrived during its barrier.");
             }
@@ -160,7 +173,7 @@ public sealed class Session
         ExchangeAll();
         for (var k = 0; k < _workers.Count; k++)
         {
-            var reply = Deliver(k, _inFlight[k]);
+            var reply = Deliver(k, InFlight(k));
             if (reply != (k < _workers.Count - 1 ? ReplyTarget.None : ReplyTarget.All))
             {
                 Guard.Throw("the server did not close its barrier's synchronous round after its last worker.");
@@ -194,6 +207,16 @@ public sealed class Session
     /// <summary>Every worker answers the server's pending message (in parallel when allowed); the answers go in flight.</summary>
     private void ExchangeAll()
     {
+        if (_schedule.IsLive)
+        {
+            for (var k = 0; k < _workers.Count; k++)
+            {
+                Dispatch(k);
+            }
+
+            return;
+        }
+
         if (_parallelism > 1 && _workers.Count > 1)
         {
             ExchangeInParallel();
@@ -294,6 +317,7 @@ public sealed class Session
             }
         }
 
+        Settle();
         var iterations = _server.Iterations;
         var final = history[^1];
         var ran = iterations - startIteration;
@@ -325,6 +349,13 @@ public sealed class Session
         writer.Write(_asynchronous);
         writer.Write(_started);
         writer.Write(_schedule.Position);
+        var recorded = _schedule.Recorded ?? [];
+        writer.Write(recorded.Count);
+        foreach (var k in recorded)
+        {
+            writer.Write(k);
+        }
+
         writer.Write(_server.Snapshot());
         for (var k = 0; k < _workers.Count; k++)
         {
@@ -337,8 +368,9 @@ public sealed class Session
                 }
             }
 
-            writer.Write(_inFlight[k].BitLength);
-            writer.Write(_inFlight[k].Bytes.Span);
+            var inFlight = InFlight(k);
+            writer.Write(inFlight.BitLength);
+            writer.Write(inFlight.Bytes.Span);
         }
 
         return writer.ToArray();
@@ -356,7 +388,14 @@ public sealed class Session
         reader.Expect(reader.ReadInt32(), _workers.Count, "the number of workers");
         reader.Expect(reader.ReadBoolean(), _asynchronous, "the asynchronous mode");
         var started = reader.ReadBoolean();
-        _schedule.Position = reader.ReadInt64();
+        var position = reader.ReadInt64();
+        var recorded = new int[reader.ReadInt32()];
+        for (var i = 0; i < recorded.Length; i++)
+        {
+            recorded[i] = reader.ReadInt32();
+        }
+
+        _schedule.Restore(position, recorded);
         _server.Restore(reader.ReadBytes());
         for (var k = 0; k < _workers.Count; k++)
         {
@@ -402,6 +441,46 @@ public sealed class Session
     /// <summary>Sends link k's pending downlink and carries the worker's answer up (in flight until handled).</summary>
     private Payload Exchange(int k) =>
         _inFlight[k] = _links[k].SendUplink(Work(k, _links[k].SendDownlink(Outgoing(k))));
+
+    /// <summary>
+    /// An asynchronous exchange: with a live schedule the worker computes its answer on the thread pool while the server
+    /// goes on (the downlink is sent here, in order; the uplink when the answer is done), else at once.
+    /// </summary>
+    private void Dispatch(int k)
+    {
+        if (!_schedule.IsLive)
+        {
+            Exchange(k);
+            return;
+        }
+
+        var downlink = _links[k].SendDownlink(Outgoing(k));
+        _computing[k] = Task.Run(() => _links[k].SendUplink(Work(k, downlink)));
+    }
+
+    /// <summary>
+    /// Waits for the answers workers are still computing (a live schedule's), so that link meters and workers are at rest
+    /// and read the same as a deterministic schedule's at this point: every worker has computed its message in flight.
+    /// </summary>
+    public void Settle()
+    {
+        for (var k = 0; k < _workers.Count; k++)
+        {
+            InFlight(k);
+        }
+    }
+
+    /// <summary>Link k's message in flight, waiting for it while its worker is still computing (its failure is thrown here).</summary>
+    private Payload InFlight(int k)
+    {
+        if (_computing[k] is { } computing)
+        {
+            _computing[k] = null;
+            _inFlight[k] = computing.GetAwaiter().GetResult();
+        }
+
+        return _inFlight[k];
+    }
 
     private Payload Outgoing(int k)
     {

@@ -114,37 +114,12 @@ public sealed class SimulatedArrivals
             }
         }
 
-        var pick = Feasible(earliest, j) ? earliest : NearestDeadline();
+        var pick = StalenessDeadlines.Feasible(_lastArrival, earliest, j, _maxStaleness, _deadlines) ? earliest : NearestDeadline();
         _now = Math.Max(_now, _completion[pick]);
         _completion[pick] = _now + Duration(pick);
         _lastArrival[pick] = j;
         _produced++;
         return pick;
-    }
-
-    /// <summary>Whether, after <paramref name="pick"/> arrives as arrival j, every other worker can still arrive by its deadline.</summary>
-    private bool Feasible(int pick, long j)
-    {
-        var count = 0;
-        for (var k = 0; k < _meanTimes.Length; k++)
-        {
-            if (k != pick)
-            {
-                _deadlines[count++] = _lastArrival[k] + 1 + _maxStaleness;
-            }
-        }
-
-        var deadlines = _deadlines.AsSpan(0, count);
-        deadlines.Sort();
-        for (var r = 0; r < deadlines.Length; r++)
-        {
-            if (deadlines[r] < j + 1 + r)
-            {
-                return false;
-            }
-        }
-
-        return true;
     }
 
     private int NearestDeadline()

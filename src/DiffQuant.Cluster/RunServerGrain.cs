@@ -1,0 +1,27 @@
+namespace DiffQuant.Cluster;
+
+/// <summary>
+/// The thin adapter from a grain call to the silo's <see cref="IRunServerHost"/>: the run's loop runs on a thread-pool
+/// thread (it waits on its workers' grain calls, which the grain's own scheduler must not do) and tells the caller's
+/// observer each iteration.
+/// </summary>
+[Orleans.Placement.RandomPlacement]
+public sealed class RunServerGrain(IGrainFactory grains, ILocalSiloDetails silo, IServiceProvider services) : Grain, IRunServerGrain
+{
+    public Task<RunServerAnswer> Run(RunServerSetup setup, IRunProgress? progress) => Task.Run(() => GrainFault.Guard(Where, () =>
+    {
+        var host = services.GetService(typeof(IRunServerHost)) as IRunServerHost
+            ?? throw new GrainFault($"{Where}: this silo cannot run `dq run`'s server; start it with `dq silo`.");
+        using var wire = new WireMeter();
+        var placement = new WorkerPlacement(grains, setup.RunId, setup.WorkerTimeout, setup.ReservedSiloPort) { ServerSilo = silo.SiloAddress };
+        var workers = 0;
+        var report = host.Serve(setup.Arguments, s =>
+        {
+            ClusterTrainer.EnsureThreads(Interlocked.Increment(ref workers));
+            return placement.Place(s.Index, s);
+        }, progress is null ? null : progress.Progress);
+        return new RunServerAnswer { Report = report, Silo = silo.SiloAddress.ToParsableString(), WireBytesSent = wire.SentBytes, WireBytesReceived = wire.ReceivedBytes };
+    }));
+
+    private string Where => $"run server grain '{this.GetPrimaryKeyString()}'";
+}
