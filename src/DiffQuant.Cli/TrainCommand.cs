@@ -215,17 +215,12 @@ internal static class TrainCommand
     /// </summary>
     private static TrainResult OnCluster(ClusterCliOptions cluster, ParseResult parse, string data, string? test, int? positive, TrainOptions options, int[]? replay, RecoveryOptions recovery, string? store, StatusPageSettings? page, Action<TrainProgress>? progress, TextWriter? log, TextWriter events)
     {
-        if (test is not null || positive is not null)
-        {
-            throw new DiffQuantException("--silos and --cluster run one training run on fashion-mnist or a LIBSVM file; they do not take --test or --positive-class yet.");
-        }
-
         if (page is not null && parse.GetValue(cluster.Cluster) is not null)
         {
             throw new DiffQuantException("--status-port serves this process's run or its --silos; on a --cluster the silo hosting the server serves the page: start the silos with `dq silo --status-port PORT`.");
         }
 
-        var spec = data == "fashion-mnist" ? data : $"libsvm:{Path.GetFullPath(data)}";
+        var spec = DataSpec.Of(data, test, positive);
         var name = parse.GetValue(cluster.Cluster) ?? $"{parse.GetValue(cluster.Silos)} loopback silos";
         var (result, _, _) = cluster.Run(parse, log, page, connection =>
         {

@@ -95,17 +95,20 @@ public class ClusterTests(TwoSilos silos) : IClassFixture<TwoSilos>
 
     /// <summary>
     /// `dq train --silos 2` as a real process: it starts two `dq silo` processes, runs its worker grains there (each
-    /// loading its shard from the LIBSVM file itself) and prints the in-process run's result; no silo outlives it.
+    /// loading its shard from the LIBSVM file itself, with the test file and the one-against-the-rest relabelling the
+    /// command was given) and prints the in-process run's result; no silo outlives it.
     /// </summary>
     [Fact]
     public async Task Dq_train_on_two_silo_processes_gives_the_in_process_result()
     {
         var folder = Directory.CreateTempSubdirectory("dq-silos").FullName;
-        var file = WriteLibSvm(folder);
+        var (file, test) = (WriteLibSvm(folder), WriteLibSvm(folder, test: true));
         var options = new TrainOptions { Method = "asylpg", Workers = 3, Epochs = 1, Batch = 16, Threads = 2 };
-        var local = Trainer.Run(DiffQuant.Learning.Data.DataSources.HoldOut(DiffQuant.Learning.Data.LibSvmReader.Read(file), 7, options.Seed), options);
+        var train = DiffQuant.Learning.Data.LibSvmReader.Read(file);
+        var local = Trainer.Run(new DiffQuant.Learning.Data.DataSplit(train, DiffQuant.Learning.Data.LibSvmReader.Read(test, train.Features)).OneVsRest(1), options);
 
-        using var json = System.Text.Json.JsonDocument.Parse(await DqProcess("train", "--silos", "2", "--data", file, "--method", "asylpg", "--workers", "3", "--epochs", "1", "--batch", "16", "--threads", "2", "--json", "--out", folder));
+        using var json = System.Text.Json.JsonDocument.Parse(await DqProcess("train", "--silos", "2", "--data", file, "--test", test, "--positive-class", "1", "--method", "asylpg", "--workers", "3", "--epochs", "1", "--batch", "16", "--threads", "2", "--json", "--out", folder));
+        Assert.Contains("class 1 against the rest", json.RootElement.GetProperty("data").GetString());
         Assert.Equal(local.UplinkBitsTotal, json.RootElement.GetProperty("uplink_bits_total").GetInt64());
         Assert.Equal(local.DownlinkBitsTotal, json.RootElement.GetProperty("downlink_bits_total").GetInt64());
         Assert.Equal(local.TestAccuracy, json.RootElement.GetProperty("test_accuracy").GetDouble());
@@ -164,14 +167,19 @@ public class ClusterTests(TwoSilos silos) : IClassFixture<TwoSilos>
     }
 
     [Fact]
-    public void Bad_data_specs_are_refused() =>
+    public void Bad_data_specs_are_refused()
+    {
         Assert.Contains("unknown data spec", Assert.Throws<DiffQuantException>(() => DataSpec.Load("synthetic:1,2", 1)).Message);
+        Assert.Contains("unknown part 'shuffle=1'", Assert.Throws<DiffQuantException>(() => DataSpec.Load($"{Spec}?shuffle=1", 1)).Message);
+        Assert.Contains("a test file applies to a LIBSVM data spec", Assert.Throws<DiffQuantException>(() => DataSpec.Load($"{Spec}?test=a.libsvm", 1)).Message);
+        Assert.Contains("class 9 is not one of the 4 classes", Assert.Throws<DiffQuantException>(() => DataSpec.Load($"{Spec}?positive=9", 1)).Message);
+    }
 
     /// <summary>The synthetic training set of <see cref="Spec"/> as a LIBSVM file in <paramref name="folder"/>.</summary>
-    internal static string WriteLibSvm(string folder)
+    internal static string WriteLibSvm(string folder, bool test = false)
     {
-        var file = Path.Combine(folder, "synthetic.libsvm");
-        var synthetic = DataSpec.Load(Spec, 1).Train;
+        var file = Path.Combine(folder, test ? "synthetic test.libsvm" : "synthetic.libsvm");
+        var synthetic = test ? DataSpec.Load(Spec, 1).Test : DataSpec.Load(Spec, 1).Train;
         File.WriteAllLines(file, Enumerable.Range(0, synthetic.Count).Select(i =>
             $"{synthetic.Label(i)} " + string.Join(' ', synthetic.Row(i).ToArray().Select((v, j) => FormattableString.Invariant($"{j + 1}:{v:R}")))));
         return file;
