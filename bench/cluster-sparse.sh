@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Sparse least squares with n = 10^6 unknowns and 10^7 non-zeros (`dq run --problem sparse`), R = 2, run in-process and
-# with its workers as grains on 2 silo processes on loopback, side by side in one run, for 1 and 8 workers and for a
-# float64 and a float32 downlink: milliseconds a round, rounds a second, bytes Orleans moved a second, and where a round's
-# time goes (server; workers computing, as their grains measured it; transport = the rest of the wait for the workers;
-# both summed over the workers, which answer at once on the cluster).
+# with its server and workers as grains on 2 silo processes on loopback, side by side in one run, for 1 and 8 workers
+# and for a float64, a float32 and a relay downlink (each worker's replica of the server applies the other workers'
+# messages instead of receiving x̂): milliseconds a round, rounds a second, bytes Orleans moved a second in the server's
+# silo, and where a round's time goes (server; workers computing, as their grains measured it; transport = the rest of
+# the wait for the workers; both summed over the workers, which answer at once on the cluster).
 # Each side runs REPEATS times, alternating, and the faster is kept. Prints a Markdown table.
 # Usage: bench/cluster-sparse.sh [ROUNDS] [REPEATS] (defaults 40 and 2).
 set -euo pipefail
@@ -18,7 +19,7 @@ problem=(--problem sparse --m 1000000 --n 1000000 --nnz-per-row 10 --rate 2 --ra
 echo "| workers, downlink | in-process ms/round | 2 silos ms/round | ratio | cluster rounds/s | cluster MB/s on the wire | cluster round: server / workers computing / transport (ms) |"
 echo "|---|---:|---:|---:|---:|---:|---|"
 for workers in 1 8; do
-  for downlink in float64 float32; do
+  for downlink in float64 float32 relay; do
     for repeat in $(seq "$repeats"); do
       dq run "${problem[@]}" --workers "$workers" --downlink "$downlink" --json > "$out/local-$repeat.json"
       dq run "${problem[@]}" --workers "$workers" --downlink "$downlink" --silos 2 --json 2>/dev/null > "$out/cluster-$repeat.json"

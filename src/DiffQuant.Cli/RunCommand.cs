@@ -50,7 +50,11 @@ internal static class RunCommand
             Description = $"Range policy: {string.Join(", ", Enum.GetValues<RangePolicyKind>().Select(RangePolicyNames.Name))}.",
             DefaultValueFactory = _ => RangePolicyNames.Name(MethodConfig.DefaultRange),
         };
-        var downlink = new Option<string>("--downlink") { Description = "Codec of the iterates the server sends: float64 or float32.", DefaultValueFactory = _ => QuantizerSpec.Float64.Kind };
+        var downlink = new Option<string>("--downlink")
+        {
+            Description = $"What the server sends each round: the iterate as float64 or float32, or {Relay} (the other workers' messages, which each worker's replica of the server applies: no downlink with one worker; synchronous rounds).",
+            DefaultValueFactory = _ => QuantizerSpec.Float64.Kind,
+        };
         var mode = new Option<string>("--mode") { Description = "Server mode: sync (one update per round of K messages) or async (one update per message).", DefaultValueFactory = _ => "sync" };
         var staleness = new Option<int>("--staleness") { Description = "τ: async refuses a gradient more than τ updates old.", DefaultValueFactory = _ => 16 };
         var arrivals = new Option<string>("--arrivals") { Description = "Async arrival order: round-robin or random (seeded by --seed).", DefaultValueFactory = _ => "round-robin" };
@@ -77,7 +81,7 @@ internal static class RunCommand
         rate.Checked(r => OptionChecks.PositiveFinite(r));
         quantizer.Checked(q => _ = q is null ? null : QuantizerRegistry.Find(q));
         range.Checked(r => RangePolicyNames.Parse(r));
-        downlink.Checked(d => QuantizerRegistry.Find(d));
+        downlink.Checked(d => _ = IsRelay(d) ? null : QuantizerRegistry.Find(d));
         staleness.Checked(s => OptionChecks.NonNegative(s));
         eps.Checked(OptionChecks.OpenUnit);
         iterations.Checked(i => OptionChecks.NonNegative(i));
@@ -134,7 +138,8 @@ internal static class RunCommand
                 StepSize = parse.GetValue(eta),
                 Gamma = parse.GetValue(gamma),
                 Range = RangePolicyNames.Parse(parse.GetRequiredValue(range)),
-                Downlink = QuantizerSpec.Parse(parse.GetRequiredValue(downlink), 64),
+                Downlink = IsRelay(parse.GetRequiredValue(downlink)) ? QuantizerSpec.Float64 : QuantizerSpec.Parse(parse.GetRequiredValue(downlink), 64),
+                DownlinkContent = IsRelay(parse.GetRequiredValue(downlink)) ? DownlinkContent.Relay : DownlinkContent.Iterate,
                 Workers = k,
                 Allocation = workers.GetAllocation(parse),
                 Mode = asynchronous ? ServerMode.Async(parse.GetValue(staleness)) : ServerMode.Synchronous,
@@ -207,6 +212,11 @@ internal static class RunCommand
         }));
         return command;
     }
+
+    /// <summary>The `--downlink` value that relays the workers' messages instead of sending the iterate.</summary>
+    private const string Relay = "relay";
+
+    private static bool IsRelay(string text) => text.Trim().Equals(Relay, StringComparison.OrdinalIgnoreCase);
 
     /// <param name="workerCompute">The workers' own compute seconds when they ran elsewhere (null: in this process).</param>
     internal static RunReport Report(MethodConfig config, Problem instance, long seed, RunResult result, double? workerCompute = null)

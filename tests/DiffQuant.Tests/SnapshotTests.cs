@@ -9,23 +9,26 @@ namespace DiffQuant.Tests;
 /// <summary>A run interrupted, saved and restored into fresh objects continues bit for bit.</summary>
 public class SnapshotTests
 {
-    public static TheoryData<string, int, string, bool> Cases => new()
+    /// <summary>Method, workers, range, asynchronous, relay downlink.</summary>
+    public static TheoryData<string, int, string, bool, bool> Cases => new()
     {
-        { "gd", 1, "worst-case", false },
-        { "nq-gd", 1, "paper", false },
-        { "dq-gd", 1, "worst-case", false },
-        { "nq-agd", 1, "worst-case", false },
-        { "dq-agd", 1, "worst-case", false },
-        { "nq-hb", 1, "worst-case", false },
-        { "dq-hb", 1, "worst-case", false },
-        { "ef-gd", 1, "adaptive", false },
-        { "dq-gd", 3, "worst-case", false },
-        { "nq-gd", 3, "adaptive", false },
-        { "ef-gd", 3, "worst-case", false },
-        { "dq-gd", 3, "adaptive", true },
+        { "gd", 1, "worst-case", false, false },
+        { "nq-gd", 1, "paper", false, false },
+        { "dq-gd", 1, "worst-case", false, false },
+        { "nq-agd", 1, "worst-case", false, false },
+        { "dq-agd", 1, "worst-case", false, false },
+        { "nq-hb", 1, "worst-case", false, false },
+        { "dq-hb", 1, "worst-case", false, false },
+        { "ef-gd", 1, "adaptive", false, false },
+        { "dq-gd", 3, "worst-case", false, false },
+        { "nq-gd", 3, "adaptive", false, false },
+        { "ef-gd", 3, "worst-case", false, false },
+        { "dq-gd", 3, "adaptive", true, false },
+        { "dq-hb", 1, "worst-case", false, true },
+        { "dq-gd", 3, "worst-case", false, true },
     };
 
-    private static (Problem Problem, MethodConfig Config, double[] X0) Setup(string method, int workers, string range, bool asynchronous)
+    private static (Problem Problem, MethodConfig Config, double[] X0) Setup(string method, int workers, string range, bool asynchronous, bool relay = false)
     {
         var problem = LeastSquaresShards.Split(TestData.SmallGaussian(), workers);
         var spec = MethodSpec.Parse(method);
@@ -37,15 +40,16 @@ public class SnapshotTests
             Workers = workers,
             Range = RangePolicyNames.Parse(range),
             Mode = asynchronous ? ServerMode.Async(workers) : ServerMode.Synchronous,
+            DownlinkContent = relay ? DownlinkContent.Relay : DownlinkContent.Iterate,
         };
         return (problem, config, TestData.InitialPoint(problem.Dimension));
     }
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void A_restored_run_continues_bit_identically(string method, int workers, string range, bool asynchronous)
+    public void A_restored_run_continues_bit_identically(string method, int workers, string range, bool asynchronous, bool relay)
     {
-        var (problem, config, x0) = Setup(method, workers, range, asynchronous);
+        var (problem, config, x0) = Setup(method, workers, range, asynchronous, relay);
         var whole = LocalRun.CreateSession(problem, config, x0);
         var uninterrupted = whole.Run(new StopRule { MaxIterations = 30 }, null);
 

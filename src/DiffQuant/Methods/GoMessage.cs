@@ -18,11 +18,12 @@ public readonly record struct GoMessage(double StepSize, double Gamma, double Ra
         writer.WriteDouble(Rate);
     }
 
-    public static GoMessage Read(ref BitReader reader)
+    /// <param name="following">Bits the body holds after the go message (a relay downlink's setups of the other workers).</param>
+    public static GoMessage Read(ref BitReader reader, long following = 0)
     {
-        if (reader.Remaining != Bits)
+        if (reader.Remaining != Bits + following)
         {
-            Guard.Throw($"a go message has {Bits} bits after its envelope, got {reader.Remaining}.");
+            Guard.Throw($"a go message has {Bits + following} bits after its envelope, got {reader.Remaining}.");
         }
 
         var message = new GoMessage(reader.ReadDouble(), reader.ReadDouble(), reader.ReadDouble());

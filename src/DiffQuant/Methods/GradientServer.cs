@@ -13,7 +13,9 @@ namespace DiffQuant.Methods;
 /// asynchronous: one update per message with ĝ = (1/K) Σ_k of every worker's latest ĝ_k, refusing a message
 /// computed more than τ updates ago. It tunes η and γ from
 /// the setups alone (L = Σ L_k and μ = Σ μ_k, which bound the spectrum of f = Σ f_k) and sends them with
-/// each worker's rate in the go message.
+/// each worker's rate in the go message. With <see cref="DownlinkContent.Relay"/> it sends each worker the other
+/// workers' message bodies of the round (and, with the go message, their setups) instead of x̂_t: the worker's own
+/// replica of this server applies them and holds x̂_t exactly.
 /// </summary>
 public sealed class GradientServer : IServer
 {
@@ -32,6 +34,11 @@ public sealed class GradientServer : IServer
     private readonly double[][] _shifts;
     private readonly bool[] _received;
     private readonly double[] _rates;
+    private readonly bool _relay;
+
+    /// <summary>The bodies of the round in progress, and of the last finished round (what a relay downlink sends).</summary>
+    private readonly Payload[] _incoming;
+    private readonly Payload[] _bodies;
     private int _arrived;
     private bool _running;
     private bool _goPending;
@@ -58,6 +65,9 @@ public sealed class GradientServer : IServer
         _shifts = [.. Enumerable.Range(0, k).Select(_ => new double[config.Shifted ? n : 0])];
         _received = new bool[k];
         _rates = new double[k];
+        _relay = config.DownlinkContent == DownlinkContent.Relay;
+        _incoming = new Payload[k];
+        _bodies = new Payload[k];
     }
 
     public int Workers => _config.Workers;
@@ -74,6 +84,9 @@ public sealed class GradientServer : IServer
 
     /// <summary>R_k, once all setups arrived.</summary>
     public IReadOnlyList<double> Rates => _rates;
+
+    /// <summary>The most body bits a gradient message of link <paramref name="link"/> holds (its quantizer's budget), once running.</summary>
+    public long BodyBudgetBits(int link) => _codecs[link]?.Quantizer.BudgetBits ?? throw new DiffQuantException("server: the links' codecs exist once every setup has arrived.");
 
     public bool CanContinue
     {
@@ -153,6 +166,11 @@ public sealed class GradientServer : IServer
             Guard.Throw($"{receiver}: the message has {reader.Remaining} bits left over after decoding.");
         }
 
+        if (_relay)
+        {
+            _incoming[link] = RelayedMessages.Body(uplink);
+        }
+
         // ĝ_k = h_k + q_k, and h_k ← ĝ_k.
         var estimate = _decoded;
         if (_config.Shifted)
@@ -214,6 +232,24 @@ public sealed class GradientServer : IServer
         {
             Envelope.Begin(_writer, MessageKind.Go, 0);
             new GoMessage(_tuning.StepSize, _tuning.Gamma, _rates[link]).Write(_writer);
+            for (var j = 0; _relay && j < Workers; j++)
+            {
+                if (j != link)
+                {
+                    _setups[j]!.Value.Write(_writer);
+                }
+            }
+        }
+        else if (_relay && _running)
+        {
+            Envelope.Begin(_writer, MessageKind.Iterate, Iterations);
+            for (var j = 0; j < Workers; j++)
+            {
+                if (j != link)
+                {
+                    RelayedMessages.Write(_writer, _bodies[j], BodyBudgetBits(j));
+                }
+            }
         }
 
         return _writer.ToPayload();
@@ -254,6 +290,12 @@ public sealed class GradientServer : IServer
             codec?.Save(writer);
         }
 
+        foreach (var body in _incoming.Concat(_bodies))
+        {
+            writer.Write(body.BitLength);
+            writer.Write(body.Bytes.Span);
+        }
+
         return writer.ToArray();
     }
 
@@ -289,6 +331,18 @@ public sealed class GradientServer : IServer
             _codecs[k]?.Load(reader);
         }
 
+        for (var i = 0; i < 2 * Workers; i++)
+        {
+            var bits = reader.ReadInt64();
+            var bytes = reader.ReadBytes();
+            if (bits < 0 || bytes.Length != Payload.ByteCount(bits))
+            {
+                Guard.Throw("the server snapshot is malformed: a relayed body does not match its length.");
+            }
+
+            (i < Workers ? _incoming : _bodies)[i % Workers] = new Payload(bytes, bits);
+        }
+
         reader.End();
 
         // The pending downlink is a function of the state: write it again.
@@ -320,6 +374,9 @@ public sealed class GradientServer : IServer
 
     private void Update(ReadOnlySpan<double> gradient)
     {
+        // A round is over: its messages are what the next relay downlinks carry.
+        _incoming.CopyTo(_bodies.AsSpan());
+
         if (_config.Method.Momentum == Momentum.None)
         {
             // x̂_{t+1} = x̂_t − η ĝ
@@ -356,6 +413,13 @@ public sealed class GradientServer : IServer
 
     private void WriteIterate(MessageKind kind, int version)
     {
+        if (_relay && kind == MessageKind.Iterate)
+        {
+            // The workers' replicas hold x̂ itself; what is sent is built per link by Outgoing.
+            _iterate.CopyTo(_broadcast.AsSpan());
+            return;
+        }
+
         Envelope.Begin(_writer, kind, version);
         _downlink.Encode(_iterate, new QuantizerContext(1, 0, _downlink.BudgetBits), _writer, _broadcast);
     }

@@ -14,7 +14,10 @@ namespace DiffQuant.Methods;
 /// <see cref="Compensation"/> chooses, subtracts the compensation c and, with several workers, its shift h_k,
 /// and quantizes u = ∇f_k(z) − c − h_k with the range both ends compute (h_k ← h_k + q). Messages: it answers
 /// the opening x̂_0 with its setup (L_k, μ_k, scale), the go message (η, γ, R_k) with q_0, and each x̃_t with q_t,
-/// every message in an envelope of its kind and the version of the iterate it was computed at.
+/// every message in an envelope of its kind and the version of the iterate it was computed at. With
+/// <see cref="DownlinkContent.Relay"/> it keeps a replica of the server: the go message brings the other workers'
+/// setups, each round's downlink their message bodies, and the replica applies them with its own message in link
+/// order, so x̃_t is the server's x̂_t exactly.
 /// </summary>
 public sealed class GradientWorker : IWorker
 {
@@ -40,6 +43,9 @@ public sealed class GradientWorker : IWorker
     private GoMessage _go;
     private LinkCodec? _codec;
     private int _version;
+    private GradientServer? _replica;
+    private Payload _sent;
+    private readonly BitWriter _relayed = new();
 
     /// <param name="link">k, this worker's link (it seeds the link's shared randomness).</param>
     /// <param name="l">L_k of this worker's f_k.</param>
@@ -96,6 +102,10 @@ public sealed class GradientWorker : IWorker
                 Envelope.Open(ref reader, MessageKind.Opening, Receiver).ExpectVersion(0, Receiver);
                 ReadIterate(ref reader);
                 _current.CopyTo(_previous.AsSpan());
+                _replica = _config.DownlinkContent == DownlinkContent.Relay ? new GradientServer(_config, _current) : null;
+
+                // The replica opens as the server did, so that its record of the sent iterates starts at x̂_0 too.
+                _replica?.Open();
                 _setup = new SetupMessage(_l, _mu, Scale());
                 Envelope.Begin(_writer, MessageKind.Setup, 0);
                 _setup.Write(_writer);
@@ -103,7 +113,12 @@ public sealed class GradientWorker : IWorker
                 return _writer.ToPayload();
             case Phase.AwaitGo:
                 Envelope.Open(ref reader, MessageKind.Go, Receiver).ExpectVersion(0, Receiver);
-                _go = GoMessage.Read(ref reader);
+                _go = GoMessage.Read(ref reader, _replica is null ? 0 : (long)(_config.Workers - 1) * SetupMessage.Bits);
+                if (_replica is not null)
+                {
+                    StartReplica(ref reader);
+                }
+
                 _codec = new LinkCodec(_config, _link, _setup, Tuning, _go.Rate);
                 _phase = Phase.Running;
                 return Step(0);
@@ -115,7 +130,15 @@ public sealed class GradientWorker : IWorker
                 }
 
                 _current.CopyTo(_previous.AsSpan());
-                ReadIterate(ref reader);
+                if (_replica is null)
+                {
+                    ReadIterate(ref reader);
+                }
+                else
+                {
+                    ApplyRelayed(ref reader, envelope.Version);
+                }
+
                 _version = envelope.Version;
                 return Step(_codec!.NeedsIterateStep ? IterateStep.Norm(_current, _previous, _point) : 0);
         }
@@ -142,6 +165,10 @@ public sealed class GradientWorker : IWorker
         }
 
         _codec?.Save(writer);
+        writer.Write(_replica is not null);
+        writer.Write(_replica?.Snapshot() ?? []);
+        writer.Write(_sent.BitLength);
+        writer.Write(_sent.Bytes.Span);
         return writer.ToArray();
     }
 
@@ -168,7 +195,61 @@ public sealed class GradientWorker : IWorker
         reader.ReadDoubles(_shift, "the shift");
         _codec = _phase == Phase.Running ? new LinkCodec(_config, _link, _setup, Tuning, _go.Rate) : null;
         _codec?.Load(reader);
+        var replica = reader.ReadBoolean();
+        var state = reader.ReadBytes();
+        if (replica != (_config.DownlinkContent == DownlinkContent.Relay && _phase != Phase.AwaitOpening))
+        {
+            Guard.Throw("the worker snapshot does not match its downlink: a relay worker keeps a replica of the server once opened.");
+        }
+
+        _replica = replica ? new GradientServer(_config, new double[_config.Dimension]) : null;
+        _replica?.Restore(state);
+        var bits = reader.ReadInt64();
+        var bytes = reader.ReadBytes();
+        if (bits < 0 || bytes.Length != Payload.ByteCount(bits))
+        {
+            Guard.Throw("the worker snapshot is malformed: its last message does not match its length.");
+        }
+
+        _sent = new Payload(bytes, bits);
         reader.End();
+    }
+
+    /// <summary>
+    /// The replica takes every worker's setup (its own, the others' from the go message) and tunes itself as the server
+    /// did; the go message's η, γ and R_k must be what it derived.
+    /// </summary>
+    private void StartReplica(ref BitReader reader)
+    {
+        for (var j = 0; j < _config.Workers; j++)
+        {
+            var setup = j == _link ? _setup : SetupMessage.Read(ref reader, (long)(_config.Workers - 1 - j - (j < _link ? 1 : 0)) * SetupMessage.Bits);
+            Envelope.Begin(_relayed, MessageKind.Setup, 0);
+            setup.Write(_relayed);
+            _replica!.Handle(j, _relayed.ToPayload());
+        }
+
+        if (_replica!.Tuning is not { } tuning || tuning.StepSize != _go.StepSize || tuning.Gamma != _go.Gamma || _replica.Rates[_link] != _go.Rate)
+        {
+            Guard.Throw($"{Receiver}: the relayed setups do not give the go message's η, γ and rate.");
+        }
+    }
+
+    /// <summary>The replica applies the round: the relayed bodies and this worker's own message, in link order; x̃ is its x̂.</summary>
+    private void ApplyRelayed(ref BitReader reader, int version)
+    {
+        for (var j = 0; j < _config.Workers; j++)
+        {
+            var message = j == _link ? _sent : RelayedMessages.Read(ref reader, _replica!.BodyBudgetBits(j), MessageKind.Gradient, _version, _relayed);
+            _replica!.Handle(j, message);
+        }
+
+        if (reader.Remaining != 0 || _replica!.Iterations != version)
+        {
+            Guard.Throw($"{Receiver}: the relayed round leaves {reader.Remaining} bits over and the replica at iteration {_replica!.Iterations}, not {version}.");
+        }
+
+        _replica.Iterate.CopyTo(_current);
     }
 
     private double Scale()
@@ -249,6 +330,13 @@ public sealed class GradientWorker : IWorker
             TensorPrimitives.Add(_shift, _quantized, _shift);
         }
 
-        return _writer.ToPayload();
+        var message = _writer.ToPayload();
+        if (_replica is not null)
+        {
+            // The replica applies this message with the round's others: keep it out of the writer's reused buffer.
+            _sent = new Payload(message.Bytes.ToArray(), message.BitLength);
+        }
+
+        return message;
     }
 }

@@ -33,6 +33,9 @@ public sealed record MethodConfig
     /// <summary>The codec of the iterates the server sends: binary64 (lossless, the default) or binary32.</summary>
     public QuantizerSpec Downlink { get; init; } = QuantizerSpec.Float64;
 
+    /// <summary>What the server sends each round: the iterate in <see cref="Downlink"/>, or the other workers' messages.</summary>
+    public DownlinkContent DownlinkContent { get; init; } = DownlinkContent.Iterate;
+
     /// <summary>K, the number of workers; f = Σ_k f_k.</summary>
     public int Workers { get; init; } = DefaultWorkers;
 
@@ -82,6 +85,15 @@ public sealed record MethodConfig
         }
 
         Downlink.Create(Dimension);
+        if (DownlinkContent == DownlinkContent.Relay && Mode.Asynchronous)
+        {
+            Guard.Throw("--downlink relay needs synchronous rounds (--mode sync): an asynchronous worker would need every arrival relayed in order.");
+        }
+
+        if (DownlinkContent == DownlinkContent.Relay && Downlink.Kind != QuantizerSpec.Float64.Kind)
+        {
+            Guard.Throw($"--downlink relay sends x̂_0 once as float64 (every replica must start from the server's exact x̂_0), not {Downlink.Kind}.");
+        }
         if (Workers > 1 && Method.Momentum != Momentum.None)
         {
             Guard.Throw($"{Method.Name} with {Workers} workers is not supported: several workers run GD methods (gd, nq-gd, dq-gd, ef-gd).");

@@ -19,11 +19,12 @@ public readonly record struct SetupMessage(double L, double Mu, double Scale)
     }
 
     /// <summary>Reads the body of a setup message (the reader stands after the envelope).</summary>
-    public static SetupMessage Read(ref BitReader reader)
+    /// <param name="following">Bits the reader holds after this setup (a relay go message carries several).</param>
+    public static SetupMessage Read(ref BitReader reader, long following = 0)
     {
-        if (reader.Remaining != Bits)
+        if (reader.Remaining != Bits + following)
         {
-            Guard.Throw($"a setup message has {Bits} bits after its envelope, got {reader.Remaining}.");
+            Guard.Throw($"a setup message has {Bits} bits after its envelope, got {reader.Remaining - following}.");
         }
 
         var message = new SetupMessage(reader.ReadDouble(), reader.ReadDouble(), reader.ReadDouble());
