@@ -11,6 +11,9 @@ public static class CliApp
     /// <summary>Exit code for an unexpected failure (a bug): reported without a stack trace unless DQ_DEBUG is set.</summary>
     public const int InternalError = 3;
 
+    /// <summary>What starts every line that reports bad input.</summary>
+    public const string ErrorPrefix = "error: ";
+
     public static int Run(string[] args, TextWriter output, TextWriter error)
     {
         var root = new RootCommand("dq — differentially quantized gradient methods over a rate-limited channel.")
@@ -29,7 +32,7 @@ public static class CliApp
         {
             foreach (var problem in parse.Errors)
             {
-                error.WriteLine($"error: {problem.Message}");
+                error.WriteLine($"{ErrorPrefix}{problem.Message}");
             }
 
             return InputError;
@@ -59,7 +62,7 @@ public static class CliApp
         }
         catch (DiffQuantException e)
         {
-            error.WriteLine($"error: {e.Message}");
+            error.WriteLine($"{ErrorPrefix}{e.Message}");
             return InputError;
         }
         catch (Exception e) when (Environment.GetEnvironmentVariable("DQ_DEBUG") is null)

@@ -27,7 +27,9 @@ internal static class RunCommand
         var error = new StringWriter();
         var command = Create(TextWriter.Null, error, p => plan = p);
         var exit = command.Parse([.. arguments]).Invoke(new System.CommandLine.InvocationConfiguration { Output = TextWriter.Null, Error = error, EnableDefaultExceptionHandler = false });
-        return plan ?? throw new DiffQuantException($"the run's arguments do not parse (exit {exit}): {error.ToString().Trim()}");
+        // The command's own error line, without its "error: " (the caller's report adds where it happened).
+        var reason = error.ToString().Trim();
+        return plan ?? throw new DiffQuantException(reason.StartsWith(CliApp.ErrorPrefix, StringComparison.Ordinal) ? reason[CliApp.ErrorPrefix.Length..] : $"the run's arguments do not parse (exit {exit}): {reason}");
     }
 
     /// <param name="planned">When given, the command only reads its options and hands them here (a worker's silo).</param>
@@ -128,23 +130,6 @@ internal static class RunCommand
                 "async" => true,
                 var other => throw new DiffQuantException($"--mode must be sync or async, got '{other}'."),
             };
-            var (whole, x0) = problem.Create(parse);
-            var instance = problem.Split(parse, whole, k);
-            var config = new MethodConfig
-            {
-                Method = spec,
-                Quantizer = quantizerSpec,
-                Dimension = instance.Dimension,
-                StepSize = parse.GetValue(eta),
-                Gamma = parse.GetValue(gamma),
-                Range = RangePolicyNames.Parse(parse.GetRequiredValue(range)),
-                Downlink = IsRelay(parse.GetRequiredValue(downlink)) ? QuantizerSpec.Float64 : QuantizerSpec.Parse(parse.GetRequiredValue(downlink), 64),
-                DownlinkContent = IsRelay(parse.GetRequiredValue(downlink)) ? DownlinkContent.Relay : DownlinkContent.Iterate,
-                Workers = k,
-                Allocation = workers.GetAllocation(parse),
-                Mode = asynchronous ? ServerMode.Async(parse.GetValue(staleness)) : ServerMode.Synchronous,
-            };
-            config.Validate();
             var order = parse.GetRequiredValue(arrivals).Trim().ToLowerInvariant();
             Func<ArrivalSchedule> schedule = order switch
             {
@@ -166,12 +151,6 @@ internal static class RunCommand
                 throw new DiffQuantException($"--max-bits {bits} is below the {(long)k * SetupMessage.Bits} bits the setup messages take ({k} × {SetupMessage.Bits}); nothing could be sent.");
             }
 
-            if (planned is not null)
-            {
-                planned(new Plan(instance, config, x0, parse.GetValue(distance), parse.GetValue(problem.Seed), stop, schedule));
-                return 0;
-            }
-
             var asJson = parse.GetValue(json);
             var console = CliApp.Console(output);
             Action<int, double>? progress = asJson ? null : (t, e) =>
@@ -181,36 +160,66 @@ internal static class RunCommand
                     console.MarkupLine($"  t = {t,6}  relative error {e:E3}");
                 }
             };
+            if (cluster.Given(parse) && planned is null)
+            {
+                // The silos read the problem and build the run; this process only submits it and follows.
+                if (!asJson)
+                {
+                    console.MarkupLine(Markup.Escape($"{spec.Name} with {quantizerSpec.Kind} at R = {quantizerSpec.Rate}, K = {k}: the server and the workers are grains; their silos build the problem"));
+                }
+
+                var arguments = cluster.WorkerArguments(parse);
+                var (answer, _, _) = cluster.Run(parse, asJson ? null : error, null, connection =>
+                    ClusterRunner.Run(connection.Grains, $"run-{Environment.ProcessId}-{Guid.NewGuid():N}", connection.ReservedSiloPort, arguments, new RecoveryOptions().WorkerTimeout, progress, asJson ? null : error));
+                var remote = ResultJson.Deserialize<RunReport>(answer.Report) with { Silos = parse.GetValue(cluster.Silos), Cluster = parse.GetValue(cluster.Cluster), ServerSilo = answer.Silo, WireBytesSent = answer.WireBytesSent, WireBytesReceived = answer.WireBytesReceived };
+                Write(console, output, asJson, remote);
+                return 0;
+            }
+
+            var (whole, x0) = problem.Create(parse);
+            var instance = problem.Split(parse, whole, k);
+            var config = new MethodConfig
+            {
+                Method = spec,
+                Quantizer = quantizerSpec,
+                Dimension = instance.Dimension,
+                StepSize = parse.GetValue(eta),
+                Gamma = parse.GetValue(gamma),
+                Range = RangePolicyNames.Parse(parse.GetRequiredValue(range)),
+                Downlink = IsRelay(parse.GetRequiredValue(downlink)) ? QuantizerSpec.Float64 : QuantizerSpec.Parse(parse.GetRequiredValue(downlink), 64),
+                DownlinkContent = IsRelay(parse.GetRequiredValue(downlink)) ? DownlinkContent.Relay : DownlinkContent.Iterate,
+                Workers = k,
+                Allocation = workers.GetAllocation(parse),
+                Mode = asynchronous ? ServerMode.Async(parse.GetValue(staleness)) : ServerMode.Synchronous,
+            };
+            config.Validate();
+            if (planned is not null)
+            {
+                planned(new Plan(instance, config, x0, parse.GetValue(distance), parse.GetValue(problem.Seed), stop, schedule));
+                return 0;
+            }
+
             if (!asJson)
             {
                 console.MarkupLine(Markup.Escape($"{spec.Name} with {quantizerSpec.Kind} at R = {quantizerSpec.Rate} on {instance.Name} (n = {instance.Dimension}, κ = {instance.Kappa:G5}, K = {k}, {config.Mode.Name}, range {RangePolicyNames.Name(RangePolicies.Effective(config.Range, spec, k))})"));
             }
 
-            RunReport report;
-            if (cluster.Given(parse))
-            {
-                var arguments = cluster.WorkerArguments(parse);
-                var (answer, _, _) = cluster.Run(parse, asJson ? null : error, null, connection =>
-                    ClusterRunner.Run(connection.Grains, $"run-{Environment.ProcessId}-{Guid.NewGuid():N}", connection.ReservedSiloPort, arguments, new RecoveryOptions().WorkerTimeout, progress, asJson ? null : error));
-                report = ResultJson.Deserialize<RunReport>(answer.Report) with { Silos = parse.GetValue(cluster.Silos), Cluster = parse.GetValue(cluster.Cluster), ServerSilo = answer.Silo, WireBytesSent = answer.WireBytesSent, WireBytesReceived = answer.WireBytesReceived };
-            }
-            else
-            {
-                report = Report(config, instance, parse.GetValue(problem.Seed), LocalRun.Execute(instance, config, x0, stop, parse.GetValue(distance), progress, schedule()));
-            }
-
-            if (asJson)
-            {
-                output.WriteLine(ResultJson.Serialize(report));
-            }
-            else
-            {
-                Print(console, report);
-            }
-
+            Write(console, output, asJson, Report(config, instance, parse.GetValue(problem.Seed), LocalRun.Execute(instance, config, x0, stop, parse.GetValue(distance), progress, schedule())));
             return 0;
         }));
         return command;
+    }
+
+    private static void Write(IAnsiConsole console, TextWriter output, bool asJson, RunReport report)
+    {
+        if (asJson)
+        {
+            output.WriteLine(ResultJson.Serialize(report));
+        }
+        else
+        {
+            Print(console, report);
+        }
     }
 
     /// <summary>The `--downlink` value that relays the workers' messages instead of sending the iterate.</summary>
@@ -292,6 +301,7 @@ internal static class RunCommand
     {
         var table = new Table().AddColumn("quantity").AddColumn("value");
         void Row(string name, string value) => table.AddRow(Markup.Escape(name), Markup.Escape(value));
+        Row("problem", $"{r.Problem} (n = {r.N}, m = {r.M}, κ = {r.Kappa:G5}, K = {r.Workers}, {r.Mode}, range {r.Range})");
         Row("exit", $"{r.ExitReason} after {r.Iterations} iterations");
         Row("relative error", $"{r.RelativeError:E3}");
         Row("empirical rate", $"{r.EmpiricalRate:F4}");

@@ -167,6 +167,16 @@ public class ClusterTests(TwoSilos silos) : IClassFixture<TwoSilos>
         Assert.Matches(@"^127\.0\.0\.1:\d+@\d+$", actual.RootElement.GetProperty("server_silo").GetString());
     }
 
+    /// <summary>The silos read `dq run`'s problem: a file they cannot read is one error line naming it, exit 2, nothing on stdout.</summary>
+    [Fact]
+    public async Task Dq_run_on_silos_reports_a_problem_file_the_silos_cannot_read()
+    {
+        var (exit, output, error) = await DqProcessExit("run", "--method", "dq-gd", "--matrix", "/no/such/matrix.mtx", "--silos", "1", "--json");
+        Assert.Equal(2, exit);
+        Assert.Empty(output);
+        Assert.Matches(@"^error: run server grain '[^']+': cannot read Matrix Market file '/no/such/matrix\.mtx'", error.Trim());
+    }
+
     [Fact]
     public void Bad_data_specs_are_refused()
     {
@@ -189,6 +199,14 @@ public class ClusterTests(TwoSilos silos) : IClassFixture<TwoSilos>
     /// <summary>Runs `dq` as its own process (so it can start silo processes of itself) and returns its output; it must exit 0 within 2 minutes.</summary>
     internal static async Task<string> DqProcess(params string[] arguments)
     {
+        var (exit, output, error) = await DqProcessExit(arguments);
+        Assert.True(exit == 0, $"exit {exit}: {error}");
+        return output;
+    }
+
+    /// <summary>Runs `dq` as its own process; its exit code, standard output and standard error, within 2 minutes.</summary>
+    internal static async Task<(int Exit, string Output, string Error)> DqProcessExit(params string[] arguments)
+    {
         var start = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         start.ArgumentList.Add(typeof(DiffQuant.Cli.CliApp).Assembly.Location);
         foreach (var argument in arguments)
@@ -201,7 +219,6 @@ public class ClusterTests(TwoSilos silos) : IClassFixture<TwoSilos>
         var output = await dq.StandardOutput.ReadToEndAsync();
         using var limit = new CancellationTokenSource(TimeSpan.FromMinutes(2));
         await dq.WaitForExitAsync(limit.Token);
-        Assert.True(dq.ExitCode == 0, $"exit {dq.ExitCode}: {await errors}");
-        return output;
+        return (dq.ExitCode, output, await errors);
     }
 }
