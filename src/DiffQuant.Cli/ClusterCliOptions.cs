@@ -24,9 +24,9 @@ internal sealed class ClusterCliOptions
     /// <summary>Refuses TLS options without a cluster to secure (before any work, so they are never silently ignored).</summary>
     public void Validate(ParseResult parse)
     {
-        if (parse.GetValue(Cluster) is null && Tls.All.Any(o => parse.GetResult(o) is not null))
+        if (!Given(parse) && Tls.All.Any(o => parse.GetResult(o) is not null))
         {
-            throw new DiffQuantException("--tls-cert, --tls-key and --tls-ca secure a --cluster; in-process and loopback --silos runs stay on 127.0.0.1 without TLS.");
+            throw new DiffQuantException("--tls-cert, --tls-key and --tls-ca secure the traffic of --silos or a --cluster; an in-process run has none.");
         }
     }
 

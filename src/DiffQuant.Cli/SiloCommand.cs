@@ -36,11 +36,6 @@ internal static class SiloCommand
             }
 
             var secure = tls.Settings(parse);
-            if (secure is not null && redis is null)
-            {
-                throw new DiffQuantException("--tls-cert, --tls-key and --tls-ca secure a --cluster; a loopback silo stays on 127.0.0.1 without TLS.");
-            }
-
             var settings = new SiloSettings(parse.GetValue(siloPort), parse.GetValue(gatewayPort), parse.GetValue(primaryPort) ?? parse.GetValue(siloPort), redis, Address(parse.GetValue(address)), secure, status.Settings(parse));
             using var stop = new CancellationTokenSource();
             ConsoleCancelEventHandler interrupt = (_, e) =>

@@ -27,7 +27,7 @@ internal static class Silos
             using var wire = new WireMeter();
             await using IClusterConnection connection = cluster is { } address
                 ? await Connect(address, tls, log)
-                : await Start(silos!.Value, log, status);
+                : await Start(silos!.Value, log, status, tls);
             var result = await Task.Run(() => body(connection));
             return (result, wire.SentBytes, wire.ReceivedBytes);
         }).GetAwaiter().GetResult();
@@ -61,13 +61,13 @@ internal static class Silos
         return [.. tokens];
     }
 
-    private static async Task<LocalCluster> Start(int count, TextWriter? log, StatusPageSettings? status)
+    private static async Task<LocalCluster> Start(int count, TextWriter? log, StatusPageSettings? status, TlsSettings? tls)
     {
         var program = Environment.ProcessPath ?? throw new DiffQuantException("cannot find this program to start silos with.");
         string[] siloCommand = Path.GetFileNameWithoutExtension(program) == "dotnet"
             ? [typeof(Silos).Assembly.Location, "silo"]
             : ["silo"];
-        log?.WriteLine($"starting {count} silo processes on loopback");
-        return await LocalCluster.Start(count, program, siloCommand, StartTimeout, status);
+        log?.WriteLine($"starting {count} silo processes on loopback{(tls is null ? string.Empty : " with mutual TLS")}");
+        return await LocalCluster.Start(count, program, siloCommand, StartTimeout, status, tls);
     }
 }

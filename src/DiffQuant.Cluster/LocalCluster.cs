@@ -50,8 +50,9 @@ public sealed class LocalCluster : IClusterConnection
     /// before the silo options; each silo also gets <c>--exit-with</c> this process, so none outlives it), waits until each prints <see cref="SiloHost.ReadyLine"/>, and connects a client.
     /// With <paramref name="status"/>, silo i serves its status page on port <see cref="StatusPageSettings.Port"/> + i,
     /// or each on any free port with port 0 (the server's silo shows the run; its token goes through the environment).
+    /// With <paramref name="tls"/>, every silo and the client present that certificate and accept only its CA's peers.
     /// </summary>
-    public static async Task<LocalCluster> Start(int silos, string program, IReadOnlyList<string> siloCommand, TimeSpan timeout, StatusPageSettings? status = null)
+    public static async Task<LocalCluster> Start(int silos, string program, IReadOnlyList<string> siloCommand, TimeSpan timeout, StatusPageSettings? status = null, TlsSettings? tls = null)
     {
         if (silos < 1)
         {
@@ -67,7 +68,7 @@ public sealed class LocalCluster : IClusterConnection
         try
         {
             var ports = FreePorts(2 * silos);
-            var settings = Enumerable.Range(0, silos).Select(i => new SiloSettings(ports[2 * i], ports[(2 * i) + 1], ports[0], Status: status is { } s ? s with { Port = s.Port == 0 ? 0 : s.Port + i } : null)).ToList();
+            var settings = Enumerable.Range(0, silos).Select(i => new SiloSettings(ports[2 * i], ports[(2 * i) + 1], ports[0], Tls: tls, Status: status is { } s ? s with { Port = s.Port == 0 ? 0 : s.Port + i } : null)).ToList();
             cluster._settings.AddRange(settings);
             foreach (var s in settings)
             {
@@ -76,7 +77,14 @@ public sealed class LocalCluster : IClusterConnection
 
             var builder = Host.CreateApplicationBuilder();
             builder.Logging.ClearProviders();
-            builder.UseOrleansClient(client => client.UseLocalhostClustering([.. settings.Select(s => s.GatewayPort)], SiloSettings.ServiceId, SiloSettings.ClusterId));
+            builder.UseOrleansClient(client =>
+            {
+                client.UseLocalhostClustering([.. settings.Select(s => s.GatewayPort)], SiloSettings.ServiceId, SiloSettings.ClusterId);
+                if (tls is not null)
+                {
+                    client.UseTls(tls.Configure);
+                }
+            });
             cluster._client = builder.Build();
             using var connect = new CancellationTokenSource(timeout);
             await cluster._client.StartAsync(connect.Token);
@@ -112,7 +120,7 @@ public sealed class LocalCluster : IClusterConnection
     private async Task StartSilo(string program, IReadOnlyList<string> siloCommand, SiloSettings settings, TimeSpan timeout) =>
         _silos.Add(await SiloProcess.Start(
             program,
-            [.. siloCommand, "--silo-port", $"{settings.SiloPort}", "--gateway-port", $"{settings.GatewayPort}", "--primary-port", $"{settings.PrimarySiloPort}", "--exit-with", $"{Environment.ProcessId}", .. settings.Status is { } page ? ["--status-port", $"{page.Port}"] : Array.Empty<string>()],
+            [.. siloCommand, "--silo-port", $"{settings.SiloPort}", "--gateway-port", $"{settings.GatewayPort}", "--primary-port", $"{settings.PrimarySiloPort}", "--exit-with", $"{Environment.ProcessId}", .. settings.Status is { } page ? ["--status-port", $"{page.Port}"] : Array.Empty<string>(), .. settings.Tls?.Arguments ?? []],
             SiloHost.ReadyLine,
             timeout,
             new Dictionary<string, string?> { [StatusPageSettings.TokenVariable] = settings.Status?.Token }));

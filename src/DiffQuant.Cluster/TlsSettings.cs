@@ -15,7 +15,10 @@ public sealed class TlsSettings
     private readonly X509Certificate2 _certificate;
     private readonly X509Certificate2Collection _authority;
 
-    private TlsSettings(X509Certificate2 certificate, X509Certificate2Collection authority) => (_certificate, _authority) = (certificate, authority);
+    private TlsSettings(X509Certificate2 certificate, X509Certificate2Collection authority, string[] arguments) => (_certificate, _authority, Arguments) = (certificate, authority, arguments);
+
+    /// <summary>The `--tls-cert`, `--tls-key` and `--tls-ca` arguments (absolute paths) that load these settings again: what loopback silos are started with.</summary>
+    public IReadOnlyList<string> Arguments { get; }
 
     /// <summary>The host name a client asks for in its handshake (checked by nothing; see the class remarks).</summary>
     private const string TargetHost = "diffquant";
@@ -49,7 +52,10 @@ public sealed class TlsSettings
         }
 
         // Linux's TLS stack needs the key in a form it can hand to OpenSSL: a PKCS#12 round trip gives it one.
-        return new TlsSettings(X509CertificateLoader.LoadPkcs12(local.Export(X509ContentType.Pkcs12), null), authorities);
+        return new TlsSettings(
+            X509CertificateLoader.LoadPkcs12(local.Export(X509ContentType.Pkcs12), null),
+            authorities,
+            ["--tls-cert", Path.GetFullPath(certificate), "--tls-key", Path.GetFullPath(key), "--tls-ca", Path.GetFullPath(authority)]);
     }
 
     /// <summary>Orleans' TLS options for either end: present our certificate, require the peer's, accept only the CA's.</summary>

@@ -95,7 +95,7 @@ public sealed class DataReaderTests : IDisposable
     [InlineData("--checkpoint-every", "0", "--checkpoint-every: must be positive")]
     [InlineData("--arrivals", "live", "--arrivals applies to the asynchronous methods")]
     [InlineData("--cluster", "http://10.0.0.5", "--cluster: 'http://10.0.0.5' is not a Redis address")]
-    [InlineData("--tls-cert", "a.pem", "--tls-cert, --tls-key and --tls-ca secure a --cluster")]
+    [InlineData("--tls-cert", "a.pem", "--tls-cert, --tls-key and --tls-ca secure the traffic of --silos or a --cluster")]
     public void Train_refuses_bad_options(string option, string value, string expected)
     {
         var (exit, output, error) = TestData.Dq("train", option, value, "--out", _folder);

@@ -98,6 +98,27 @@ public sealed class TlsClusterTests : IAsyncLifetime
         Assert.Equal(1, status.RootElement.GetProperty("silos").EnumerateArray().Count(s => s.GetProperty("status").GetString() == "Active"));
     }
 
+    /// <summary>
+    /// `dq run --silos 2` with a certificate: the command starts its loopback silos with it and its client presents it,
+    /// so every connection is mutual TLS (a silo with TLS accepts no plain connection, and a client without it reaches
+    /// no such silo: the tests above), and the run is still the in-process one.
+    /// </summary>
+    [Fact]
+    public async Task Loopback_silos_run_over_mutual_tls()
+    {
+        string[] run = ["run", "--method", "dq-gd", "--rate", "8", "--workers", "2", "--m", "120", "--n", "12", "--iterations", "30", "--json"];
+        var (exit, local, _) = TestData.Dq(run);
+        Assert.Equal(0, exit);
+        using var expected = JsonDocument.Parse(local);
+        var (clusterExit, output, error) = await ClusterTests.DqProcessExit([.. run, "--silos", "2", .. _trusted]);
+        Assert.True(clusterExit == 0, error);
+        using var actual = JsonDocument.Parse(output);
+        foreach (var field in new[] { "iterations", "bits_total", "downlink_bits_total", "relative_error" })
+        {
+            Assert.Equal(expected.RootElement.GetProperty(field).ToString(), actual.RootElement.GetProperty(field).ToString());
+        }
+    }
+
     /// <summary>A self-signed CA that holds its private key.</summary>
     private static X509Certificate2 NewAuthority(string name)
     {
