@@ -126,15 +126,24 @@ internal static class TrainCommand
             var directory = ResultFiles.Directory(parse.GetRequiredValue(outDir));
             var console = CliApp.Console(output);
             var silent = parse.GetValue(quiet) || parse.GetValue(json);
+            if (parse.GetValue(workerTimeout) is var seconds && !(seconds > 0))
+            {
+                throw new DiffQuantException($"--worker-timeout must be a positive number of seconds, got {seconds}.");
+            }
+
             if (parse.GetValue(compare))
             {
-                if (cluster.Given(parse) || parse.GetValue(checkpoint) is not null || parse.GetValue(status.Port) is not null || options.Arrivals != ArrivalOrder.Simulated)
+                if (parse.GetValue(checkpoint) is not null || parse.GetValue(status.Port) is not null || options.Arrivals != ArrivalOrder.Simulated)
                 {
-                    throw new DiffQuantException("--compare runs its table in this process with simulated arrivals; it does not take --silos, --cluster, --checkpoint, --status-port or --arrivals.");
+                    throw new DiffQuantException("--compare runs its table with simulated arrivals and no checkpoints; it does not take --checkpoint, --status-port or --arrivals.");
                 }
 
                 var list = parse.GetRequiredValue(methods).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-                var result = TrainComparison.Run(split, options, list, parse.GetValue(seeds), silent ? null : m => error.WriteLine($"training {m}"));
+                Action<string>? said = silent ? null : m => error.WriteLine($"training {m}");
+                var result = cluster.Given(parse)
+                    ? cluster.Run(parse, silent ? null : error, null, connection => TrainComparison.Run(split, options, list, parse.GetValue(seeds), said, o =>
+                        ClusterTrainer.Run(connection.Grains, $"compare-{Environment.ProcessId}-{Guid.NewGuid():N}", connection.ReservedSiloPort, DataSpec.Of(parse.GetRequiredValue(data), parse.GetValue(test), parse.GetValue(positive), holdout: options.Seed), o, new RecoveryOptions { WorkerTimeout = TimeSpan.FromSeconds(seconds) }, null, cluster: ClusterName(cluster, parse)).GetAwaiter().GetResult())).Result
+                    : TrainComparison.Run(split, options, list, parse.GetValue(seeds), said);
                 TrainFiles.Write(result, directory);
                 if (parse.GetValue(json))
                 {
@@ -147,11 +156,6 @@ internal static class TrainCommand
 
                 error.WriteLine($"wrote compare.json, compare.md, runs.csv, frontier.png and frontier.svg to {directory}");
                 return 0;
-            }
-
-            if (parse.GetValue(workerTimeout) is var seconds && !(seconds > 0))
-            {
-                throw new DiffQuantException($"--worker-timeout must be a positive number of seconds, got {seconds}.");
             }
 
             // A cluster run's server writes its checkpoints where it runs: the store is named, not opened, here.
@@ -221,7 +225,7 @@ internal static class TrainCommand
         }
 
         var spec = DataSpec.Of(data, test, positive);
-        var name = parse.GetValue(cluster.Cluster) ?? $"{parse.GetValue(cluster.Silos)} loopback silos";
+        var name = ClusterName(cluster, parse);
         var (result, _, _) = cluster.Run(parse, log, page, connection =>
         {
             log?.WriteLine($"training {options.Method} with a server grain and {options.Workers} worker grains");
@@ -229,6 +233,9 @@ internal static class TrainCommand
         });
         return result with { Silos = parse.GetValue(cluster.Silos), Cluster = parse.GetValue(cluster.Cluster) };
     }
+
+    /// <summary>What status pages and results call the cluster a run is on.</summary>
+    private static string ClusterName(ClusterCliOptions cluster, ParseResult parse) => parse.GetValue(cluster.Cluster) ?? $"{parse.GetValue(cluster.Silos)} loopback silos";
 
     /// <summary>simulated or live; anything else names a file of recorded arrivals to replay.</summary>
     private static ArrivalOrder Arrivals(string text) => text.Trim().ToLowerInvariant() switch

@@ -7,7 +7,8 @@ namespace DiffQuant.Cluster;
 /// Where a run's data is, as text every machine can resolve itself (the server never ships data):
 /// <c>fashion-mnist</c>, <c>synthetic:TRAIN,TEST,FEATURES,CLASSES,SEPARATION,SEED</c> or <c>libsvm:PATH</c> (a seeded
 /// seventh held out, as `dq train` does), optionally followed by <c>?test=PATH</c> (a LIBSVM test file instead of the
-/// held-out seventh) and <c>&amp;positive=C</c> (class C against the rest), paths escaped as in a URI.
+/// held-out seventh), <c>&amp;positive=C</c> (class C against the rest) and <c>&amp;holdout=SEED</c> (the seed of the held-out
+/// seventh, when it is not the run's: a comparison over seeds keeps one split), paths escaped as in a URI.
 /// </summary>
 public static class DataSpec
 {
@@ -18,7 +19,8 @@ public static class DataSpec
     /// `dq train --data DATA [--test TEST] [--positive-class C]` as a spec: <paramref name="data"/> is fashion-mnist or a
     /// LIBSVM file (made absolute here, so the silos read the file this command names).
     /// </summary>
-    public static string Of(string data, string? test, int? positive)
+    /// <param name="holdout">The seed that picks the held-out seventh (null: each run's own seed).</param>
+    public static string Of(string data, string? test, int? positive, long? holdout = null)
     {
         var spec = data == "fashion-mnist" ? data : $"libsvm:{Uri.EscapeDataString(Path.GetFullPath(data))}";
         var query = new List<string>();
@@ -30,6 +32,11 @@ public static class DataSpec
         if (positive is { } c)
         {
             query.Add(string.Create(CultureInfo.InvariantCulture, $"positive={c}"));
+        }
+
+        if (holdout is { } h && test is null && data != "fashion-mnist")
+        {
+            query.Add(string.Create(CultureInfo.InvariantCulture, $"holdout={h}"));
         }
 
         return query.Count == 0 ? spec : $"{spec}?{string.Join('&', query)}";
@@ -56,8 +63,11 @@ public static class DataSpec
                 case "positive" when int.TryParse(value, CultureInfo.InvariantCulture, out var c):
                     positive = c;
                     break;
+                case "holdout" when long.TryParse(value, CultureInfo.InvariantCulture, out var h):
+                    seed = h;
+                    break;
                 default:
-                    throw new DiffQuantException($"unknown part '{pair}' of data spec '{spec}'; use ?test=PATH and &positive=C.");
+                    throw new DiffQuantException($"unknown part '{pair}' of data spec '{spec}'; use ?test=PATH, &positive=C and &holdout=SEED.");
             }
         }
 

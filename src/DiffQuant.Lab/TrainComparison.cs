@@ -21,8 +21,10 @@ public sealed record TrainComparisonResult(string Model, string Data, TrainOptio
 
 public static class TrainComparison
 {
-    public static TrainComparisonResult Run(DataSplit data, TrainOptions options, IReadOnlyList<string> methods, int seeds, Action<string>? progress = null)
+    /// <param name="train">Runs one (method, seed) of the table: in this process by default, or on a cluster.</param>
+    public static TrainComparisonResult Run(DataSplit data, TrainOptions options, IReadOnlyList<string> methods, int seeds, Action<string>? progress = null, Func<TrainOptions, TrainResult>? train = null)
     {
+        train ??= o => Trainer.Run(data, o);
         if (seeds <= 0)
         {
             throw new DiffQuantException($"--seeds must be positive, got {seeds}.");
@@ -46,7 +48,7 @@ public static class TrainComparison
             for (var s = 0; s < seeds; s++)
             {
                 progress?.Invoke($"{method}, seed {options.Seed + s}");
-                mine.Add(Trainer.Run(data, options with { Method = method, Seed = options.Seed + s }));
+                mine.Add(train(options with { Method = method, Seed = options.Seed + s }));
             }
 
             runs.AddRange(mine);

@@ -118,6 +118,33 @@ public class ClusterTests(TwoSilos silos) : IClassFixture<TwoSilos>
     }
 
     /// <summary>
+    /// `dq train --compare --silos 2` (real processes): every (method, seed) of the table runs as a cluster run on the
+    /// same two silos, and the table is the in-process one (wall times aside).
+    /// </summary>
+    [Fact]
+    public async Task Dq_train_compare_on_two_silo_processes_gives_the_in_process_table()
+    {
+        var folder = Directory.CreateTempSubdirectory("dq-compare").FullName;
+        var file = WriteLibSvm(folder);
+        string[] compare = ["train", "--compare", "--data", file, "--methods", "sgd,ef-topk-sign", "--seeds", "2", "--workers", "2", "--epochs", "1", "--batch", "16", "--k-fraction", "0.2", "--json"];
+        var (exit, local, error) = TestData.Dq([.. compare, "--out", Path.Combine(folder, "local")]);
+        Assert.True(exit == 0, error);
+        using var expected = System.Text.Json.JsonDocument.Parse(local);
+        using var actual = System.Text.Json.JsonDocument.Parse(await DqProcess([.. compare, "--silos", "2", "--out", Path.Combine(folder, "silos")]));
+        var (rows, clusterRows) = (expected.RootElement.GetProperty("rows"), actual.RootElement.GetProperty("rows"));
+        Assert.Equal(2, clusterRows.GetArrayLength());
+        for (var i = 0; i < rows.GetArrayLength(); i++)
+        {
+            foreach (var field in new[] { "method", "seeds", "test_accuracy_mean", "test_accuracy_std", "train_loss_mean", "uplink_bits_mean", "downlink_bits_mean" })
+            {
+                Assert.Equal(rows[i].GetProperty(field).GetRawText(), clusterRows[i].GetProperty(field).GetRawText());
+            }
+        }
+
+        Directory.Delete(folder, recursive: true);
+    }
+
+    /// <summary>
     /// `dq train --silos 2 --arrivals live` (real processes) writes the order its server took the gradients in;
     /// `dq train --arrivals that/train.json` in this process replays it to the same run.
     /// </summary>
