@@ -5,7 +5,7 @@ using Spectre.Console;
 
 namespace DiffQuant.Cli;
 
-/// <summary>`dq status --cluster redis://…`: the silos of a running cluster, their state and the worker grains they hold.</summary>
+/// <summary>`dq status --cluster redis://…`: the silos of a running cluster, their state and the worker grains they hold, and the runs in progress.</summary>
 internal static class StatusCommand
 {
     public static Command Create(TextWriter output, TextWriter error)
@@ -13,7 +13,7 @@ internal static class StatusCommand
         var cluster = new Option<string>("--cluster") { Description = "The cluster's Redis: redis://HOST:PORT.", Required = true }.Checked(c => Silos.Address(c));
         var json = new Option<bool>("--json") { Description = "Print the status as one JSON object." };
         var tls = new TlsCliOptions();
-        var command = new Command("status", "List the silos of a running cluster and the worker grains they hold.") { cluster, json };
+        var command = new Command("status", "List the silos of a running cluster, the worker grains they hold, and the runs in progress.") { cluster, json };
         foreach (var option in tls.All)
         {
             command.Options.Add(option);
@@ -41,8 +41,18 @@ internal static class StatusCommand
             }
 
             var console = CliApp.Console(output);
-            console.MarkupLine(Markup.Escape($"cluster {status.Cluster}: {status.Silos.Count(s => s.Status == "Active")} active silos"));
+            console.MarkupLine(Markup.Escape($"cluster {status.Cluster}: {status.Silos.Count(s => s.Status == "Active")} active silos, {status.Runs.Count} runs in progress"));
             console.Write(table);
+            if (status.Runs.Count > 0)
+            {
+                var runs = new Table().AddColumn("run").AddColumn("command").AddColumn("server on silo");
+                foreach (var r in status.Runs)
+                {
+                    runs.AddRow(Markup.Escape(r.Run), Markup.Escape($"dq {r.Command}"), Markup.Escape(r.ServerSilo));
+                }
+
+                console.Write(runs);
+            }
             return 0;
         }));
         return command;

@@ -8,7 +8,20 @@ namespace DiffQuant.Cluster;
 [Orleans.Placement.RandomPlacement]
 public sealed class RunServerGrain(IGrainFactory grains, ILocalSiloDetails silo, IServiceProvider services) : Grain, IRunServerGrain
 {
-    public Task<RunServerAnswer> Run(RunServerSetup setup, IRunProgress? progress) => Task.Run(() => GrainFault.Guard(Where, () =>
+    public async Task<RunServerAnswer> Run(RunServerSetup setup, IRunProgress? progress)
+    {
+        try
+        {
+            return await Task.Run(() => GrainFault.Guard(Where, () => Serve(setup, progress)));
+        }
+        finally
+        {
+            // The run is over: `dq status` lists active server grains as runs in progress.
+            DeactivateOnIdle();
+        }
+    }
+
+    private RunServerAnswer Serve(RunServerSetup setup, IRunProgress? progress)
     {
         var host = services.GetService(typeof(IRunServerHost)) as IRunServerHost
             ?? throw new GrainFault($"{Where}: this silo cannot run `dq run`'s server; start it with `dq silo`.");
@@ -21,7 +34,7 @@ public sealed class RunServerGrain(IGrainFactory grains, ILocalSiloDetails silo,
             return placement.Place(s.Index, s);
         }, progress is null ? null : progress.Progress);
         return new RunServerAnswer { Report = report, Silo = silo.SiloAddress.ToParsableString(), WireBytesSent = wire.SentBytes, WireBytesReceived = wire.ReceivedBytes };
-    }));
+    }
 
     private string Where => $"run server grain '{this.GetPrimaryKeyString()}'";
 }

@@ -48,7 +48,19 @@ public sealed class ServerGrain(IGrainFactory grains, ILocalSiloDetails silo, IS
         return step;
     }));
 
-    public Task<ServerStretch> Advance(int maxUpdates, TimeSpan maxTime, long acknowledged, int checkpointStep) => Task.Run(() => GrainFault.Guard(Where, () =>
+    public async Task<ServerStretch> Advance(int maxUpdates, TimeSpan maxTime, long acknowledged, int checkpointStep)
+    {
+        var stretch = await Task.Run(() => GrainFault.Guard(Where, () => Stretch(maxUpdates, maxTime, acknowledged, checkpointStep)));
+        if (stretch.Result is not null)
+        {
+            // The run is over once its result is answered: `dq status` lists active server grains as runs in progress.
+            DeactivateOnIdle();
+        }
+
+        return stretch;
+    }
+
+    private ServerStretch Stretch(int maxUpdates, TimeSpan maxTime, long acknowledged, int checkpointStep)
     {
         var training = _training ?? throw new GrainFault($"{Where}: it was not started.") { Unconfigured = true };
         _reports.RemoveAll(r => r.Sequence <= acknowledged);
@@ -75,7 +87,7 @@ public sealed class ServerGrain(IGrainFactory grains, ILocalSiloDetails silo, IS
             WireBytesReceived = _wire.ReceivedBytes,
             StatusPage = _board is not null && _boards!.Page is { } page ? $"{page}?run={Uri.EscapeDataString(_board.Run)}" : null,
         };
-    }));
+    }
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {

@@ -65,6 +65,29 @@ public class ClusterTests(TwoSilos silos) : IClassFixture<TwoSilos>
         Assert.InRange(remote.MaxStaleness!.Value, 0, options.MaxStaleness);
     }
 
+    /// <summary>
+    /// `dq status`'s reading of a cluster lists a run while its server grain runs it (asked from the run's own progress)
+    /// and no longer once the server has answered the result and deactivated.
+    /// </summary>
+    [Fact]
+    public async Task The_cluster_status_lists_a_run_while_it_runs()
+    {
+        var options = new TrainOptions { Method = "sgd", Workers = 2, Epochs = 1, Batch = 16, Threads = 2, EvaluationsPerEpoch = 2 };
+        ClusterStatus? during = null;
+        await ClusterTrainer.Run(silos.Cluster.GrainFactory, "status-run", null, Spec, options, new RecoveryOptions(), null, p =>
+            during ??= p.Step >= 3 ? ClusterStatus.Read(silos.Cluster.GrainFactory, "test").GetAwaiter().GetResult() : null, reportEvery: 1);
+        var run = Assert.Single(during!.Runs, r => r.Run == "status-run");
+        Assert.Equal("train", run.Command);
+        Assert.Contains(during.Silos, s => s.Address == run.ServerSilo);
+
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while ((await ClusterStatus.Read(silos.Cluster.GrainFactory, "test")).Runs.Any(r => r.Run == "status-run"))
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the finished run's server grain is still active after 30 s");
+            await Task.Delay(100);
+        }
+    }
+
     [Fact]
     public async Task An_unconfigured_worker_grain_refuses_messages()
     {
