@@ -77,6 +77,11 @@ internal static class RunCommand
         var gamma = CliNumbers.OptionalDouble("--gamma", "Momentum γ for hb/agd (default: the classical tuning).");
         var distance = CliNumbers.OptionalDouble("--d-bound", "D ≥ ‖x̂_0 − x*‖ for the range schedule (default: computed from x*).");
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of tables." };
+        var checkpointEvery = new Option<int>("--checkpoint-every")
+        {
+            Description = "On a cluster: iterations between the server grain's checkpoints (a replacement for a server lost with its silo continues from the last).",
+            DefaultValueFactory = _ => new RecoveryOptions().CheckpointEvery,
+        }.Checked(OptionChecks.Positive);
         var cluster = new ClusterCliOptions();
 
         method.Checked(m => MethodSpec.Parse(m));
@@ -99,7 +104,7 @@ internal static class RunCommand
         });
         distance.Checked(OptionChecks.PositiveFinite);
         var command = new Command("run", "Run one method on one problem instance and report accuracy, rate and bits.");
-        foreach (var option in problem.All.Concat(workers.All).Concat<Option>([method, rate, quantizer, range, downlink, mode, staleness, arrivals, ditherSeed, eps, iterations, maxBits, stall, eta, gamma, distance, json]).Concat(cluster.All))
+        foreach (var option in problem.All.Concat(workers.All).Concat<Option>([method, rate, quantizer, range, downlink, mode, staleness, arrivals, ditherSeed, eps, iterations, maxBits, stall, eta, gamma, distance, json, checkpointEvery]).Concat(cluster.All))
         {
             command.Add(option);
         }
@@ -170,8 +175,8 @@ internal static class RunCommand
 
                 var arguments = cluster.WorkerArguments(parse);
                 var (answer, _, _) = cluster.Run(parse, asJson ? null : error, null, connection =>
-                    ClusterRunner.Run(connection.Grains, $"run-{Environment.ProcessId}-{Guid.NewGuid():N}", connection.ReservedSiloPort, arguments, new RecoveryOptions().WorkerTimeout, progress, asJson ? null : error));
-                var remote = ResultJson.Deserialize<RunReport>(answer.Report) with { Silos = parse.GetValue(cluster.Silos), Cluster = parse.GetValue(cluster.Cluster), ServerSilo = answer.Silo, WireBytesSent = answer.WireBytesSent, WireBytesReceived = answer.WireBytesReceived };
+                    ClusterRunner.Run(connection.Grains, $"run-{Environment.ProcessId}-{Guid.NewGuid():N}", connection.ReservedSiloPort, arguments, new RecoveryOptions { CheckpointEvery = parse.GetValue(checkpointEvery) }, progress, asJson ? null : error));
+                var remote = ResultJson.Deserialize<RunReport>(answer.Report) with { Silos = parse.GetValue(cluster.Silos), Cluster = parse.GetValue(cluster.Cluster), ServerSilo = answer.Silo, ServerRecoveries = answer.ServerRecoveries, WireBytesSent = answer.WireBytesSent, WireBytesReceived = answer.WireBytesReceived };
                 Write(console, output, asJson, remote);
                 return 0;
             }

@@ -11,8 +11,11 @@ internal sealed record RunReport
     /// <summary>The cluster the workers ran on (`--cluster`); null otherwise.</summary>
     public string? Cluster { get; init; }
 
-    /// <summary>The silo the server grain ran on; null in-process.</summary>
+    /// <summary>The silo the server grain ran on (the last one, after recoveries); null in-process.</summary>
     public string? ServerSilo { get; init; }
+
+    /// <summary>Servers lost with their silos and replaced from a checkpoint; null in-process.</summary>
+    public int? ServerRecoveries { get; init; }
 
     /// <summary>Bytes Orleans sent from the server's silo process during the run (to the worker grains and the submitting process), framing and all; null in-process.</summary>
     public long? WireBytesSent { get; init; }

@@ -30,6 +30,14 @@ public sealed class GrainFault : Exception
     [Id(0)]
     public bool Unconfigured { get; init; }
 
+    /// <summary>The grain failed because one of its worker grains was lost (a run server may be started again from a checkpoint).</summary>
+    [Id(1)]
+    public bool WorkerLost { get; init; }
+
+    /// <summary>The silo the lost worker was on, when known (<see cref="SiloAddress.ToParsableString"/>).</summary>
+    [Id(2)]
+    public string? Silo { get; init; }
+
     /// <summary>
     /// Runs <paramref name="action"/>, rethrowing a <see cref="DiffQuantException"/> as a fault that crosses the cluster,
     /// its message prefixed by who refused (<paramref name="where"/>).

@@ -16,13 +16,18 @@ public interface IRunServerGrain : IGrainWithStringKey
     Task<RunServerAnswer> Run(RunServerSetup setup, IRunProgress? progress);
 }
 
-/// <summary>What hears a `dq run` server grain's progress: the submitting process.</summary>
+/// <summary>What hears a `dq run` server grain's progress and checkpoints: the submitting process.</summary>
 [Alias("DiffQuant.Cluster.IRunProgress")]
 public interface IRunProgress : IGrainObserver
 {
     [Alias("Progress")]
     [Orleans.Concurrency.OneWay]
     void Progress(int iteration, double relativeError);
+
+    /// <summary>The run's whole state after <paramref name="iteration"/> (a session snapshot, workers' state included), and the relative errors of iterations 0..iteration.</summary>
+    [Alias("Checkpoint")]
+    [Orleans.Concurrency.OneWay]
+    void Checkpoint(int iteration, byte[] snapshot, double[] errors);
 }
 
 /// <summary>What a `dq run` server grain runs: the command's arguments (without the cluster options).</summary>
@@ -43,6 +48,18 @@ public sealed record RunServerSetup
     /// <summary>A loopback cluster's primary silo port, kept free of workers.</summary>
     [Id(3)]
     public int? ReservedSiloPort { get; init; }
+
+    /// <summary>Iterations between checkpoints sent to the observer (0: none).</summary>
+    [Id(4)]
+    public int CheckpointEvery { get; init; }
+
+    /// <summary>The checkpoint a replacement server continues from (null: the start).</summary>
+    [Id(5)]
+    public byte[]? Checkpoint { get; init; }
+
+    /// <summary>The relative errors of iterations 0..t of <see cref="Checkpoint"/>'s run.</summary>
+    [Id(6)]
+    public double[]? Errors { get; init; }
 }
 
 /// <summary>A `dq run` server grain's answer.</summary>
@@ -65,4 +82,8 @@ public sealed record RunServerAnswer
     /// <summary>Bytes Orleans received there.</summary>
     [Id(3)]
     public long WireBytesReceived { get; init; }
+
+    /// <summary>Servers lost with their silos and replaced from a checkpoint (set by the submitting process).</summary>
+    [Id(4)]
+    public int ServerRecoveries { get; init; }
 }

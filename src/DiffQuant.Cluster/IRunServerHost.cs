@@ -6,6 +6,13 @@ namespace DiffQuant.Cluster;
 /// </summary>
 public interface IRunServerHost
 {
-    /// <summary>The run's report as JSON (`dq run --json`'s document), with <paramref name="progress"/> hearing (t, relative error) after each iteration.</summary>
-    string Serve(IReadOnlyList<string> arguments, Func<WorkerSetup, RemoteWorker> place, Action<int, double>? progress);
+    /// <summary>
+    /// The run's report as JSON (`dq run --json`'s document), with <paramref name="progress"/> hearing (t, relative
+    /// error) after each iteration and <paramref name="checkpoint"/> the run's state every
+    /// <paramref name="checkpointEvery"/> iterations; a run given <paramref name="resume"/> continues from it.
+    /// </summary>
+    string Serve(IReadOnlyList<string> arguments, Func<WorkerSetup, RemoteWorker> place, Action<int, double>? progress, RunCheckpoint? resume = null, int checkpointEvery = 0, Action<RunCheckpoint>? checkpoint = null);
 }
+
+/// <summary>A `dq run` in progress: its session's snapshot after iteration t and the relative errors of iterations 0..t.</summary>
+public sealed record RunCheckpoint(int Iteration, byte[] Snapshot, double[] Errors);

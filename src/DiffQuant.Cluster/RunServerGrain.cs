@@ -12,7 +12,17 @@ public sealed class RunServerGrain(IGrainFactory grains, ILocalSiloDetails silo,
     {
         try
         {
-            return await Task.Run(() => GrainFault.Guard(Where, () => Serve(setup, progress)));
+            return await Task.Run(() => GrainFault.Guard(Where, () =>
+            {
+                try
+                {
+                    return Serve(setup, progress);
+                }
+                catch (WorkerLost lost)
+                {
+                    throw new GrainFault($"{Where}: {lost.Message}") { WorkerLost = true, Silo = lost.Silo?.ToParsableString() };
+                }
+            }));
         }
         finally
         {
@@ -28,11 +38,18 @@ public sealed class RunServerGrain(IGrainFactory grains, ILocalSiloDetails silo,
         using var wire = new WireMeter();
         var placement = new WorkerPlacement(grains, setup.RunId, setup.WorkerTimeout, setup.ReservedSiloPort) { ServerSilo = silo.SiloAddress };
         var workers = 0;
-        var report = host.Serve(setup.Arguments, s =>
-        {
-            ClusterTrainer.EnsureThreads(Interlocked.Increment(ref workers));
-            return placement.Place(s.Index, s);
-        }, progress is null ? null : progress.Progress);
+        var resume = setup.Checkpoint is { } snapshot ? new RunCheckpoint(setup.Errors!.Length - 1, snapshot, setup.Errors) : null;
+        var report = host.Serve(
+            setup.Arguments,
+            s =>
+            {
+                ClusterTrainer.EnsureThreads(Interlocked.Increment(ref workers));
+                return placement.Place(s.Index, s);
+            },
+            progress is null ? null : progress.Progress,
+            resume,
+            setup.CheckpointEvery,
+            progress is null ? null : c => progress.Checkpoint(c.Iteration, c.Snapshot, c.Errors));
         return new RunServerAnswer { Report = report, Silo = silo.SiloAddress.ToParsableString(), WireBytesSent = wire.SentBytes, WireBytesReceived = wire.ReceivedBytes };
     }
 

@@ -63,6 +63,51 @@ public class ClusterFaultTests
     }
 
     /// <summary>
+    /// `dq run` on three silo processes with the server's silo or the workers' silo killed (SIGKILL) mid-run: the
+    /// submitting process notices (the server's silo declared dead, or the server failing with a lost worker), starts a
+    /// new server off the dead silo from the last checkpoint it heard (the session's state with the workers', and the
+    /// errors so far), which places the workers afresh; the report is the uninterrupted in-process run's: iterations,
+    /// bits both ways, final error and the rate over the whole run. (κ = 300 keeps the run converging for all its 3000
+    /// rounds, a few seconds on the silos, so the server is still at work when the progress of round 25 reaches this
+    /// process and the kill lands.)
+    /// </summary>
+    [Theory]
+    [InlineData("server")]
+    [InlineData("workers")]
+    public async Task Dq_run_survives_a_silo_killed_mid_run_with_the_uninterrupted_result(string victim)
+    {
+        string[] arguments = ["--method", "dq-gd", "--rate", "8", "--workers", "2", "--m", "4000", "--n", "400", "--kappa", "300", "--iterations", "3000"];
+        var (exit, local, error) = TestData.Dq(["run", .. arguments, "--json"]);
+        Assert.True(exit == 0, error);
+        using var expected = JsonDocument.Parse(local);
+        await using var cluster = await LocalCluster.Start(3, "dotnet", [Cli, "silo"], Limit);
+        var (server, killed) = (string.Empty, false);
+        using var log = new StringWriter();
+        var events = TextWriter.Synchronized(log);
+        var answer = await Task.Run(() => ClusterRunner.Run(cluster.Grains, $"killed-{victim}", cluster.PrimarySiloPort, arguments, new RecoveryOptions { CheckpointEvery = 20 }, (t, _) =>
+        {
+            if (t >= 25 && !killed)
+            {
+                killed = true;
+
+                // The primary (silo 0) holds no grains while others live; the server's silo holds no workers.
+                var serverSilo = cluster.IndexOf(SiloAddress.FromParsableString(server).Endpoint.Port);
+                cluster.Kill(victim == "server" ? serverSilo : 3 - serverSilo).WaitAsync(Limit).GetAwaiter().GetResult();
+            }
+        }, events, s => server = s)).WaitAsync(Limit);
+
+        Assert.True(killed);
+        Assert.True(answer.ServerRecoveries == 1, log.ToString());
+        Assert.Contains(victim == "server" ? "the server's silo" : "was lost", log.ToString());
+        Assert.Contains("starting a new server from the checkpoint of iteration", log.ToString());
+        using var report = JsonDocument.Parse(answer.Report);
+        foreach (var field in new[] { "iterations", "bits_total", "downlink_bits_total", "framing_bits_total", "relative_error", "empirical_rate", "overloads" })
+        {
+            Assert.Equal(expected.RootElement.GetProperty(field).ToString(), report.RootElement.GetProperty(field).ToString());
+        }
+    }
+
+    /// <summary>
     /// A run of 4 workers on three silo processes (each serving a status page with a token), with the silo
     /// <paramref name="victim"/> picks killed after update 12; with the status JSON of the page last announced and
     /// that page as headless Chromium draws it, read once the run has ended.

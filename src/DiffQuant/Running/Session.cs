@@ -252,9 +252,10 @@ public sealed class Session
     /// <summary>
     /// Runs until a stop criterion is met; <paramref name="referee"/> measures accuracy when x* is known and
     /// <paramref name="progress"/> hears (t, relative error) after each iteration; <paramref name="evaluator"/> measures the
-    /// final iterate. A restored session continues.
+    /// final iterate. A restored session continues; given <paramref name="earlier"/>, the relative errors of iterations
+    /// 0..t of the run it continues (t its iteration), its result covers the whole run (history, rate, stall window).
     /// </summary>
-    public RunResult Run(StopRule stop, AccuracyReferee? referee, Action<int, double>? progress = null, IEvaluator? evaluator = null)
+    public RunResult Run(StopRule stop, AccuracyReferee? referee, Action<int, double>? progress = null, IEvaluator? evaluator = null, IReadOnlyList<double>? earlier = null)
     {
         var criteria = stop.Criteria();
         if (stop.NeedsReferee && referee is null)
@@ -273,10 +274,23 @@ public sealed class Session
             Start();
         }
 
-        var startIteration = _server.Iterations;
-        var history = new List<double> { referee?.RelativeError(_server.Iterate) ?? double.NaN };
+        if (earlier is not null && earlier.Count != _server.Iterations + 1)
+        {
+            Guard.Throw($"a continued run needs the errors of iterations 0..{_server.Iterations}, got {earlier.Count}.");
+        }
+
+        var startIteration = _server.Iterations - ((earlier?.Count ?? 1) - 1);
+        var history = earlier is null ? [referee?.RelativeError(_server.Iterate) ?? double.NaN] : new List<double>(earlier);
         var best = history[0];
         var bestAt = startIteration;
+        for (var i = 1; i < history.Count; i++)
+        {
+            if (!(history[i] >= best))
+            {
+                (best, bestAt) = (history[i], startIteration + i);
+            }
+        }
+
         ExitReason reason;
         while (true)
         {
