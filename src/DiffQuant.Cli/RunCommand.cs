@@ -79,9 +79,10 @@ internal static class RunCommand
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of tables." };
         var checkpointEvery = new Option<int>("--checkpoint-every")
         {
-            Description = "On a cluster: iterations between the server grain's checkpoints (a replacement for a server lost with its silo continues from the last).",
+            Description = "Iterations between checkpoints (on a cluster the server grain's, which a replacement for a lost server continues from; with --checkpoint, also written there).",
             DefaultValueFactory = _ => new RecoveryOptions().CheckpointEvery,
         }.Checked(OptionChecks.Positive);
+        var checkpoint = new Option<string?>("--checkpoint") { Description = "Checkpoint file, or redis://HOST:PORT/KEY: replaced atomically every --checkpoint-every iterations; a run whose checkpoint exists continues from it." };
         var cluster = new ClusterCliOptions();
 
         method.Checked(m => MethodSpec.Parse(m));
@@ -104,7 +105,7 @@ internal static class RunCommand
         });
         distance.Checked(OptionChecks.PositiveFinite);
         var command = new Command("run", "Run one method on one problem instance and report accuracy, rate and bits.");
-        foreach (var option in problem.All.Concat(workers.All).Concat<Option>([method, rate, quantizer, range, downlink, mode, staleness, arrivals, ditherSeed, eps, iterations, maxBits, stall, eta, gamma, distance, json, checkpointEvery]).Concat(cluster.All))
+        foreach (var option in problem.All.Concat(workers.All).Concat<Option>([method, rate, quantizer, range, downlink, mode, staleness, arrivals, ditherSeed, eps, iterations, maxBits, stall, eta, gamma, distance, json, checkpointEvery, checkpoint]).Concat(cluster.All))
         {
             command.Add(option);
         }
@@ -165,6 +166,21 @@ internal static class RunCommand
                     console.MarkupLine($"  t = {t,6}  relative error {e:E3}");
                 }
             };
+            // The run's checkpoints: what makes two runs the same run is their arguments, less where they run and checkpoint.
+            var run = string.Join(' ', Silos.ArgumentsWithout(parse, "--silos", "--cluster", "--tls-cert", "--tls-key", "--tls-ca", "--checkpoint", "--checkpoint-every").Where(t => t != "--json"));
+            var store = planned is null && parse.GetValue(checkpoint) is { } named ? CheckpointStores.Open(named.StartsWith("redis://", StringComparison.Ordinal) ? named : Path.GetFullPath(named)) : null;
+            using var storeConnection = store as IDisposable;
+            var resume = store is { Exists: true } ? RunCheckpoint.Read(store.Load(), run, store.Path) : null;
+            Action<RunCheckpoint>? save = store is null ? null : c =>
+            {
+                store.Save(c.ToBytes(run));
+                error.WriteLine($"checkpoint of iteration {c.Iteration} written to '{store.Path}'");
+            };
+            if (resume is not null)
+            {
+                error.WriteLine($"resumed from the checkpoint '{store!.Path}' at iteration {resume.Iteration}");
+            }
+
             if (cluster.Given(parse) && planned is null)
             {
                 // The silos read the problem and build the run; this process only submits it and follows.
@@ -175,7 +191,7 @@ internal static class RunCommand
 
                 var arguments = cluster.WorkerArguments(parse);
                 var (answer, _, _) = cluster.Run(parse, asJson ? null : error, null, connection =>
-                    ClusterRunner.Run(connection.Grains, $"run-{Environment.ProcessId}-{Guid.NewGuid():N}", connection.ReservedSiloPort, arguments, new RecoveryOptions { CheckpointEvery = parse.GetValue(checkpointEvery) }, progress, asJson ? null : error));
+                    ClusterRunner.Run(connection.Grains, $"run-{Environment.ProcessId}-{Guid.NewGuid():N}", connection.ReservedSiloPort, arguments, new RecoveryOptions { CheckpointEvery = parse.GetValue(checkpointEvery) }, progress, asJson ? null : error, resume: resume, saved: save));
                 var remote = ResultJson.Deserialize<RunReport>(answer.Report) with { Silos = parse.GetValue(cluster.Silos), Cluster = parse.GetValue(cluster.Cluster), ServerSilo = answer.Silo, ServerRecoveries = answer.ServerRecoveries, WireBytesSent = answer.WireBytesSent, WireBytesReceived = answer.WireBytesReceived };
                 Write(console, output, asJson, remote);
                 return 0;
@@ -209,7 +225,8 @@ internal static class RunCommand
                 console.MarkupLine(Markup.Escape($"{spec.Name} with {quantizerSpec.Kind} at R = {quantizerSpec.Rate} on {instance.Name} (n = {instance.Dimension}, κ = {instance.Kappa:G5}, K = {k}, {config.Mode.Name}, range {RangePolicyNames.Name(RangePolicies.Effective(config.Range, spec, k))})"));
             }
 
-            Write(console, output, asJson, Report(config, instance, parse.GetValue(problem.Seed), LocalRun.Execute(instance, config, x0, stop, parse.GetValue(distance), progress, schedule())));
+            var plan = new Plan(instance, config, x0, parse.GetValue(distance), parse.GetValue(problem.Seed), stop, schedule);
+            Write(console, output, asJson, Report(config, instance, plan.Seed, Execute(plan, null, progress, resume, parse.GetValue(checkpointEvery), save)));
             return 0;
         }));
         return command;
@@ -225,6 +242,37 @@ internal static class RunCommand
         {
             Print(console, report);
         }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="plan"/> (its workers from <paramref name="workers"/>, answering at once when they are
+    /// elsewhere; null: in this process), continuing <paramref name="resume"/> when given and handing
+    /// <paramref name="checkpoint"/> the run's state every <paramref name="every"/> iterations.
+    /// </summary>
+    internal static RunResult Execute(Plan plan, Func<int, Problem, IWorker>? workers, Action<int, double>? progress, RunCheckpoint? resume, int every, Action<RunCheckpoint>? checkpoint)
+    {
+        var session = LocalRun.CreateSession(plan.Instance, plan.Config, plan.InitialIterate, plan.DistanceBound, plan.Schedule(), workers, workers is null ? 1 : plan.Config.Workers);
+        var referee = plan.Instance.Solution is { } solution ? new AccuracyReferee(solution, plan.InitialIterate) : null;
+        var errors = new List<double>(resume?.Errors ?? [referee?.RelativeError(plan.InitialIterate) ?? double.NaN]);
+        if (resume is not null)
+        {
+            session.Restore(resume.Snapshot);
+        }
+
+        return session.Run(
+            plan.Stop,
+            referee,
+            (t, e) =>
+            {
+                progress?.Invoke(t, e);
+                errors.Add(e);
+                if (checkpoint is not null && every > 0 && t % every == 0)
+                {
+                    checkpoint(new RunCheckpoint(t, session.Snapshot(), [.. errors]));
+                }
+            },
+            new ObjectiveEvaluator(plan.Instance.Objective, plan.Instance.Solution),
+            resume?.Errors);
     }
 
     /// <summary>The `--downlink` value that relays the workers' messages instead of sending the iterate.</summary>

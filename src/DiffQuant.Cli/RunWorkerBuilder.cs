@@ -35,31 +35,8 @@ internal sealed class RunWorkerBuilder : IWorkerBuilder, IRunServerHost
     public string Serve(IReadOnlyList<string> arguments, Func<WorkerSetup, RemoteWorker> place, Action<int, double>? progress, RunCheckpoint? resume = null, int checkpointEvery = 0, Action<RunCheckpoint>? checkpoint = null)
     {
         var plan = Plan(arguments);
-        var k = plan.Config.Workers;
-        var placed = new RemoteWorker[k];
-        var session = LocalRun.CreateSession(plan.Instance, plan.Config, plan.InitialIterate, plan.DistanceBound, plan.Schedule(), (i, _) =>
-            placed[i] = place(new WorkerSetup { Kind = Kind, Arguments = [.. arguments], Index = i }), k);
-        var referee = plan.Instance.Solution is { } solution ? new AccuracyReferee(solution, plan.InitialIterate) : null;
-        var errors = new List<double>(resume?.Errors ?? [referee?.RelativeError(plan.InitialIterate) ?? double.NaN]);
-        if (resume is not null)
-        {
-            session.Restore(resume.Snapshot);
-        }
-
-        var result = session.Run(
-            plan.Stop,
-            referee,
-            (t, e) =>
-            {
-                progress?.Invoke(t, e);
-                errors.Add(e);
-                if (checkpoint is not null && checkpointEvery > 0 && t % checkpointEvery == 0)
-                {
-                    checkpoint(new RunCheckpoint(t, session.Snapshot(), [.. errors]));
-                }
-            },
-            new ObjectiveEvaluator(plan.Instance.Objective, plan.Instance.Solution),
-            resume?.Errors);
+        var placed = new RemoteWorker[plan.Config.Workers];
+        var result = RunCommand.Execute(plan, (i, _) => placed[i] = place(new WorkerSetup { Kind = Kind, Arguments = [.. arguments], Index = i }), progress, resume, checkpointEvery, checkpoint);
         return Lab.ResultJson.Serialize(RunCommand.Report(plan.Config, plan.Instance, plan.Seed, result, placed.Sum(w => w.ComputeSeconds)));
     }
 

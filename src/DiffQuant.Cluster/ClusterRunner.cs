@@ -16,11 +16,13 @@ public static class ClusterRunner
     /// <param name="progress">Hears (t, relative error) after each iteration (once each, also across recoveries); null: nobody listens.</param>
     /// <param name="log">Hears where the server runs, and its losses.</param>
     /// <param name="placed">Hears the silo of each server started (<see cref="SiloAddress.ToParsableString"/>).</param>
-    public static RunServerAnswer Run(IGrainFactory grains, string runId, int? reservedSiloPort, IReadOnlyList<string> arguments, RecoveryOptions recovery, Action<int, double>? progress, TextWriter? log, Action<string>? placed = null)
+    /// <param name="resume">A checkpoint to continue from (a `--checkpoint` store's).</param>
+    /// <param name="saved">Hears each newer checkpoint (to write it to a store), one at a time.</param>
+    public static RunServerAnswer Run(IGrainFactory grains, string runId, int? reservedSiloPort, IReadOnlyList<string> arguments, RecoveryOptions recovery, Action<int, double>? progress, TextWriter? log, Action<string>? placed = null, RunCheckpoint? resume = null, Action<RunCheckpoint>? saved = null)
     {
         recovery.Validate();
         var placement = new WorkerPlacement(grains, runId, recovery.WorkerTimeout, reservedSiloPort);
-        var observer = new Observer(progress);
+        var observer = new Observer(progress, resume, saved);
         var reference = grains.CreateObjectReference<IRunProgress>(observer);
         try
         {
@@ -115,11 +117,12 @@ public static class ClusterRunner
     }
 
     /// <summary>Passes each iteration's progress on once (a replacement server makes the iterations after its checkpoint again) and keeps the latest checkpoint.</summary>
-    private sealed class Observer(Action<int, double>? progress) : IRunProgress
+    private sealed class Observer(Action<int, double>? progress, RunCheckpoint? resume, Action<RunCheckpoint>? saved) : IRunProgress
     {
         private readonly Lock _gate = new();
-        private RunCheckpoint? _latest;
-        private int _reported;
+        private readonly Lock _saving = new();
+        private RunCheckpoint? _latest = resume;
+        private int _reported = resume?.Iteration ?? 0;
 
         public RunCheckpoint? Latest
         {
@@ -149,12 +152,20 @@ public static class ClusterRunner
 
         public void Checkpoint(int iteration, byte[] snapshot, double[] errors)
         {
-            lock (_gate)
+            var checkpoint = new RunCheckpoint(iteration, snapshot, errors);
+            lock (_saving)
             {
-                if (_latest is null || iteration > _latest.Iteration)
+                lock (_gate)
                 {
-                    _latest = new RunCheckpoint(iteration, snapshot, errors);
+                    if (_latest is not null && iteration <= _latest.Iteration)
+                    {
+                        return;
+                    }
+
+                    _latest = checkpoint;
                 }
+
+                saved?.Invoke(checkpoint);
             }
         }
     }

@@ -14,5 +14,3 @@ public interface IRunServerHost
     string Serve(IReadOnlyList<string> arguments, Func<WorkerSetup, RemoteWorker> place, Action<int, double>? progress, RunCheckpoint? resume = null, int checkpointEvery = 0, Action<RunCheckpoint>? checkpoint = null);
 }
 
-/// <summary>A `dq run` in progress: its session's snapshot after iteration t and the relative errors of iterations 0..t.</summary>
-public sealed record RunCheckpoint(int Iteration, byte[] Snapshot, double[] Errors);

@@ -188,6 +188,37 @@ public class ClusterFaultTests
         Directory.Delete(folder, recursive: true);
     }
 
+    /// <summary>
+    /// `dq run --silos 2 --checkpoint F` killed with SIGKILL once it has written the checkpoint of iteration 40 (its server
+    /// grain and silos go with it), then the same run again in this very process, without silos: it resumes from the file
+    /// (a checkpoint is the run's, whatever it ran on) and reports the uninterrupted run, error history and rate included.
+    /// </summary>
+    [Fact]
+    public async Task A_killed_dq_run_resumes_from_its_checkpoint_with_the_uninterrupted_result()
+    {
+        var folder = Directory.CreateTempSubdirectory("dq-run-resume").FullName;
+        var checkpoint = Path.Combine(folder, "run.ckpt");
+        string[] run = ["run", "--method", "dq-gd", "--rate", "8", "--workers", "2", "--m", "4000", "--n", "400", "--kappa", "300", "--iterations", "3000", "--checkpoint-every", "20", "--json"];
+        var (exit, local, error) = TestData.Dq(run);
+        Assert.True(exit == 0, error);
+        using var expected = JsonDocument.Parse(local);
+
+        var first = await Dq([.. run, "--silos", "2", "--checkpoint", checkpoint], killWhen: line => line.Contains("checkpoint of iteration 40 written", StringComparison.Ordinal));
+        Assert.True(first.Killed, $"the first run ended before iteration 40: {first.Error}");
+        var second = TestData.Dq([.. run, "--checkpoint", checkpoint]);
+        Assert.True(second.Exit == 0, second.Error);
+        var resumed = System.Text.RegularExpressions.Regex.Match(second.Error, @"resumed from the checkpoint '.*run\.ckpt' at iteration (\d+)");
+        Assert.True(resumed.Success && int.Parse(resumed.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) >= 40, second.Error);
+        using var report = JsonDocument.Parse(second.Output);
+        foreach (var field in new[] { "iterations", "bits_total", "downlink_bits_total", "framing_bits_total", "relative_error", "empirical_rate", "overloads" })
+        {
+            Assert.Equal(expected.RootElement.GetProperty(field).ToString(), report.RootElement.GetProperty(field).ToString());
+        }
+
+        Assert.Contains("belongs to another run", TestData.Dq([.. run.Select(a => a == "3000" ? "2000" : a), "--checkpoint", checkpoint]).Error);
+        Directory.Delete(folder, recursive: true);
+    }
+
     /// <summary>A torn checkpoint and another run's are refused with the file named, and neither is overwritten.</summary>
     [Fact]
     public void Torn_or_foreign_checkpoints_are_refused_and_kept()
