@@ -15,7 +15,7 @@ internal static class SiloCommand
         var address = new Option<string?>("--address") { Description = "The IP address this silo listens on and announces to the others (default 127.0.0.1; give the machine's own for several machines)." }.Checked(a => Address(a));
         var exitWith = new Option<int?>("--exit-with") { Description = "Stop when the process with this id exits (what `--silos` passes, so that its silos never outlive it)." };
         var tls = new TlsCliOptions();
-        var status = new StatusCliOptions("Serve the status page of the runs whose servers this silo hosts on PORT at its address (/ draws the newest, /status?run=NAME is a run's JSON, /runs lists them).");
+        var status = new StatusCliOptions("Serve the status page of the `dq train` runs whose servers this silo hosts on PORT at its address (/ draws the newest, /status?run=NAME is a run's JSON, /runs lists them).");
         var command = new Command("silo", "Host server and worker grains: one silo of a loopback cluster (what `--silos N` starts N of), or of a cluster whose membership is in Redis (`--cluster`).") { siloPort, gatewayPort, primaryPort, cluster, address, exitWith };
         foreach (var option in tls.All.Concat(status.All))
         {
