@@ -249,31 +249,8 @@ internal static class RunCommand
     /// elsewhere; null: in this process), continuing <paramref name="resume"/> when given and handing
     /// <paramref name="checkpoint"/> the run's state every <paramref name="every"/> iterations.
     /// </summary>
-    internal static RunResult Execute(Plan plan, Func<int, Problem, IWorker>? workers, Action<int, double>? progress, RunCheckpoint? resume, int every, Action<RunCheckpoint>? checkpoint)
-    {
-        var session = LocalRun.CreateSession(plan.Instance, plan.Config, plan.InitialIterate, plan.DistanceBound, plan.Schedule(), workers, workers is null ? 1 : plan.Config.Workers);
-        var referee = plan.Instance.Solution is { } solution ? new AccuracyReferee(solution, plan.InitialIterate) : null;
-        var errors = new List<double>(resume?.Errors ?? [referee?.RelativeError(plan.InitialIterate) ?? double.NaN]);
-        if (resume is not null)
-        {
-            session.Restore(resume.Snapshot);
-        }
-
-        return session.Run(
-            plan.Stop,
-            referee,
-            (t, e) =>
-            {
-                progress?.Invoke(t, e);
-                errors.Add(e);
-                if (checkpoint is not null && every > 0 && t % every == 0)
-                {
-                    checkpoint(new RunCheckpoint(t, session.Snapshot(), [.. errors]));
-                }
-            },
-            new ObjectiveEvaluator(plan.Instance.Objective, plan.Instance.Solution),
-            resume?.Errors);
-    }
+    internal static RunResult Execute(Plan plan, Func<int, Problem, IWorker>? workers, Action<int, double>? progress, RunCheckpoint? resume, int every, Action<RunCheckpoint>? checkpoint) =>
+        LocalRun.Execute(plan.Instance, plan.Config, plan.InitialIterate, plan.Stop, plan.DistanceBound, progress, plan.Schedule(), workers: workers, parallelism: workers is null ? 1 : plan.Config.Workers, resume: resume, checkpointEvery: every, checkpoint: checkpoint);
 
     /// <summary>The `--downlink` value that relays the workers' messages instead of sending the iterate.</summary>
     private const string Relay = "relay";

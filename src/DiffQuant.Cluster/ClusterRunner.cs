@@ -1,3 +1,4 @@
+using DiffQuant.Running;
 using Orleans.Runtime.Placement;
 
 namespace DiffQuant.Cluster;

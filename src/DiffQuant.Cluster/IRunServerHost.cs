@@ -1,3 +1,5 @@
+using DiffQuant.Running;
+
 namespace DiffQuant.Cluster;
 
 /// <summary>

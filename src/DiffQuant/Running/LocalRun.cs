@@ -14,12 +14,34 @@ public static class LocalRun
     /// </summary>
     /// <param name="workers">Creates worker k from its shard (e.g. an adapter to a worker elsewhere); null for local workers.</param>
     /// <param name="parallelism">Workers of a synchronous round answering at once (for workers elsewhere; results do not depend on it).</param>
-    public static RunResult Execute(Problem problem, MethodConfig config, ReadOnlySpan<double> initialIterate, StopRule stop, double? distanceBound = null, Action<int, double>? progress = null, ArrivalSchedule? schedule = null, bool evaluate = true, Func<int, Problem, IWorker>? workers = null, int parallelism = 1)
+    /// <param name="resume">A checkpoint of this run to continue from (its report then covers the whole run).</param>
+    /// <param name="checkpointEvery">Iterations between the checkpoints <paramref name="checkpoint"/> hears (0: none).</param>
+    public static RunResult Execute(Problem problem, MethodConfig config, ReadOnlySpan<double> initialIterate, StopRule stop, double? distanceBound = null, Action<int, double>? progress = null, ArrivalSchedule? schedule = null, bool evaluate = true, Func<int, Problem, IWorker>? workers = null, int parallelism = 1, RunCheckpoint? resume = null, int checkpointEvery = 0, Action<RunCheckpoint>? checkpoint = null)
     {
         stop.Validate();
         var session = CreateSession(problem, config, initialIterate, distanceBound, schedule, workers, parallelism);
         var referee = problem.Solution is null ? null : new AccuracyReferee(problem.Solution, initialIterate);
-        return session.Run(stop, referee, progress, evaluate ? new ObjectiveEvaluator(problem.Objective, problem.Solution) : null);
+        if (resume is not null)
+        {
+            session.Restore(resume.Snapshot);
+        }
+
+        Action<int, double>? heard = progress;
+        if (checkpoint is not null && checkpointEvery > 0)
+        {
+            var errors = new List<double>(resume?.Errors ?? [referee?.RelativeError(initialIterate) ?? double.NaN]);
+            heard = (t, e) =>
+            {
+                progress?.Invoke(t, e);
+                errors.Add(e);
+                if (t % checkpointEvery == 0)
+                {
+                    checkpoint(new RunCheckpoint(t, session.Snapshot(), [.. errors]));
+                }
+            };
+        }
+
+        return session.Run(stop, referee, heard, evaluate ? new ObjectiveEvaluator(problem.Objective, problem.Solution) : null, resume?.Errors);
     }
 
     /// <summary>A session of fresh objects for the run <see cref="Execute"/> describes (also the target of a restore).</summary>

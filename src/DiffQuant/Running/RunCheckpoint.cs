@@ -1,6 +1,6 @@
 using DiffQuant.State;
 
-namespace DiffQuant.Cluster;
+namespace DiffQuant.Running;
 
 /// <summary>
 /// A `dq run` in progress: its session's snapshot after iteration t (server, workers, link meters) and the relative
