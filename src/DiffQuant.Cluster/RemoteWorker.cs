@@ -1,5 +1,6 @@
 using DiffQuant.Bits;
 using DiffQuant.Learning.Training;
+using DiffQuant.Transport;
 
 namespace DiffQuant.Cluster;
 
@@ -11,9 +12,11 @@ namespace DiffQuant.Cluster;
 /// waits it asks <paramref name="liveness"/> every <see cref="SiloWatch.Check"/> whether a silo was declared dead since
 /// the call began: the call may have gone through that silo (as the worker's host or as the gateway the client sent it
 /// by), and Orleans would wait its whole response timeout for an answer that will not come. So a silo killed mid-call
-/// is noticed in the membership's seconds (<see cref="SiloWatch"/>).
+/// is noticed in the membership's seconds (<see cref="SiloWatch"/>). Bound to its link, it lets this process refuse a
+/// reply longer than the link's longest message unread (<see cref="UplinkLimits"/>); such a refusal, like any other of
+/// the link's, is a <see cref="DiffQuantException"/>.
 /// </summary>
-public sealed class RemoteWorker(IWorkerGrain grain, int index, SiloAddress? silo, TimeSpan timeout, StateTraffic? traffic = null, ISiloLiveness? liveness = null) : ITrainingWorker
+public sealed class RemoteWorker(IWorkerGrain grain, int index, SiloAddress? silo, TimeSpan timeout, StateTraffic? traffic = null, ISiloLiveness? liveness = null) : ITrainingWorker, ILinkBound
 {
     public int Index => index;
 
@@ -33,11 +36,18 @@ public sealed class RemoteWorker(IWorkerGrain grain, int index, SiloAddress? sil
     public Payload Handle(Payload downlink)
     {
         var reply = Call(grain.Handle(new WireMessage { Bytes = downlink.Bytes.ToArray(), BitLength = downlink.BitLength }));
+        if (reply.Message.Refusal is { } refusal)
+        {
+            throw new DiffQuantException($"worker {index}: {refusal}");
+        }
+
         (LossSum, LossCount) = reply.Losses;
         Overloads = reply.Overloads;
         ComputeSeconds += reply.Seconds;
         return new Payload(reply.Message.Bytes, reply.Message.BitLength);
     }
+
+    public void Bind(Link link) => UplinkLimits.Set(grain.GetPrimaryKeyString(), link.LargestUplinkBytes, this);
 
     public byte[] Snapshot()
     {

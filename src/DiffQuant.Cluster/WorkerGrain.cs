@@ -20,7 +20,7 @@ public sealed class WorkerGrain(IServiceProvider services) : Grain, IWorkerGrain
         var reply = worker.Handle(new Payload(downlink.Bytes, downlink.BitLength));
         return new WorkerReply
         {
-            Message = new WireMessage { Bytes = reply.Bytes.ToArray(), BitLength = reply.BitLength },
+            Message = new UplinkMessage { Link = this.GetPrimaryKeyString(), Bytes = reply.Bytes.ToArray(), BitLength = reply.BitLength },
             Losses = LossTally.Of(worker),
             Overloads = worker.Overloads,
             Seconds = Stopwatch.GetElapsedTime(start).TotalSeconds,

@@ -27,7 +27,7 @@ public readonly record struct LossTally([property: Id(0)] double Sum, [property:
 public sealed class WorkerReply
 {
     [Id(0)]
-    public WireMessage Message { get; init; } = new();
+    public UplinkMessage Message { get; init; } = new();
 
     [Id(1)]
     public LossTally Losses { get; init; }

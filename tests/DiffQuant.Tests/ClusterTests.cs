@@ -98,22 +98,32 @@ public class ClusterTests(TwoSilos silos) : IClassFixture<TwoSilos>
         Assert.Equal("worker 0 was lost: worker grain 'never-configured/0': it was not configured.", lost.Message);
     }
 
-    /// <summary>Bytes that are not the expected message are refused with the worker's error, and the worker still answers the real one.</summary>
+    /// <summary>
+    /// Bytes that are not the expected message are refused with the worker's error; a reply longer than its link's
+    /// longest message is refused by the receiving process before its body is read; the worker still answers the real one.
+    /// </summary>
     [Fact]
-    public async Task A_worker_grain_refuses_malformed_bytes_and_keeps_its_state()
+    public async Task Malformed_bytes_and_a_reply_longer_than_its_link_are_refused()
     {
         var options = new TrainOptions { Workers = 1, Batch = 16 };
         var grain = silos.Cluster.GrainFactory.GetGrain<IWorkerGrain>("malformed/0");
-        await grain.Configure(new WorkerSetup { Options = ClusterOptions.Format(options), Data = Spec, Index = 0 });
-        var error = await Assert.ThrowsAsync<GrainFault>(() => grain.Handle(new WireMessage { Bytes = [0xFF, 0, 0, 0, 0, 0], BitLength = 48 }));
+        var setup = new WorkerSetup { Options = ClusterOptions.Format(options), Data = Spec, Index = 0 };
+        await grain.Configure(setup);
+        var worker = new RemoteWorker(grain, 0, null, TimeSpan.FromMinutes(1));
+        worker.Bind(new DiffQuant.Transport.Link(0, uplinkBudgetBits: 16, setupBudgetBits: 16)); // carries 7 bytes; the worker's setup is 9
+        var error = Assert.Throws<DiffQuantException>(() => worker.Handle(new DiffQuant.Bits.Payload(new byte[] { 0xFF, 0, 0, 0, 0, 0 }, 48)));
         Assert.Contains("worker grain 'malformed/0': unknown message kind 255", error.Message);
 
         var writer = new DiffQuant.Bits.BitWriter();
         DiffQuant.Transport.Envelope.Begin(writer, DiffQuant.Transport.MessageKind.Opening, 0);
         writer.WriteSingles(new float[(12 * 4) + 4]);
         var opening = writer.ToPayload();
-        var reply = await grain.Handle(new WireMessage { Bytes = opening.Bytes.ToArray(), BitLength = opening.BitLength });
-        Assert.Equal(DiffQuant.Transport.Envelope.HeaderBits + 32, reply.Message.BitLength); // the setup: its sample count
+        var oversized = Assert.Throws<DiffQuantException>(() => worker.Handle(opening));
+        Assert.Equal("worker 0: a reply of 9 bytes from worker grain 'malformed/0' exceeds its link's longest message (7 bytes) and was refused unread.", oversized.Message);
+
+        await grain.Configure(setup); // afresh: it has answered that opening
+        worker.Bind(new DiffQuant.Transport.Link(0, uplinkBudgetBits: 16, setupBudgetBits: 32));
+        Assert.Equal(DiffQuant.Transport.Envelope.HeaderBits + 32, worker.Handle(opening).BitLength); // the setup: its sample count
     }
 
     /// <summary>

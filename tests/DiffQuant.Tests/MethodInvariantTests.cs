@@ -45,7 +45,7 @@ public class MethodInvariantTests
         var x0 = TestData.InitialPoint(n);
         var worker = LocalRun.CreateWorker(problem, config);
         var server = new GradientServer(config, x0);
-        var session = new Session(server, [worker], [new Link(0, config.Quantizer.Create(n).BudgetBits)]);
+        var session = new Session(server, [worker], [new Link(0, config.Quantizer.Create(n).BudgetBits, SetupMessage.Bits)]);
         session.Start();
         var (eta, gamma, _) = server.Tuning!.Value;
 

@@ -79,7 +79,7 @@ public static class Trainer
             var longest = Math.Max(method.Compressor(options, p).MaxBits, 32L * p);
             for (var k = 0; k < options.Workers; k++)
             {
-                links[k] = new Link(k, longest);
+                links[k] = new Link(k, longest, LearningMessages.SetupBits);
             }
 
             var svrg = new SvrgServer(options, initial, updatesPerEpoch, checked(options.Epochs * updatesPerEpoch));
@@ -96,7 +96,7 @@ public static class Trainer
         var sgd = TrainingMethod.Parse(options.Method);
         for (var k = 0; k < options.Workers; k++)
         {
-            links[k] = new Link(k, Compressors.MaxBits(sgd.Compressor, options, p));
+            links[k] = new Link(k, Compressors.MaxBits(sgd.Compressor, options, p), LearningMessages.SetupBits);
         }
 
         var server = new SgdServer(options, initial);

@@ -55,7 +55,7 @@ public static class LocalRun
         for (var k = 0; k < shards.Count; k++)
         {
             workers[k] = workerFactory?.Invoke(k, shards[k]) ?? CreateWorker(shards[k], config, k, distanceBound, problem.Solution);
-            links[k] = new Link(k, config.Quantizer.At(rates[k]).Create(config.Dimension).BudgetBits);
+            links[k] = new Link(k, config.Quantizer.At(rates[k]).Create(config.Dimension).BudgetBits, SetupMessage.Bits);
         }
 
         return new Session(new GradientServer(config, initialIterate), workers, links, config.Mode.Asynchronous, schedule, parallelism);

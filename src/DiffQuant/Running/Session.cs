@@ -55,6 +55,11 @@ public sealed class Session
         _server = server;
         _workers = workers;
         _links = links;
+        for (var k = 0; k < workers.Count; k++)
+        {
+            (workers[k] as ILinkBound)?.Bind(links[k]);
+        }
+
         _asynchronous = asynchronous;
         _schedule = schedule ?? ArrivalSchedule.RoundRobin();
         if (_schedule.IsLive && !asynchronous)

@@ -5,8 +5,9 @@ namespace DiffQuant.Transport;
 /// <summary>
 /// The rate-limited link between one worker and the server. It copies every payload into the receiver's
 /// own buffer (the receiver never sees sender memory), reads the envelope to split information from
-/// framing bits, refuses an iteration message whose body is longer than the budget or with non-zero
-/// padding (padding could smuggle bits), and counts what it carried. The algorithm never reports its own
+/// framing bits, refuses a message whose body is longer than its budget (the iteration budget, or the
+/// protocol's setup size for a setup) or with non-zero padding (padding could smuggle bits), and counts
+/// what it carried. The algorithm never reports its own
 /// cost: these meters are the record.
 /// </summary>
 public sealed class Link
@@ -16,20 +17,27 @@ public sealed class Link
 
     /// <param name="id">The worker's index k.</param>
     /// <param name="uplinkBudgetBits">floor(n·R_k): the most body bits one worker-to-server iteration message may hold.</param>
-    public Link(int id, long uplinkBudgetBits)
+    /// <param name="setupBudgetBits">The most body bits the worker's setup message may hold (its protocol's setup size).</param>
+    public Link(int id, long uplinkBudgetBits, long setupBudgetBits)
     {
-        if (uplinkBudgetBits < 0)
+        if (uplinkBudgetBits < 0 || setupBudgetBits < 0)
         {
-            Guard.Throw($"the uplink budget must be non-negative, got {uplinkBudgetBits} bits.");
+            Guard.Throw($"the uplink budgets must be non-negative, got {uplinkBudgetBits} bits per message and {setupBudgetBits} per setup.");
         }
 
         Id = id;
         UplinkBudgetBits = uplinkBudgetBits;
+        SetupBudgetBits = setupBudgetBits;
     }
 
     public int Id { get; }
 
     public long UplinkBudgetBits { get; }
+
+    public long SetupBudgetBits { get; }
+
+    /// <summary>The longest worker-to-server message this link carries, envelope included, in whole bytes (what a transport may refuse unread beyond).</summary>
+    public long LargestUplinkBytes => Payload.ByteCount(Envelope.HeaderBits + Math.Max(UplinkBudgetBits, SetupBudgetBits));
 
     public LinkMeter Uplink { get; } = new();
 
@@ -45,9 +53,12 @@ public sealed class Link
         }
 
         var body = payload.BitLength - Envelope.HeaderBits;
-        if (!MessageKinds.IsSetup(envelope.Kind) && body > UplinkBudgetBits)
+        var setup = MessageKinds.IsSetup(envelope.Kind);
+        if (body > (setup ? SetupBudgetBits : UplinkBudgetBits))
         {
-            Guard.Throw($"link {Id}: uplink payload of {body} bits exceeds the budget of {UplinkBudgetBits} bits per message.");
+            Guard.Throw(setup
+                ? $"link {Id}: uplink setup of {body} bits exceeds the setup's {SetupBudgetBits} bits."
+                : $"link {Id}: uplink payload of {body} bits exceeds the budget of {UplinkBudgetBits} bits per message.");
         }
 
         var delivered = Deliver(payload, ref _uplinkInbox, "uplink");
