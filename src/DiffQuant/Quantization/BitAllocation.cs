@@ -19,7 +19,12 @@ public static class BitAllocation
     public static byte[] Spread(int n, double rate)
     {
         ValidateRate(rate);
-        var total = Budget(n, rate);
+        return SpreadTotal(n, Budget(n, rate));
+    }
+
+    /// <summary>b_i = floor((i+1)·B/n) − floor(i·B/n) for a total of <paramref name="total"/> = B ≥ 0 bits.</summary>
+    public static byte[] SpreadTotal(int n, long total)
+    {
         var bits = new byte[n];
         if (n == 0)
         {

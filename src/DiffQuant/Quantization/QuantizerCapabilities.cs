@@ -3,7 +3,7 @@ namespace DiffQuant.Quantization;
 /// <summary>The norm of the input for which a quantizer's covering radius holds.</summary>
 public enum InputNorm
 {
-    /// <summary>No range: the code is lossless or its error is relative (floats).</summary>
+    /// <summary>No worst-case bound: the code is lossless, its error is relative (floats), or it clips (rotated).</summary>
     None,
 
     /// <summary>‖u‖∞ ≤ r; a range policy that bounds ‖u‖₂ ≤ r satisfies it too, since ‖u‖∞ ≤ ‖u‖₂.</summary>
@@ -17,4 +17,8 @@ public enum InputNorm
 /// <see cref="UsesSharedRandomness"/> (both ends draw the same randomness from a shared seed) and
 /// <see cref="ImpliedRate"/> (a fixed rate in bits per coordinate, e.g. 64 for binary64; null when R is free).
 /// </summary>
-public sealed record QuantizerCapabilities(InputNorm CoveringNorm, bool NeedsRange, bool CarriesScale, bool UsesSharedRandomness, double? ImpliedRate);
+public sealed record QuantizerCapabilities(InputNorm CoveringNorm, bool NeedsRange, bool CarriesScale, bool UsesSharedRandomness, double? ImpliedRate)
+{
+    /// <summary>Whether a range-dependent worst-case error bound holds (what the worst-case range schedules are built on).</summary>
+    public bool HasCoveringRadius => CoveringNorm != InputNorm.None;
+}

@@ -29,6 +29,11 @@ public static class QuantizerRegistry
             new QuantizerCapabilities(InputNorm.Infinity, NeedsRange: true, CarriesScale: false, UsesSharedRandomness: true, ImpliedRate: null),
             p => new DitheredCubeQuantizer(p.Dimension, p.Rate, p.Seed)));
         Register(new QuantizerRegistration(
+            "rotated",
+            "a randomized Hadamard rotation, a 5-bit gain relative to the range, and Gaussian-optimal clipped uniform codes",
+            new QuantizerCapabilities(InputNorm.None, NeedsRange: true, CarriesScale: true, UsesSharedRandomness: true, ImpliedRate: null),
+            p => new RotatedQuantizer(p.Dimension, p.Rate, p.Seed)));
+        Register(new QuantizerRegistration(
             "float64",
             "IEEE-754 binary64 per coordinate (lossless)",
             new QuantizerCapabilities(InputNorm.None, NeedsRange: false, CarriesScale: false, UsesSharedRandomness: false, ImpliedRate: 64),

@@ -42,6 +42,11 @@ public static class RangePolicies
         }
 
         var kind = Effective(config.Range, config.Method, config.Workers);
+        if (kind != RangePolicyKind.Adaptive && !config.Quantizer.Capabilities.HasCoveringRadius)
+        {
+            Guard.Throw($"--range {RangePolicyNames.Name(config.Range)} needs a quantizer with a worst-case error bound; {config.Quantizer.Kind} clips instead, so use --range adaptive.");
+        }
+
         if (kind == RangePolicyKind.WorstCase && config.Workers == 1
             && config.Method.Compensation != Compensation.Naive && config.Method.Compensation != Compensation.Differential)
         {
@@ -66,7 +71,8 @@ public static class RangePolicies
         var kind = Effective(config.Range, method, config.Workers);
         if (kind == RangePolicyKind.Adaptive)
         {
-            return new AdaptiveRange(setup.Scale, quantizer.CoordinateErrorBound(1));
+            // A code that carries its own gain needs no headroom for its own error: the range only anchors the gain.
+            return new AdaptiveRange(setup.Scale, config.Quantizer.Capabilities.CarriesScale ? 0 : quantizer.CoordinateErrorBound(1));
         }
 
         var epsilon = quantizer.CoveringRadius(1);
