@@ -12,12 +12,13 @@ internal static class BitsCommand
     {
         var problem = new ProblemOptions();
         var sweep = new SweepOptions(Path.Combine("dq-out", "bits"), 20, "2:12:0.5", string.Join(",", DiffQuant.Methods.MethodSpec.Paper.Select(m => m.Name)));
-        var quantizers = new Option<string>("--quantizers") { Description = "Comma-separated quantizers of the nq-/dq- methods: cube, dithered.", DefaultValueFactory = _ => "cube,dithered" };
+        var quantizers = new Option<string>("--quantizers") { Description = $"Comma-separated quantizers of the nq-/dq- methods: {QuantizerChoices.Ranged}.", DefaultValueFactory = _ => string.Join(",", new BitsOptions().Quantizers) };
+        var ranges = QuantizerChoices.RangesOption("Comma-separated range policies of the nq-/dq- methods (a pair a method refuses is skipped and listed)", new BitsOptions().Ranges);
         var eps = CliNumbers.Double("--eps", "Target relative error ‖x̂−x*‖/‖x̂_0−x*‖.", new BitsOptions().Eps);
         quantizers.Checked(OptionChecks.EachItem(QuantizerRegistry.Find));
         eps.Checked(e => OptionChecks.OpenUnit(e));
         var command = new Command("bits", "Bits per coordinate to reach relative accuracy eps, against the volume floor log2(1/eps).");
-        foreach (var option in problem.All.Concat(sweep.All).Concat([quantizers, eps]))
+        foreach (var option in problem.All.Concat(sweep.All).Concat([quantizers, ranges, eps]))
         {
             command.Add(option);
         }
@@ -29,7 +30,8 @@ internal static class BitsCommand
                 Instances = parse.GetValue(sweep.Instances),
                 Rates = RateGrid.Parse(parse.GetRequiredValue(sweep.Rates)),
                 Methods = SweepOptions.ParseMethods(parse.GetRequiredValue(sweep.Methods)),
-                Quantizers = [.. parse.GetRequiredValue(quantizers).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(q => q.ToLowerInvariant()).Distinct()],
+                Quantizers = [.. parse.GetRequiredValue(quantizers).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(q => QuantizerRegistry.Find(q).Name).Distinct()],
+                Ranges = QuantizerChoices.ParseRanges(parse.GetRequiredValue(ranges)),
                 Eps = parse.GetValue(eps),
                 Seed = parse.GetValue(problem.Seed),
                 Threads = parse.GetValue(sweep.Threads),
@@ -52,12 +54,13 @@ internal static class BitsCommand
 
     internal static void Print(IAnsiConsole console, BitsResult result)
     {
-        var table = new Table().AddColumns("method", "best quantizer", "R", "iterations", "bits / coordinate", "× floor");
+        var table = new Table().AddColumns("method", "best quantizer", "range", "R", "iterations", "bits / coordinate", "× floor");
         foreach (var (method, row) in result.Best.OrderBy(b => b.Value.BitsPerCoordinateMean))
         {
             table.AddRow(
                 method,
                 row.Quantizer,
+                row.Range,
                 $"{row.RateBits:G}",
                 $"{row.IterationsMean:F1}",
                 $"{row.BitsPerCoordinateMean:F1}",
@@ -70,6 +73,11 @@ internal static class BitsCommand
         if (missing.Count > 0)
         {
             console.MarkupLine(Markup.Escape($"never reached ε on every instance at any swept rate: {string.Join(", ", missing)}"));
+        }
+
+        foreach (var skipped in result.Skipped)
+        {
+            console.MarkupLine(Markup.Escape($"skipped {skipped}"));
         }
     }
 }

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using DiffQuant.Lab;
 using DiffQuant.Quantization;
-using DiffQuant.Ranges;
 using Spectre.Console;
 
 namespace DiffQuant.Cli;
@@ -13,17 +12,12 @@ internal static class Figure3Command
     {
         var problem = new ProblemOptions();
         var workers = new WorkerOptions();
-        var ranges = new Option<string>("--ranges")
-        {
-            Description = "Range policies of the quantized methods (each distinct one is its own curve): paper, worst-case, adaptive.",
-            DefaultValueFactory = _ => string.Join(",", new Figure3Options().Ranges.Select(RangePolicyNames.Name)),
-        };
+        var ranges = QuantizerChoices.RangesOption("Range policies of the quantized methods (each distinct one is its own curve)", new Figure3Options().Ranges);
         var sweep = new SweepOptions(Path.Combine("dq-out", "figure3"), 500, "1-12", "gd,nq-gd,dq-gd");
-        var quantizer = new Option<string>("--quantizer") { Description = "Quantizer of the nq-/dq- methods: cube (the paper's) or dithered.", DefaultValueFactory = _ => "cube" };
+        var quantizer = new Option<string>("--quantizer") { Description = $"Quantizer of the nq-/dq- methods: {QuantizerChoices.Ranged}.", DefaultValueFactory = _ => new Figure3Options().Quantizer };
         var floor = CliNumbers.Double("--floor", "Stop a run at this relative error (machine precision).", new Figure3Options().Floor);
         var stall = new Option<int>("--stall") { Description = "Stop a run when its error has not improved for this many iterations.", DefaultValueFactory = _ => 25 };
         var maxIterations = new Option<int>("--max-iterations") { Description = "Iteration cap per run.", DefaultValueFactory = _ => 1000 };
-        ranges.Checked(OptionChecks.EachItem(RangePolicyNames.Parse));
         quantizer.Checked(q => QuantizerRegistry.Find(q));
         floor.Checked(f => OptionChecks.OpenUnit(f));
         stall.Checked(OptionChecks.Positive);
@@ -41,14 +35,14 @@ internal static class Figure3Command
                 Instances = parse.GetValue(sweep.Instances),
                 Rates = RateGrid.Parse(parse.GetRequiredValue(sweep.Rates)),
                 Methods = SweepOptions.ParseMethods(parse.GetRequiredValue(sweep.Methods)),
-                Quantizer = RangedQuantizer(parse.GetRequiredValue(quantizer)),
+                Quantizer = QuantizerChoices.RangedQuantizer(parse.GetRequiredValue(quantizer), "--quantizer"),
                 Seed = parse.GetValue(problem.Seed),
                 Floor = parse.GetValue(floor),
                 StallWindow = parse.GetValue(stall),
                 MaxIterations = parse.GetValue(maxIterations),
                 Threads = parse.GetValue(sweep.Threads),
                 DitherSeed = parse.GetValue(sweep.DitherSeed),
-                Ranges = [.. parse.GetRequiredValue(ranges).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(RangePolicyNames.Parse).Distinct()],
+                Ranges = QuantizerChoices.ParseRanges(parse.GetRequiredValue(ranges)),
                 Workers = workers.GetWorkers(parse),
                 Allocation = workers.GetAllocation(parse),
             };
@@ -65,12 +59,6 @@ internal static class Figure3Command
                 "figure3.json, figure3.md, runs.csv, figure3.png and figure3.svg");
         }));
         return command;
-    }
-
-    private static string RangedQuantizer(string name)
-    {
-        var registration = DiffQuant.Quantization.QuantizerRegistry.Find(name);
-        return registration.Capabilities.NeedsRange ? registration.Name : throw new DiffQuantException($"--quantizer must be a ranged quantizer such as cube or dithered, got '{name}'.");
     }
 
     /// <summary>The paper's claims next to what this sweep measured.</summary>

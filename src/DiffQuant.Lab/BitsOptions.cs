@@ -1,11 +1,13 @@
 using DiffQuant.Methods;
+using DiffQuant.Ranges;
 
 namespace DiffQuant.Lab;
 
 /// <summary>
 /// Bits to accuracy: every run stops at the first iterate with relative error ≤ <see cref="Eps"/>, or when
 /// its error has not improved for <see cref="StallWindow"/> iterations, or at <see cref="MaxIterations"/>.
-/// Quantized methods sweep <see cref="Rates"/> × <see cref="Quantizers"/>; plain methods send binary32
+/// Quantized methods sweep <see cref="Rates"/> × <see cref="Quantizers"/> × <see cref="Ranges"/> (pairs a method
+/// refuses, such as a clipping code under a worst-case schedule, are skipped and listed); plain methods send binary32
 /// and binary64 floats.
 /// </summary>
 public readonly record struct BitsOptions
@@ -21,6 +23,8 @@ public readonly record struct BitsOptions
     public IReadOnlyList<MethodSpec> Methods { get; init; } = MethodSpec.Paper;
 
     public IReadOnlyList<string> Quantizers { get; init; } = ["cube", "dithered"];
+
+    public IReadOnlyList<RangePolicyKind> Ranges { get; init; } = [MethodConfig.DefaultRange];
 
     public double Eps { get; init; } = 1e-9;
 

@@ -1,7 +1,7 @@
 namespace DiffQuant.Lab;
 
 /// <summary>
-/// A method with a quantizer at a rate, over all instances: <see cref="Reached"/> instances got to ε;
+/// A method with a quantizer and range policy ("none" for floats) at a rate, over all instances: <see cref="Reached"/> instances got to ε;
 /// the means are over all instances and null unless every one did (a partial mean would flatter).
 /// Bits are uplink bits as the channel measured them, setup included, divided by n. <see cref="Overloads"/>
 /// sums the saturated quantizer inputs over all instances.
@@ -9,13 +9,17 @@ namespace DiffQuant.Lab;
 public sealed record BitsRow(
     string Method,
     string Quantizer,
+    string Range,
     double RateBits,
     int Reached,
     double? IterationsMean,
     double? BitsPerCoordinateMean,
     long Overloads);
 
-/// <summary>The outcome of a bits-to-accuracy sweep; <see cref="Best"/> holds each method's cheapest row.</summary>
+/// <summary>
+/// The outcome of a bits-to-accuracy sweep; <see cref="Best"/> holds each method's cheapest row and
+/// <see cref="BestOverall"/> the cheapest of all; <see cref="Skipped"/> names the combinations a method refused, and why.
+/// </summary>
 public sealed record BitsResult(
     string Problem,
     int N,
@@ -27,6 +31,7 @@ public sealed record BitsResult(
     IReadOnlyList<BitsRow> Rows,
     IReadOnlyDictionary<string, BitsRow> Best,
     BitsRow? BestOverall,
+    IReadOnlyList<string> Skipped,
     double ElapsedSeconds)
 {
     /// <summary>Runs in the sweep: one per instance and row.</summary>

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using DiffQuant.Methods;
 using DiffQuant.Quantization;
+using DiffQuant.Ranges;
 using DiffQuant.Running;
 using DiffQuant.Theory;
 
@@ -17,7 +18,7 @@ public static class BitsSweep
         Validate(options);
         RateGrid.ValidateFor(options.Rates, options.Quantizers, source.Dimension);
         var stop = new StopRule { TargetRelativeError = options.Eps, StallWindow = options.StallWindow, MaxIterations = options.MaxIterations };
-        var configs = Configurations(options);
+        var (configs, skipped) = Configurations(options, source.Dimension);
         var clock = Stopwatch.StartNew();
         var perInstance = InstanceSweep.Run(options.Instances, options.Seed, options.Threads, (_, seed) =>
         {
@@ -25,8 +26,7 @@ public static class BitsSweep
             var x0 = source.InitialIterate(seed);
             return configs.Select(c =>
             {
-                var quantizer = QuantizerSpec.Parse(c.Quantizer, c.Rate, options.DitherSeed);
-                var config = new MethodConfig { Method = c.Method, Quantizer = quantizer, Dimension = problem.Dimension };
+                var config = Config(c, options.DitherSeed, problem.Dimension);
                 var result = LocalRun.Execute(problem, config, x0, stop, evaluate: false);
                 return (Reached: result.ExitReason == ExitReason.TargetReached, result.Iterations, Bits: (double)result.UplinkBits / problem.Dimension, result.Overloads);
             }).ToArray();
@@ -42,6 +42,7 @@ public static class BitsSweep
             rows.Add(new BitsRow(
                 configs[k].Method.Name,
                 configs[k].Quantizer,
+                configs[k].Method.Compensation.Quantizes ? RangePolicyNames.Name(configs[k].Range) : "none",
                 QuantizerSpec.Parse(configs[k].Quantizer, configs[k].Rate).Rate,
                 reached,
                 all ? outcomes.Average(o => (double)o.Iterations) : null,
@@ -64,31 +65,55 @@ public static class BitsSweep
             rows,
             best,
             complete.MinBy(r => r.BitsPerCoordinateMean),
+            skipped,
             clock.Elapsed.TotalSeconds);
     }
 
-    private static List<(MethodSpec Method, string Quantizer, double Rate)> Configurations(BitsOptions options)
+    private static MethodConfig Config((MethodSpec Method, string Quantizer, RangePolicyKind Range, double Rate) c, ulong seed, int dimension) =>
+        new() { Method = c.Method, Quantizer = QuantizerSpec.Parse(c.Quantizer, c.Rate, seed), Range = c.Range, Dimension = dimension };
+
+    /// <summary>Every (method, quantizer, range, rate) to run, and the (method, quantizer, range) a method refuses, with the reason.</summary>
+    private static (List<(MethodSpec Method, string Quantizer, RangePolicyKind Range, double Rate)> Configs, List<string> Skipped) Configurations(BitsOptions options, int dimension)
     {
-        var configs = new List<(MethodSpec, string, double)>();
+        var configs = new List<(MethodSpec, string, RangePolicyKind, double)>();
+        var skipped = new List<string>();
         foreach (var method in options.Methods)
         {
             if (!method.Compensation.Quantizes)
             {
-                configs.Add((method, "float32", 32));
-                configs.Add((method, "float64", 64));
+                configs.Add((method, "float32", MethodConfig.DefaultRange, 32));
+                configs.Add((method, "float64", MethodConfig.DefaultRange, 64));
                 continue;
             }
 
             foreach (var quantizer in options.Quantizers)
             {
-                foreach (var rate in options.Rates)
+                foreach (var range in options.Ranges)
                 {
-                    configs.Add((method, quantizer, rate));
+                    try
+                    {
+                        Config((method, quantizer, range, options.Rates[0]), options.DitherSeed, dimension).Validate();
+                    }
+                    catch (DiffQuantException e)
+                    {
+                        skipped.Add($"{method.Name} {quantizer} {RangePolicyNames.Name(range)}: {e.Message}");
+                        continue;
+                    }
+
+                    foreach (var rate in options.Rates)
+                    {
+                        configs.Add((method, quantizer, range, rate));
+                    }
                 }
             }
         }
 
-        return configs;
+        if (configs.Count == 0)
+        {
+            throw new DiffQuantException($"no method takes any of the quantizers and ranges asked for: {string.Join("; ", skipped)}");
+        }
+
+        return (configs, skipped);
     }
 
     private static void Validate(BitsOptions options)
@@ -98,9 +123,9 @@ public static class BitsSweep
             throw new DiffQuantException($"--eps must lie in (0, 1), got {options.Eps}.");
         }
 
-        if (options.Methods.Count == 0 || options.Quantizers.Count == 0)
+        if (options.Methods.Count == 0 || options.Quantizers.Count == 0 || options.Ranges.Count == 0)
         {
-            throw new DiffQuantException("a bits sweep needs at least one method and quantizer.");
+            throw new DiffQuantException("a bits sweep needs at least one method, quantizer and range policy.");
         }
 
         RateGrid.Validate(options.Rates);
@@ -109,7 +134,7 @@ public static class BitsSweep
         {
             if (!QuantizerRegistry.Find(quantizer).Capabilities.NeedsRange)
             {
-                throw new DiffQuantException($"quantizer '{quantizer}' cannot be swept over rates; use a ranged quantizer such as cube or dithered.");
+                throw new DiffQuantException($"quantizer '{quantizer}' cannot be swept over rates; use a ranged quantizer ({string.Join(", ", QuantizerRegistry.Names.Where(n => QuantizerRegistry.Find(n).Capabilities.NeedsRange))}).");
             }
         }
     }

@@ -56,10 +56,10 @@ public static class DemoReport
     {
         var text = new StringBuilder();
         text.Append(CultureInfo.InvariantCulture, $"Volume floor log2(1/ε) = {result.FloorBits:F2} bits per coordinate. {result.RunCount} runs; quantizer overloads over all of them: {result.OverloadsTotal}.\n\n");
-        text.Append("| method | quantizer | R | iterations | bits / coordinate | × floor |\n|---|---|---|---|---|---|\n");
+        text.Append("| method | quantizer | range | R | iterations | bits / coordinate | × floor |\n|---|---|---|---|---|---|---|\n");
         foreach (var (method, r) in result.Best.OrderBy(b => b.Value.BitsPerCoordinateMean))
         {
-            text.Append(CultureInfo.InvariantCulture, $"| {method} | {r.Quantizer} | {r.RateBits:G} | {r.IterationsMean:F1} | {r.BitsPerCoordinateMean:F1} | {r.BitsPerCoordinateMean / result.FloorBits:F2} |\n");
+            text.Append(CultureInfo.InvariantCulture, $"| {method} | {r.Quantizer} | {r.Range} | {r.RateBits:G} | {r.IterationsMean:F1} | {r.BitsPerCoordinateMean:F1} | {r.BitsPerCoordinateMean / result.FloorBits:F2} |\n");
         }
 
         return text.ToString();

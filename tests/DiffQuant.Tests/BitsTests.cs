@@ -1,6 +1,7 @@
 using DiffQuant.Lab;
 using DiffQuant.Methods;
 using DiffQuant.Quantization;
+using DiffQuant.Ranges;
 using DiffQuant.Theory;
 
 namespace DiffQuant.Tests;
@@ -48,6 +49,27 @@ public class BitsTests
         Assert.True(result.Best["nq-gd"].BitsPerCoordinateMean < result.Best["gd"].BitsPerCoordinateMean);
         Assert.Equal("float32", result.Best["gd"].Quantizer);
         Assert.Equal(result.BestOverall, result.Best.Values.MinBy(r => r.BitsPerCoordinateMean));
+    }
+
+    /// <summary>
+    /// Quantizers × range policies: the pairs a method refuses (a clipping code under the worst case) are skipped and
+    /// named, every other one has its rows, and the rotated code under adaptive ranges is the cheapest way to ε.
+    /// </summary>
+    [Fact]
+    public void Quantizers_and_ranges_are_swept_together_and_refused_pairs_are_listed()
+    {
+        var result = BitsSweep.Run(
+            InstanceSource.Gaussian(300, 30),
+            new BitsOptions { Instances = 3, Rates = [1.5, 2, 3], Threads = 2, Methods = [MethodSpec.Parse("nq-gd"), MethodSpec.Parse("dq-gd"), MethodSpec.Parse("dq-hb")], Quantizers = ["cube", "rotated"], Ranges = [RangePolicyKind.WorstCase, RangePolicyKind.Adaptive] });
+        Assert.Equal(["nq-gd", "dq-gd", "dq-hb"], result.Skipped.Select(s => s.Split(' ')[0]));
+        Assert.All(result.Skipped, s => Assert.Contains("rotated worst-case: --range worst-case needs a quantizer with a worst-case error bound", s));
+        Assert.Equal(3 * 3 * 3, result.Rows.Count);
+        Assert.Equal(("rotated", "adaptive"), (result.BestOverall!.Quantizer, result.BestOverall.Range));
+        Assert.True(result.BestOverall.BitsPerCoordinateMean < result.Rows.Where(r => r.Quantizer == "cube").Min(r => r.BitsPerCoordinateMean ?? double.MaxValue));
+        using var json = System.Text.Json.JsonDocument.Parse(ResultJson.Serialize(result));
+        var best = json.RootElement.GetProperty("best_overall");
+        Assert.Equal(("rotated", "adaptive"), (best.GetProperty("quantizer").GetString(), best.GetProperty("range").GetString()));
+        Assert.Equal(result.BestOverall.BitsPerCoordinateMean!.Value, best.GetProperty("bits_per_coordinate_mean").GetDouble());
     }
 
     [Fact]
