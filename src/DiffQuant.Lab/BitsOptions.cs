@@ -18,13 +18,18 @@ public readonly record struct BitsOptions
 
     public int Instances { get; init; } = 20;
 
-    public IReadOnlyList<double> Rates { get; init; } = [.. Enumerable.Range(0, 21).Select(k => 2 + (0.5 * k))];
+    /// <summary>R = 0.5, 0.75, …, 12 (the command line's default spelling is <see cref="DefaultRates"/>).</summary>
+    public IReadOnlyList<double> Rates { get; init; } = RateGrid.Parse(DefaultRates);
+
+    public const string DefaultRates = "0.5:12:0.25";
 
     public IReadOnlyList<MethodSpec> Methods { get; init; } = MethodSpec.Paper;
 
-    public IReadOnlyList<string> Quantizers { get; init; } = ["cube", "dithered"];
+    /// <summary>The paper's cube, its dithered form and the rotated gain–shape code.</summary>
+    public IReadOnlyList<string> Quantizers { get; init; } = ["cube", "dithered", "rotated"];
 
-    public IReadOnlyList<RangePolicyKind> Ranges { get; init; } = [MethodConfig.DefaultRange];
+    /// <summary>The guaranteed schedules (the paper's) and backward-adaptive ranges (what the rotated code runs under).</summary>
+    public IReadOnlyList<RangePolicyKind> Ranges { get; init; } = [RangePolicyKind.WorstCase, RangePolicyKind.Adaptive];
 
     public double Eps { get; init; } = 1e-9;
 

@@ -10,7 +10,7 @@ public class BitsTests
 {
     private static readonly Lazy<BitsResult> Small = new(() => BitsSweep.Run(
         InstanceSource.Gaussian(300, 30),
-        new BitsOptions { Instances = 3, Rates = [3, 4.5, 6, 9], Threads = 2 }));
+        new BitsOptions { Instances = 3, Rates = [3, 4.5, 6, 9], Threads = 2, Quantizers = ["cube", "dithered"], Ranges = [RangePolicyKind.WorstCase] }));
 
     [Fact]
     public void Every_configuration_has_a_row_and_bits_are_what_the_channel_counted()

@@ -147,17 +147,21 @@ public class CliTests
     public void Bits_reports_floor_rows_and_best()
     {
         var directory = TempDirectory("bits");
-        var (exit, output, error) = Dq("bits", "--instances", "2", "--m", "300", "--n", "30", "--rates", "4,6", "--methods", "gd,dq-gd", "--quantizers", "cube", "--out", directory, "--json");
+        var (exit, output, error) = Dq("bits", "--instances", "2", "--m", "300", "--n", "30", "--rates", "4,6", "--methods", "gd,dq-gd", "--quantizers", "cube,rotated", "--out", directory, "--json");
         Assert.True(exit == 0, error);
         using var json = JsonDocument.Parse(output);
         var root = json.RootElement;
         Assert.Equal(1e-9, root.GetProperty("eps").GetDouble());
         Assert.Equal(Math.Log2(1e9), root.GetProperty("floor_bits").GetDouble(), 12);
-        Assert.Equal(4, root.GetProperty("rows").GetArrayLength());
-        var best = root.GetProperty("best").GetProperty("dq-gd");
-        foreach (var field in new[] { "method", "quantizer", "rate_bits", "iterations_mean", "bits_per_coordinate_mean" })
+        // gd's two float rows; dq-gd's cube under both default ranges and rotated under adaptive ones, at two rates.
+        Assert.Equal(2 + (3 * 2), root.GetProperty("rows").GetArrayLength());
+        Assert.Equal(["dq-gd rotated worst-case"], root.GetProperty("skipped").EnumerateArray().Select(s => s.GetString()![..s.GetString()!.IndexOf(':')]));
+        foreach (var best in new[] { root.GetProperty("best").GetProperty("dq-gd"), root.GetProperty("best_overall") })
         {
-            Assert.True(best.TryGetProperty(field, out _), $"best misses {field}");
+            foreach (var field in new[] { "method", "quantizer", "range", "rate_bits", "iterations_mean", "bits_per_coordinate_mean" })
+            {
+                Assert.True(best.TryGetProperty(field, out _), $"best misses {field}");
+            }
         }
 
         Assert.True(File.Exists(Path.Combine(directory, "bits.png")));
