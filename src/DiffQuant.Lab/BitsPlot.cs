@@ -3,46 +3,41 @@ using ScottPlot;
 namespace DiffQuant.Lab;
 
 /// <summary>
-/// Bits per coordinate to reach ε against R for each quantized method, quantizer and range policy (where every
-/// instance got there; a colour per method, a marker per quantizer and range) and the volume floor log2(1/ε).
+/// Bits per coordinate to reach ε against R, one curve per quantizer and range policy: at each R the cheapest quantized
+/// method that got every instance there (the tables name the methods), with the volume floor log2(1/ε).
 /// </summary>
 public static class BitsPlot
 {
     private static readonly MarkerShape[] Markers = [MarkerShape.FilledCircle, MarkerShape.OpenCircle, MarkerShape.FilledSquare, MarkerShape.OpenSquare, MarkerShape.FilledTriangleUp, MarkerShape.OpenTriangleUp, MarkerShape.FilledDiamond, MarkerShape.OpenDiamond];
 
+    /// <summary>The curve of each (quantizer, range): (R, the cheapest method's mean bits per coordinate) in order of R.</summary>
+    public static IReadOnlyList<((string Quantizer, string Range) Variant, IReadOnlyList<(double Rate, double Bits)> Points)> Curves(BitsResult result) =>
+        [.. result.Rows
+            .Where(r => r.Range != "none" && r.BitsPerCoordinateMean is not null)
+            .GroupBy(r => (r.Quantizer, r.Range))
+            .Select(g => ((g.Key.Quantizer, g.Key.Range), (IReadOnlyList<(double, double)>)[.. g.GroupBy(r => r.RateBits).OrderBy(r => r.Key).Select(r => (r.Key, r.Min(x => x.BitsPerCoordinateMean!.Value)))]))];
+
     public static Plot Create(BitsResult result)
     {
         var plot = new Plot();
-        var hues = new Dictionary<string, Color>();
-        var quantized = result.Rows.Where(r => r.Range != "none").ToList();
-        var variants = quantized.Select(r => (r.Quantizer, r.Range)).Distinct().ToList();
-        foreach (var group in quantized.GroupBy(r => (r.Method, r.Quantizer, r.Range)))
+        var curves = Curves(result);
+        var lowest = double.MaxValue;
+        for (var v = 0; v < curves.Count; v++)
         {
-            var rows = group.Where(r => r.BitsPerCoordinateMean is not null).OrderBy(r => r.RateBits).ToList();
-            if (rows.Count == 0)
-            {
-                continue;
-            }
-
-            if (!hues.TryGetValue(group.Key.Method, out var tint))
-            {
-                tint = hues[group.Key.Method] = PlotStyle.Colour(hues.Count + 1);
-            }
-
-            var variant = variants.IndexOf((group.Key.Quantizer, group.Key.Range));
-            var line = plot.Add.Scatter(rows.Select(r => r.RateBits).ToArray(), rows.Select(r => r.BitsPerCoordinateMean!.Value).ToArray(), variant == 0 ? tint : tint.WithAlpha(0.6));
-            line.MarkerShape = Markers[variant % Markers.Length];
-            line.LegendText = $"{group.Key.Method.ToUpperInvariant()} {group.Key.Quantizer} {group.Key.Range}";
+            var ((quantizer, range), points) = curves[v];
+            var line = plot.Add.Scatter(points.Select(p => p.Rate).ToArray(), points.Select(p => p.Bits).ToArray(), PlotStyle.Colour(v + 1));
+            line.MarkerShape = Markers[v % Markers.Length];
+            line.LegendText = $"{quantizer}, {range} ranges";
+            lowest = Math.Min(lowest, points.Min(p => p.Bits));
         }
 
         var floor = plot.Add.HorizontalLine(result.FloorBits, 2, Colors.Black);
         floor.LegendText = $"volume floor log2(1/ε) = {result.FloorBits:F1}";
-        var quantizedMax = quantized.Where(r => r.BitsPerCoordinateMean is not null).Select(r => r.BitsPerCoordinateMean!.Value).DefaultIfEmpty(result.FloorBits).Max();
-        plot.Title($"Bits to relative error {result.Eps:G2} — {result.Problem}, n = {result.N}, {result.Instances} instances");
+        plot.Title($"Bits to relative error {result.Eps:G2} — {result.Problem}, {result.Instances} instances");
         plot.XLabel("R (bits per coordinate per iteration)");
-        plot.YLabel("uplink bits per coordinate to reach ε");
-        plot.Axes.SetLimitsY(0, Math.Min(quantizedMax, 4 * result.Best.Values.Select(r => r.BitsPerCoordinateMean!.Value).DefaultIfEmpty(100).Min()) * 1.05);
-        plot.ShowLegend(Alignment.UpperLeft);
+        plot.YLabel("uplink bits per coordinate to reach ε (cheapest method)");
+        plot.Axes.SetLimitsY(0, Math.Max(2 * result.FloorBits, 5 * Math.Min(lowest, 4 * result.FloorBits)));
+        plot.ShowLegend(Alignment.UpperRight);
         return plot;
     }
 

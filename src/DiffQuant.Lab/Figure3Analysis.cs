@@ -48,12 +48,12 @@ public sealed record Figure3Analysis(IReadOnlyList<Figure3Analysis.Reach> Reache
             var reference = Math.Max(sigma, plain?.EmpiricalRateMean ?? sigma);
             var first = group.OrderBy(r => r.RateBits).FirstOrDefault(r => r.EmpiricalRateMean <= reference * (1 + Tolerance));
             var differential = method.Compensation == Compensation.Differential;
-            var oneWorkerTheory = result.Workers == 1 && group.Key.Range != "adaptive";
+            var oneWorkerTheory = result.Workers == 1 && group.Key.Range != "adaptive" && result.Rho is not null;
             double? predicted = !oneWorkerTheory ? null
-                : differential ? (method.Momentum == Momentum.None ? Bounds.LossFreeThreshold(sigma, result.Rho) : Bounds.MomentumThreshold(sigma, GammaOf(method.Momentum, sigma), result.Rho))
+                : differential ? (method.Momentum == Momentum.None ? Bounds.LossFreeThreshold(sigma, result.Rho!.Value) : Bounds.MomentumThreshold(sigma, GammaOf(method.Momentum, sigma), result.Rho!.Value))
 
                 // Where σ + c·ρ2^−R falls to σ(1 + 3%), c = 1 as the paper states the bound.
-                : method.Compensation == Compensation.Naive && method.Momentum == Momentum.None ? Math.Log2(result.Rho / (Tolerance * sigma))
+                : method.Compensation == Compensation.Naive && method.Momentum == Momentum.None ? Math.Log2(result.Rho!.Value / (Tolerance * sigma))
                 : null;
             reaches.Add(new Reach(group.Key.Method, group.Key.Range, sigma, reference, first?.RateBits, predicted));
         }

@@ -24,9 +24,14 @@ public static class Figure3Plot
         var kappa = (1 + sigma) / (1 - sigma);
         var etaL = 2 * kappa / (kappa + 1);
         Curve(plot, low, high, _ => sigma, "σ_GD", Colors.Gray, 4);
-        Curve(plot, low, high, r => Bounds.DqGd(sigma, result.Rho, r), "DQ-GD bound max{σ, ρ2^−R}", Colors.RoyalBlue.WithAlpha(0.6), 2);
-        Curve(plot, low, high, r => Bounds.NqGdPaper(sigma, result.Rho, r), "NQ-GD bound σ + ρ2^−R (paper)", Colors.OrangeRed.WithAlpha(0.6), 2);
-        Curve(plot, low, high, r => Bounds.NqGdSchedule(sigma, etaL, result.Rho, r), "NQ-GD schedule σ + ηLρ2^−R", Colors.Orange, 1);
+        if (result.Rho is { } rho)
+        {
+            // The paper's bounds need the quantizer's covering efficiency ρ (a clipping code has none).
+            Curve(plot, low, high, r => Bounds.DqGd(sigma, rho, r), "DQ-GD bound max{σ, ρ2^−R}", Colors.RoyalBlue.WithAlpha(0.6), 2);
+            Curve(plot, low, high, r => Bounds.NqGdPaper(sigma, rho, r), "NQ-GD bound σ + ρ2^−R (paper)", Colors.OrangeRed.WithAlpha(0.6), 2);
+            Curve(plot, low, high, r => Bounds.NqGdSchedule(sigma, etaL, rho, r), "NQ-GD schedule σ + ηLρ2^−R", Colors.Orange, 1);
+        }
+
         Curve(plot, low, high, r => Bounds.Converse(sigma, r), "converse max{σ, 2^−R}", Colors.Black, 1);
 
         var color = 0;

@@ -63,7 +63,7 @@ public sealed record Figure3Result(
     int Workers,
     string Allocation,
     double SigmaGd,
-    double Rho,
+    double? Rho,
     IReadOnlyList<Figure3Row> Rows,
     double ElapsedSeconds,
     long IterationsTotal,

@@ -57,7 +57,8 @@ public static class Figure3Sweep
             })
             .ToList();
         var iterations = allRuns.Sum(r => (long)r.Iterations);
-        var rho = QuantizerSpec.Parse(options.Quantizer, options.Rates[0]).Create(source.Dimension).CoveringEfficiency;
+        var efficiency = QuantizerSpec.Parse(options.Quantizer, options.Rates[0]).Create(source.Dimension).CoveringEfficiency;
+        double? rho = double.IsFinite(efficiency) ? efficiency : null;
         return new Figure3Result(
             source.Name,
             source.Dimension,
@@ -124,7 +125,8 @@ public static class Figure3Sweep
         var sigma = options.Workers == 1 ? tuning.Sigma : Math.Max(Math.Abs(1 - (tuning.StepSize * problem.Mu)), Math.Abs((tuning.StepSize * problem.L) - 1));
         var coder = quantizer.Create(problem.Dimension);
         var epsilon = coder.UsesRange ? coder.CoveringRadius(1) : 0;
-        double? paper = method.Momentum == Momentum.None && quantizes
+        // The paper's closed forms need the quantizer's covering efficiency ρ (a clipping code has none).
+        double? paper = method.Momentum == Momentum.None && quantizes && double.IsFinite(coder.CoveringEfficiency)
             ? method.Compensation == Compensation.Differential ? Bounds.DqGd(sigma, coder.CoveringEfficiency, quantizer.Rate)
             : method.Compensation == Compensation.Naive ? Bounds.NqGdPaper(sigma, coder.CoveringEfficiency, quantizer.Rate) : null
             : null;

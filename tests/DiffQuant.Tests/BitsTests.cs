@@ -66,6 +66,9 @@ public class BitsTests
         Assert.Equal(3 * 3 * 3, result.Rows.Count);
         Assert.Equal(("rotated", "adaptive"), (result.BestOverall!.Quantizer, result.BestOverall.Range));
         Assert.True(result.BestOverall.BitsPerCoordinateMean < result.Rows.Where(r => r.Quantizer == "cube").Min(r => r.BitsPerCoordinateMean ?? double.MaxValue));
+        var curves = BitsPlot.Curves(result);
+        Assert.Subset(new HashSet<(string, string)> { ("cube", "worst-case"), ("cube", "adaptive"), ("rotated", "adaptive") }, curves.Select(c => c.Variant).ToHashSet());
+        Assert.Equal(result.BestOverall.BitsPerCoordinateMean!.Value, curves.Single(c => c.Variant == ("rotated", "adaptive")).Points.Min(p => p.Bits));
         using var json = System.Text.Json.JsonDocument.Parse(ResultJson.Serialize(result));
         var best = json.RootElement.GetProperty("best_overall");
         Assert.Equal(("rotated", "adaptive"), (best.GetProperty("quantizer").GetString(), best.GetProperty("range").GetString()));
