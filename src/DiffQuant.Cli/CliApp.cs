@@ -22,6 +22,7 @@ public static class CliApp
             BoundsCommand.Create(output, error),
             Figure3Command.Create(output, error),
             BitsCommand.Create(output, error),
+            QuantizersCommand.Create(output, error),
             DemoCommand.Create(output, error),
             TrainCommand.Create(output, error),
             SiloCommand.Create(output, error),

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.Intrinsics;
 
 namespace DiffQuant.Quantization;
 
@@ -21,11 +22,11 @@ public sealed class HadamardRotation(int dimension, ulong seed)
     public void Forward(Span<double> x, long step, bool scalar = false)
     {
         Guard.SameLength(x.Length, dimension, "the rotated vector");
-        FlipSigns(x, step, 0);
+        FlipSigns(x, step, 0, scalar);
         FastHadamard.Transform(x[.._block], scalar);
         if (_block < dimension)
         {
-            FlipSigns(x, step, 1);
+            FlipSigns(x, step, 1, scalar);
             FastHadamard.Transform(x[^_block..], scalar);
         }
     }
@@ -37,23 +38,38 @@ public sealed class HadamardRotation(int dimension, ulong seed)
         if (_block < dimension)
         {
             FastHadamard.Transform(x[^_block..], scalar);
-            FlipSigns(x, step, 1);
+            FlipSigns(x, step, 1, scalar);
         }
 
         FastHadamard.Transform(x[.._block], scalar);
-        FlipSigns(x, step, 0);
+        FlipSigns(x, step, 0, scalar);
     }
 
-    private void FlipSigns(Span<double> x, long step, int stage)
+    /// <summary>Sign-bit masks of four lanes for each 4-bit pattern (lane k negated when bit k is set).</summary>
+    private static readonly Vector256<long>[] LaneMasks = [.. Enumerable.Range(0, 16).Select(m => Vector256.Create(
+        (long)((ulong)(m & 1) << 63), (long)((ulong)((m >> 1) & 1) << 63), (long)((ulong)((m >> 2) & 1) << 63), (long)((ulong)((m >> 3) & 1) << 63)))];
+
+    /// <summary>Negates x_i where bit i mod 64 of the (i / 64)-th random word is set: an exact, branch-free sign-bit flip.</summary>
+    private void FlipSigns(Span<double> x, long step, int stage, bool scalar)
     {
         var stream = (2 * step) + stage;
+        var simd = !scalar && Vector256.IsHardwareAccelerated;
         for (var start = 0; start < x.Length; start += 64)
         {
             var bits = SharedRandom.Bits(seed, stream, start >> 6);
             var end = Math.Min(64, x.Length - start);
-            for (var j = 0; j < end; j++)
+            var j = 0;
+            if (simd)
             {
-                // Flipping the sign bit is exact and branch-free.
+                for (; j <= end - 4; j += 4)
+                {
+                    var lanes = x.Slice(start + j, 4);
+                    (Vector256.Create<double>(lanes).AsInt64() ^ LaneMasks[(int)((bits >> j) & 15)]).AsDouble().CopyTo(lanes);
+                }
+            }
+
+            for (; j < end; j++)
+            {
                 x[start + j] = BitConverter.Int64BitsToDouble(BitConverter.DoubleToInt64Bits(x[start + j]) ^ (long)((bits >> j) << 63));
             }
         }

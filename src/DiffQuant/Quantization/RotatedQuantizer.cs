@@ -1,4 +1,6 @@
+using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.Intrinsics;
 using DiffQuant.Bits;
 
 namespace DiffQuant.Quantization;
@@ -8,7 +10,7 @@ namespace DiffQuant.Quantization;
 /// v's coordinates are near-Gaussian with RMS σ̂ = ‖u‖₂/√n. The payload opens with the gain: k in
 /// <see cref="ScaleBits"/> bits, σ = r·2^((k − <see cref="ScaleOffset"/>)/4), the quarter-octave nearest σ̂ relative to
 /// the range r both ends hold (so the gain costs 5 bits, not a float). Then coordinate i with b_i bits (the rest of the
-/// budget floor(n·R) − 5 spread evenly) is coded on the midrise grid of 2^b_i cells of width Δ_b·σ, Δ_b the
+/// budget floor(n·R) − 5 spread evenly, the extra bits on the first coordinates) is coded on the midrise grid of 2^b_i cells of width Δ_b·σ, Δ_b the
 /// mean-square-optimal uniform step for N(0, 1) (<see cref="GaussianSteps"/>): the code clips at ±2^(b−1)·Δ_b·σ
 /// rather than covering the largest coordinate, and the clipped coordinates saturate (overloads, counted; DQ's error
 /// feedback carries what they lost into the next message). A coordinate with 0 bits decodes to 0, so rates below one
@@ -37,9 +39,14 @@ public sealed class RotatedQuantizer : IQuantizer
     private static readonly double[] QuarterOctaves = [1, Math.Sqrt(Math.Sqrt(2)), Math.Sqrt(2), Math.Sqrt(2) * Math.Sqrt(Math.Sqrt(2))];
 
     private readonly HadamardRotation _rotation;
-    private readonly byte[] _bits;
     private readonly double[] _rotated;
+    private readonly double[] _cells;
+
+    /// <summary>b: every coordinate has b or b + 1 bits.</summary>
     private readonly int _lowBits;
+
+    /// <summary>The first coordinates, which take b + 1 bits (the rotation makes coordinates exchangeable, so the extra bits go in one run).</summary>
+    private readonly int _highCount;
 
     public RotatedQuantizer(int dimension, double rate, ulong seed)
     {
@@ -57,15 +64,16 @@ public sealed class RotatedQuantizer : IQuantizer
             Guard.Throw($"rate {rate} gives floor(n·R) = {BudgetBits} bits per message for n = {dimension}; the rotated code needs more than its {ScaleBits}-bit gain (a rate of at least {(ScaleBits + 1.0) / dimension:G4}).");
         }
 
-        _bits = BitAllocation.SpreadTotal(dimension, Math.Max(0, BudgetBits - ScaleBits));
-        _lowBits = dimension == 0 ? 0 : _bits.Min();
-        if (dimension > 0 && _bits.Max() > MaxBitsPerCoordinate)
+        var coded = Math.Max(0, BudgetBits - ScaleBits);
+        (_lowBits, _highCount) = dimension == 0 ? (0, 0) : ((int)(coded / dimension), (int)(coded % dimension));
+        if (_lowBits + (_highCount > 0 ? 1 : 0) > MaxBitsPerCoordinate)
         {
-            Guard.Throw($"the rotated code takes at most {MaxBitsPerCoordinate} bits a coordinate; rate {rate} asks for {_bits.Max()}.");
+            Guard.Throw($"the rotated code takes at most {MaxBitsPerCoordinate} bits a coordinate; rate {rate} asks for {_lowBits + 1}.");
         }
 
         _rotation = new HadamardRotation(dimension, seed);
         _rotated = new double[dimension];
+        _cells = new double[dimension];
     }
 
     public string Name => "rotated";
@@ -103,28 +111,12 @@ public sealed class RotatedQuantizer : IQuantizer
         var rms = Math.Sqrt(energy / Math.Max(1, Dimension)); // ‖Θu‖ = ‖u‖
         var k = rms > 0 ? (int)Math.Clamp(Math.Round(4 * Math.Log2(rms / context.Range)) + ScaleOffset, 0, (1 << ScaleBits) - 1) : 0;
         var sigma = Gain(context.Range, k);
-
+        var cells = _cells.AsSpan();
+        var overloads = new Grid(sigma, _lowBits + 1).Quantize(v[.._highCount], cells) + new Grid(sigma, _lowBits).Quantize(v[_highCount..], cells[_highCount..]);
         var packer = default(FieldPacker);
         packer.Put(writer, (ulong)k, ScaleBits);
-        var overloads = 0;
-        var low = new Grid(sigma, _lowBits);
-        var high = new Grid(sigma, _lowBits + 1);
-        for (var i = 0; i < v.Length; i++)
-        {
-            int b = _bits[i];
-            if (b == 0)
-            {
-                v[i] = 0;
-                continue;
-            }
-
-            var grid = b == _lowBits ? low : high;
-            var cell = grid.Cell(v[i], out var saturated);
-            overloads += saturated ? 1 : 0;
-            v[i] = grid.Value(cell);
-            packer.Put(writer, cell, b);
-        }
-
+        Pack(writer, ref packer, cells[.._highCount], _lowBits + 1);
+        Pack(writer, ref packer, cells[_highCount..], _lowBits);
         packer.Flush(writer);
         _rotation.Inverse(v, context.Step);
         v.CopyTo(q);
@@ -137,15 +129,39 @@ public sealed class RotatedQuantizer : IQuantizer
         CheckContext(context);
         var unpacker = new FieldUnpacker(BudgetBits);
         var sigma = Gain(context.Range, (int)unpacker.Take(ref reader, ScaleBits));
-        var low = new Grid(sigma, _lowBits);
-        var high = new Grid(sigma, _lowBits + 1);
-        for (var i = 0; i < q.Length; i++)
+        var cells = _cells.AsSpan();
+        Unpack(ref reader, ref unpacker, cells[.._highCount], _lowBits + 1);
+        Unpack(ref reader, ref unpacker, cells[_highCount..], _lowBits);
+        new Grid(sigma, _lowBits + 1).Reconstruct(cells[.._highCount], q[.._highCount]);
+        new Grid(sigma, _lowBits).Reconstruct(cells[_highCount..], q[_highCount..]);
+        _rotation.Inverse(q, context.Step);
+    }
+
+    private static void Pack(BitWriter writer, ref FieldPacker packer, ReadOnlySpan<double> cells, int bits)
+    {
+        if (bits == 0)
         {
-            int b = _bits[i];
-            q[i] = b == 0 ? 0 : (b == _lowBits ? low : high).Value(unpacker.Take(ref reader, b));
+            return;
         }
 
-        _rotation.Inverse(q, context.Step);
+        foreach (var cell in cells)
+        {
+            packer.Put(writer, (ulong)cell, bits);
+        }
+    }
+
+    private static void Unpack(ref BitReader reader, ref FieldUnpacker unpacker, Span<double> cells, int bits)
+    {
+        if (bits == 0)
+        {
+            cells.Clear();
+            return;
+        }
+
+        for (var i = 0; i < cells.Length; i++)
+        {
+            cells[i] = unpacker.Take(ref reader, bits);
+        }
     }
 
     /// <summary>σ = r·2^((k − offset)/4), exactly as both ends compute it.</summary>
@@ -169,28 +185,74 @@ public sealed class RotatedQuantizer : IQuantizer
         }
     }
 
-    /// <summary>The midrise grid of 2^b cells of width Δ_b·σ centred on 0.</summary>
+    /// <summary>
+    /// The midrise grid of 2^b cells of width Δ_b·σ centred on 0 (b = 0: every value decodes to 0). Cells are held as
+    /// doubles (exact integers) so that quantizing and reconstructing a run are branch-free SIMD loops; the scalar tail
+    /// does the same operations in the same order.
+    /// </summary>
     private readonly struct Grid
     {
         private readonly double _width;
-        private readonly double _half;
+        private readonly double _inverse;
+        private readonly double _offset;
         private readonly double _last;
 
         public Grid(double sigma, int bits)
         {
-            var steps = GaussianSteps;
-            _width = bits is >= 1 and <= MaxBitsPerCoordinate ? steps[bits - 1] * sigma : 0;
-            _half = Math.ScaleB(1.0, bits - 1);
-            _last = Math.ScaleB(1.0, bits) - 1;
+            _width = bits is >= 1 and <= MaxBitsPerCoordinate ? GaussianSteps[bits - 1] * sigma : 0;
+            _inverse = _width > 0 ? 1 / _width : 0;
+            var half = Math.ScaleB(1.0, bits - 1);
+            _offset = 0.5 - half;
+            _last = bits == 0 ? 0 : Math.ScaleB(1.0, bits) - 1;
         }
 
-        public ulong Cell(double value, out bool saturated)
+        /// <summary>cell_i = clamp(⌊v_i/w + 2^(b−1)⌋, 0, 2^b − 1) and v_i ← (cell_i + ½ − 2^(b−1))·w; returns the clamped count.</summary>
+        public int Quantize(Span<double> v, Span<double> cells)
         {
-            var position = Math.Floor((value / _width) + _half);
-            saturated = position < 0 || position > _last;
-            return position <= 0 ? 0 : position >= _last ? (ulong)_last : (ulong)position;
+            var saturated = 0;
+            var i = 0;
+            if (Vector256.IsHardwareAccelerated)
+            {
+                var (inverse, shift, last, width, offset) = (Vector256.Create(_inverse), Vector256.Create(-_offset + 0.5), Vector256.Create(_last), Vector256.Create(_width), Vector256.Create(_offset));
+                for (; i <= v.Length - 4; i += 4)
+                {
+                    var position = Vector256.Floor((Vector256.Create<double>(v[i..]) * inverse) + shift);
+                    var cell = Vector256.Min(Vector256.Max(position, Vector256<double>.Zero), last);
+                    saturated += BitOperations.PopCount(Vector256.ExtractMostSignificantBits(Vector256.Equals(cell, position)) ^ 0xFu);
+                    cell.CopyTo(cells[i..]);
+                    ((cell + offset) * width).CopyTo(v[i..]);
+                }
+            }
+
+            for (; i < v.Length; i++)
+            {
+                var position = Math.Floor((v[i] * _inverse) + (-_offset + 0.5));
+                var cell = Math.Min(Math.Max(position, 0), _last);
+                saturated += cell == position ? 0 : 1;
+                cells[i] = cell;
+                v[i] = (cell + _offset) * _width;
+            }
+
+            return saturated;
         }
 
-        public double Value(ulong cell) => (cell + 0.5 - _half) * _width;
+        /// <summary>v_i = (cell_i + ½ − 2^(b−1))·w, as <see cref="Quantize"/> writes it.</summary>
+        public void Reconstruct(ReadOnlySpan<double> cells, Span<double> v)
+        {
+            var i = 0;
+            if (Vector256.IsHardwareAccelerated)
+            {
+                var (width, offset) = (Vector256.Create(_width), Vector256.Create(_offset));
+                for (; i <= v.Length - 4; i += 4)
+                {
+                    ((Vector256.Create<double>(cells[i..]) + offset) * width).CopyTo(v[i..]);
+                }
+            }
+
+            for (; i < v.Length; i++)
+            {
+                v[i] = (cells[i] + _offset) * _width;
+            }
+        }
     }
 }

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Encode + decode throughput of every ranged quantizer at R = 2 and n = 10^4 … 10^7, binary32 floats as the baseline in
+# the same BenchmarkDotNet run; prints a Markdown table of million coordinates per second (one core).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+artifacts=dq-out/bench/quantizers
+dotnet run -c Release --project bench/DiffQuant.Benchmarks -- --filter '*QuantizerBenchmarks*' --job short --exporters json --artifacts "$artifacts" >/dev/null
+python3 - "$artifacts" <<'PY'
+import glob, json, sys
+report = json.load(open(glob.glob(sys.argv[1] + "/results/*QuantizerBenchmarks*-report-full-compressed.json")[0]))
+cells = {}
+for b in report["Benchmarks"]:
+    p = dict(kv.split("=") for kv in b["Parameters"].split("&"))
+    cells[(p["Kind"], int(p["N"]))] = int(p["N"]) / b["Statistics"]["Mean"] * 1000
+kinds = list(dict.fromkeys(k for k, _ in cells))
+sizes = sorted({n for _, n in cells})
+print(f"Encode + decode of one vector at R = 2 (float32: 32 bits), million coordinates per second on one core, measured by `bench/quantizers.sh` (BenchmarkDotNet, short job, {report['HostEnvironmentInfo']['ProcessorName'].strip()}):")
+print()
+print("| quantizer | " + " | ".join(f"n = {n:,}" for n in sizes) + " |")
+print("|---|" + "---:|" * len(sizes))
+for k in kinds:
+    print(f"| {k} | " + " | ".join(f"{cells[(k, n)]:,.0f}" for n in sizes) + " |")
+PY

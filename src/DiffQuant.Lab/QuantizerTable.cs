@@ -1,0 +1,164 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using DiffQuant.Bits;
+using DiffQuant.Problems;
+using DiffQuant.Quantization;
+
+namespace DiffQuant.Lab;
+
+/// <summary>The vectors a quantizer table codes.</summary>
+public enum TableInput
+{
+    /// <summary>u ~ N(0, I_n).</summary>
+    Gaussian,
+
+    /// <summary>u_i uniform on [−½, ½], 5% of them 30 times larger: a few large coordinates, as a gradient on a sparse or ill-conditioned problem has.</summary>
+    Spiky,
+}
+
+/// <summary>What `dq quantizers` measures: every quantizer at every rate on <see cref="Trials"/> vectors of each kind, of length <see cref="N"/>.</summary>
+public readonly record struct QuantizerTableOptions
+{
+    public QuantizerTableOptions()
+    {
+    }
+
+    public int N { get; init; } = 100;
+
+    public IReadOnlyList<double> Rates { get; init; } = [1, 2, 3, 4, 6, 8];
+
+    public int Trials { get; init; } = 200;
+
+    public long Seed { get; init; } = 1;
+
+    public IReadOnlyList<TableInput> Inputs { get; init; } = [TableInput.Gaussian, TableInput.Spiky];
+
+    /// <summary>Registered names; the float codecs are measured once, at their own rate (the speed baseline).</summary>
+    public IReadOnlyList<string> Quantizers { get; init; } = QuantizerRegistry.Names;
+}
+
+/// <summary>
+/// One quantizer at one rate: the relative error ‖Q(u) − u‖/‖u‖ (mean and worst over the trials), the effective
+/// ρ = mean relative error · 2^R (√n for the cube at worst, 1 for an ideal code of the ball), the share of coordinates
+/// saturated, and encode and decode speed in millions of coordinates per second (one thread, this process).
+/// </summary>
+public sealed record QuantizerTableRow(string Input, string Quantizer, double RateBits, long BitsPerMessage, double MeanRelativeError, double WorstRelativeError, double? EffectiveRho, double OverloadShare, double EncodeMillionsPerSecond, double DecodeMillionsPerSecond);
+
+public sealed record QuantizerTableResult(int N, int Trials, long Seed, string Range, IReadOnlyList<QuantizerTableRow> Rows);
+
+/// <summary>Measures every quantizer on the same inputs, in one run, floats first (the baseline of the speeds).</summary>
+public static class QuantizerTable
+{
+    /// <summary>The range each code is given.</summary>
+    public const string Range = "r = ‖u‖∞ (what a range that knew the input would give)";
+
+    public static QuantizerTableResult Measure(QuantizerTableOptions options)
+    {
+        if (options.N < 1 || options.Trials < 1)
+        {
+            throw new DiffQuantException($"--n and --trials must be positive, got {options.N} and {options.Trials}.");
+        }
+
+        RateGrid.Validate(options.Rates);
+        var ranged = options.Quantizers.Where(q => QuantizerRegistry.Find(q).Capabilities.NeedsRange).ToList();
+        RateGrid.ValidateFor(options.Rates, ranged, options.N);
+        var rows = new List<QuantizerTableRow>();
+        foreach (var kind in options.Inputs)
+        {
+            var inputs = Enumerable.Range(0, options.Trials).Select(t => Vector(kind, options.N, options.Seed + t)).ToArray();
+            foreach (var name in options.Quantizers.OrderBy(q => QuantizerRegistry.Find(q).Capabilities.NeedsRange))
+            {
+                var implied = QuantizerRegistry.Find(name).Capabilities.ImpliedRate;
+                foreach (var rate in implied is { } fixedRate ? [fixedRate] : options.Rates)
+                {
+                    rows.Add(Row(kind, QuantizerSpec.Parse(name, rate, (ulong)options.Seed), options.N, inputs));
+                }
+            }
+        }
+
+        return new QuantizerTableResult(options.N, options.Trials, options.Seed, Range, rows);
+    }
+
+    public static string Name(TableInput input) => input == TableInput.Gaussian ? "gaussian" : "spiky";
+
+    private static double[] Vector(TableInput kind, int n, long seed)
+    {
+        if (kind == TableInput.Gaussian)
+        {
+            return GaussianSource.Vector(n, seed, GaussianSource.Stream.Target);
+        }
+
+        var random = GaussianSource.Generator(seed, GaussianSource.Stream.Target);
+        var u = new double[n];
+        for (var i = 0; i < n; i++)
+        {
+            var large = random.NextOpenUnit() < 0.05;
+            u[i] = (large ? 30 : 1) * (random.NextOpenUnit() - 0.5);
+        }
+
+        return u;
+    }
+
+    private static QuantizerTableRow Row(TableInput kind, QuantizerSpec spec, int n, double[][] inputs)
+    {
+        var (encoder, decoder) = (spec.Create(n), spec.Create(n));
+        var writer = new BitWriter();
+        var q = new double[n];
+        var decoded = new double[n];
+        var payloads = new Payload[inputs.Length];
+        var overloads = 0L;
+        encoder.Encode(inputs[0], Context(inputs[0], 0, encoder), writer, q); // JIT before the clock
+        var errors = new double[inputs.Length];
+        long encoding = 0, decoding = 0;
+        for (var t = 0; t < inputs.Length; t++)
+        {
+            writer.Reset();
+            var context = Context(inputs[t], t, encoder);
+            var start = Stopwatch.GetTimestamp();
+            overloads += encoder.Encode(inputs[t], context, writer, q);
+            encoding += Stopwatch.GetTimestamp() - start;
+            payloads[t] = new Payload(writer.ToPayload().Bytes.ToArray(), writer.BitLength);
+            errors[t] = System.Numerics.Tensors.TensorPrimitives.Distance<double>(q, inputs[t]) / System.Numerics.Tensors.TensorPrimitives.Norm<double>(inputs[t]);
+        }
+
+        for (var t = 0; t < inputs.Length; t++)
+        {
+            var reader = new BitReader(payloads[t]);
+            var context = Context(inputs[t], t, decoder);
+            var start = Stopwatch.GetTimestamp();
+            decoder.Decode(ref reader, context, decoded);
+            decoding += Stopwatch.GetTimestamp() - start;
+        }
+
+        var coordinates = (double)n * inputs.Length;
+        var mean = errors.Average();
+        return new QuantizerTableRow(
+            Name(kind),
+            spec.Kind,
+            spec.Rate,
+            encoder.BudgetBits,
+            mean,
+            errors.Max(),
+            encoder.UsesRange ? mean * Math.Pow(2, spec.Rate) : null,
+            overloads / coordinates,
+            coordinates / Stopwatch.GetElapsedTime(0, encoding).TotalSeconds / 1e6,
+            coordinates / Stopwatch.GetElapsedTime(0, decoding).TotalSeconds / 1e6);
+    }
+
+    private static QuantizerContext Context(double[] u, long step, IQuantizer quantizer) =>
+        new(quantizer.UsesRange ? Math.Abs(System.Numerics.Tensors.TensorPrimitives.MaxMagnitude<double>(u)) : 1, step, quantizer.BudgetBits);
+
+    public static string Markdown(QuantizerTableResult result)
+    {
+        var text = new StringBuilder();
+        text.Append(CultureInfo.InvariantCulture, $"n = {result.N}, {result.Trials} vectors of each input, range {result.Range}; speeds on one thread, binary32 and binary64 as the baseline in the same run.\n\n");
+        text.Append("| input | quantizer | R | bits / message | mean ‖e‖/‖u‖ | worst ‖e‖/‖u‖ | effective ρ | saturated | encode M coords/s | decode M coords/s |\n|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        foreach (var r in result.Rows)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"| {r.Input} | {r.Quantizer} | {r.RateBits:G} | {r.BitsPerMessage} | {r.MeanRelativeError:G3} | {r.WorstRelativeError:G3} | {(r.EffectiveRho is { } rho ? rho.ToString("F2", CultureInfo.InvariantCulture) : "—")} | {r.OverloadShare:P1} | {r.EncodeMillionsPerSecond:F0} | {r.DecodeMillionsPerSecond:F0} |\n");
+        }
+
+        return text.ToString();
+    }
+}
