@@ -4,7 +4,8 @@
 #   dq figure3 with the rotated code and adaptive ranges on the Gaussian ensemble (R = 0.5..6 step 0.25),
 #   dq bits (defaults: 20 instances, all nine methods, cube, dithered and rotated under worst-case and adaptive
 #   ranges, R = 0.5..12 step 0.25) on both,
-#   scripts/rates-table.sh (single runs of every method),
+#   scripts/rates-table.sh (single runs of every method), dq quantizers and bench/quantizers.sh (every quantizer's
+#   error and speed),
 #   bench/figure3-vs-numpy.sh (the default Fig. 3 sweep against its NumPy baseline, side by side; needs python3-numpy),
 #   dq train --compare for softmax regression and the MLP on Fashion-MNIST (needs dataset-fashion-mnist), for the
 #   synchronous compressors and the asynchronous double-quantization methods, scripts/downlink-table.sh and
@@ -26,6 +27,9 @@ dq figure3 --quantizer rotated --ranges adaptive --rates 0.5:6:0.25 --out "$out/
 dq bits --out "$out/bits-gaussian" --quiet
 dq bits --matrix "$ash958" --out "$out/bits-ash958" --quiet
 scripts/rates-table.sh > "$out/rates.md"
+dq quantizers --out "$out/quantizers" >/dev/null
+cp "$out/quantizers/quantizers.md" "$out/quantizers.md"
+bench/quantizers.sh > "$out/quantizers-speed.md"
 bench/figure3-vs-numpy.sh 500 > "$out/speed.md"
 dq train --compare --model softmax --out "$out/train-softmax" --quiet
 dq train --compare --model mlp --epochs 3 --out "$out/train-mlp" --quiet
@@ -63,5 +67,5 @@ for name in bits-gaussian bits-ash958; do
   cp "$out/$name/bits.png" "docs/$name.png"
   cp "$out/$name/bits.md" "$out/$name.md"
 done
-python3 scripts/splice.py "$out" figure3-gaussian figure3-ash958 figure3-rotated bits-gaussian bits-ash958 rates speed train-softmax train-mlp train-speed dq-softmax dq-logistic dq-mlp dq-downlink dq-equal-bits cluster cluster-fault cluster-sparse
+python3 scripts/splice.py "$out" figure3-gaussian figure3-ash958 figure3-rotated bits-gaussian bits-ash958 rates quantizers quantizers-speed speed train-softmax train-mlp train-speed dq-softmax dq-logistic dq-mlp dq-downlink dq-equal-bits cluster cluster-fault cluster-sparse
 echo "README.md, docs/*.png regenerated from $out"

@@ -144,6 +144,23 @@ public class CliTests
     }
 
     [Fact]
+    public void Quantizers_prints_one_json_document_and_writes_its_table()
+    {
+        var directory = TempDirectory("quantizers");
+        var (exit, output, error) = Dq("quantizers", "--n", "32", "--rates", "1,2", "--trials", "5", "--quantizers", "float32,cube,rotated", "--out", directory, "--json");
+        Assert.True(exit == 0, error);
+        using var json = JsonDocument.Parse(output);
+        var rows = json.RootElement.GetProperty("rows").EnumerateArray().ToList();
+        Assert.Equal(2 * (1 + 2 + 2), rows.Count);
+        Assert.All(rows, r => Assert.True(r.GetProperty("encode_millions_per_second").GetDouble() > 0));
+        Assert.Contains("| spiky | rotated | 2 | 64 |", File.ReadAllText(Path.Combine(directory, "quantizers.md")));
+
+        var (badExit, _, badError) = Dq("quantizers", "--n", "10", "--rates", "0.1", "--quantizers", "rotated");
+        Assert.Equal(2, badExit);
+        Assert.Contains("--rates: rate 0.1 gives floor(n·R) = 1 bits per message for n = 10", badError);
+    }
+
+    [Fact]
     public void Bits_reports_floor_rows_and_best()
     {
         var directory = TempDirectory("bits");
