@@ -5,7 +5,7 @@ namespace DiffQuant.Tests;
 
 public class CompressorTests
 {
-    public static TheoryData<string> Names => ["float32", "qsgd", "qsgd-elias", "qsgd-bucket", "terngrad", "sign", "topk", "topk-sign", "randk", "fixed", "fixed-block", "sparsified"];
+    public static TheoryData<string> Names => ["float32", "qsgd", "qsgd-elias", "qsgd-bucket", "terngrad", "sign", "topk", "topk-sign", "randk", "fixed", "fixed-block", "sparsified", "rotated"];
 
     private static ICompressor Create(string name, int d) => name switch
     {
@@ -20,6 +20,7 @@ public class CompressorTests
         "randk" => new RandomKCompressor(d, 0.1),
         "fixed" => new FixedPointCompressor(d, 4),
         "fixed-block" => new FixedPointCompressor(d, 3, blockSize: 7),
+        "rotated" => new RotatedCompressor(d, 2),
         _ => new SparsifiedCompressor(d, 0.3, 4),
     };
 

@@ -20,7 +20,7 @@ public class TrainingTests
         EvaluationsPerEpoch = 2,
     };
 
-    public static TheoryData<string> Methods => [.. TrainingMethod.Standard.Select(m => m.Name).Concat(["signsgd", "topk", "ef-qsgd", "df-terngrad", "df-dq-sgd"])];
+    public static TheoryData<string> Methods => [.. TrainingMethod.Standard.Select(m => m.Name).Concat(["signsgd", "topk", "ef-qsgd", "df-terngrad", "df-dq-sgd", "ef-rotated", "df-rotated"])];
 
     /// <summary>Every method learns the separable clusters through the links.</summary>
     [Theory]
@@ -56,6 +56,10 @@ public class TrainingTests
         Assert.Equal(32.0, run.BitsPerCoordinate);
         var qsgd = Trainer.Run(Data, options with { Method = "qsgd", Bits = 3 });
         Assert.Equal((messages * (32 + (3 * p))) + (options.Workers * 32), qsgd.UplinkBitsTotal);
+
+        // The rotated code: a binary32 reference, its 5-bit gain and B bits a coordinate.
+        var rotated = Trainer.Run(Data, options with { Method = "ef-rotated", Bits = 2 });
+        Assert.Equal((messages * (32 + 5 + (2 * p))) + (options.Workers * 32), rotated.UplinkBitsTotal);
 
         // Downlink to every worker: the opening model, the go message (η) and the model after each step but the last.
         Assert.Equal(options.Workers * ((32L * p * run.Steps) + 32), run.DownlinkBitsTotal);

@@ -18,6 +18,7 @@ public static class Compressors
         CompressorKind.Sign => new SignCompressor(dimension),
         CompressorKind.TopK => new TopKCompressor(dimension, options.Fraction),
         CompressorKind.TopKSign => new TopKCompressor(dimension, options.Fraction, signs: true),
+        CompressorKind.Rotated => new RotatedCompressor(dimension, options.Bits),
         _ => new RandomKCompressor(dimension, options.Fraction),
     };
 
