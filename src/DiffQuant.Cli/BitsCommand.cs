@@ -75,9 +75,11 @@ internal static class BitsCommand
             console.MarkupLine(Markup.Escape($"never reached ε on every instance at any swept rate: {string.Join(", ", missing)}"));
         }
 
-        foreach (var skipped in result.Skipped)
+        // "method quantizer range: why", one line per quantizer and range with the methods that refused it.
+        foreach (var pair in result.Skipped.GroupBy(s => s[(s.IndexOf(' ') + 1)..]))
         {
-            console.MarkupLine(Markup.Escape($"skipped {skipped}"));
+            var (what, why) = (pair.Key[..pair.Key.IndexOf(':')], pair.Key[(pair.Key.IndexOf(':') + 2)..]);
+            console.MarkupLine(Markup.Escape($"skipped {what} for {string.Join(", ", pair.Select(s => s[..s.IndexOf(' ')]))}: {why}"));
         }
     }
 }
