@@ -19,12 +19,7 @@ public static class BitAllocation
     public static byte[] Spread(int n, double rate)
     {
         ValidateRate(rate);
-        return SpreadTotal(n, Budget(n, rate));
-    }
-
-    /// <summary>b_i = floor((i+1)·B/n) − floor(i·B/n) for a total of <paramref name="total"/> = B ≥ 0 bits.</summary>
-    public static byte[] SpreadTotal(int n, long total)
-    {
+        var total = Budget(n, rate);
         var bits = new byte[n];
         if (n == 0)
         {

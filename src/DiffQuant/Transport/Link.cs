@@ -7,8 +7,7 @@ namespace DiffQuant.Transport;
 /// own buffer (the receiver never sees sender memory), reads the envelope to split information from
 /// framing bits, refuses a message whose body is longer than its budget (the iteration budget, or the
 /// protocol's setup size for a setup) or with non-zero padding (padding could smuggle bits), and counts
-/// what it carried. The algorithm never reports its own
-/// cost: these meters are the record.
+/// what it carried. The algorithm never reports its own cost: these meters are the record.
 /// </summary>
 public sealed class Link
 {
