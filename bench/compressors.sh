@@ -3,11 +3,10 @@
 # baseline in the same BenchmarkDotNet run; prints a Markdown table of mean times and coordinates per second (one core).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-artifacts=dq-out/bench/compressors
-dotnet run -c Release --project bench/DiffQuant.Benchmarks -- --filter '*CompressorBenchmarks*' --job short --exporters json --artifacts "$artifacts" >/dev/null
-python3 - "$artifacts" <<'PY'
-import glob, json, sys
-report = json.load(open(glob.glob(sys.argv[1] + "/results/*CompressorBenchmarks*-report-full-compressed.json")[0]))
+report=$(bench/benchmark-report.sh CompressorBenchmarks compressors)
+python3 - "$report" <<'PY'
+import json, sys
+report = json.load(open(sys.argv[1]))
 d = 101_770
 print(f"Encode + decode of one gradient of d = {d:,} coordinates, measured by `bench/compressors.sh` (BenchmarkDotNet, short job, {report['HostEnvironmentInfo']['ProcessorName'].strip()}):")
 print()

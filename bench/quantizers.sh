@@ -3,11 +3,10 @@
 # the same BenchmarkDotNet run; prints a Markdown table of million coordinates per second (one core).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-artifacts=dq-out/bench/quantizers
-dotnet run -c Release --project bench/DiffQuant.Benchmarks -- --filter '*QuantizerBenchmarks*' --job short --exporters json --artifacts "$artifacts" >/dev/null
-python3 - "$artifacts" <<'PY'
-import glob, json, sys
-report = json.load(open(glob.glob(sys.argv[1] + "/results/*QuantizerBenchmarks*-report-full-compressed.json")[0]))
+report=$(bench/benchmark-report.sh QuantizerBenchmarks quantizers)
+python3 - "$report" <<'PY'
+import json, sys
+report = json.load(open(sys.argv[1]))
 cells = {}
 for b in report["Benchmarks"]:
     p = dict(kv.split("=") for kv in b["Parameters"].split("&"))
