@@ -34,6 +34,11 @@ public static class QuantizerRegistry
             new QuantizerCapabilities(InputNorm.None, NeedsRange: true, CarriesScale: true, UsesSharedRandomness: true, ImpliedRate: null),
             p => new RotatedQuantizer(p.Dimension, p.Rate, p.Seed)));
         Register(new QuantizerRegistration(
+            "rotated-ec",
+            "the rotated code with range-coded uniform steps under a Gaussian model, the finest step that fits the budget",
+            new QuantizerCapabilities(InputNorm.None, NeedsRange: true, CarriesScale: true, UsesSharedRandomness: true, ImpliedRate: null),
+            p => new EntropyCodedRotatedQuantizer(p.Dimension, p.Rate, p.Seed)));
+        Register(new QuantizerRegistration(
             "float64",
             "IEEE-754 binary64 per coordinate (lossless)",
             new QuantizerCapabilities(InputNorm.None, NeedsRange: false, CarriesScale: false, UsesSharedRandomness: false, ImpliedRate: 64),

@@ -35,9 +35,6 @@ public sealed class RotatedQuantizer : IQuantizer
     public static ReadOnlySpan<double> GaussianSteps =>
         [1.596, 0.9957, 0.586, 0.3352, 0.1881, 0.1041, 0.05687, 0.03076, 0.0165, 0.008785, 0.00465, 0.002448, 0.001284, 0.0006705, 0.0003491, 0.0001812];
 
-    /// <summary>2^(j/4), j = 0…3, from correctly rounded square roots, so both ends compute σ bit for bit.</summary>
-    private static readonly double[] QuarterOctaves = [1, Math.Sqrt(Math.Sqrt(2)), Math.Sqrt(2), Math.Sqrt(2) * Math.Sqrt(Math.Sqrt(2))];
-
     private readonly HadamardRotation _rotation;
     private readonly double[] _rotated;
     private readonly double[] _cells;
@@ -165,12 +162,7 @@ public sealed class RotatedQuantizer : IQuantizer
     }
 
     /// <summary>σ = r·2^((k − offset)/4), exactly as both ends compute it.</summary>
-    private static double Gain(double range, int k)
-    {
-        var quarters = k - ScaleOffset;
-        var octaves = (int)Math.Floor(quarters / 4.0);
-        return Math.ScaleB(range * QuarterOctaves[quarters - (4 * octaves)], octaves);
-    }
+    private static double Gain(double range, int k) => OctaveScale.Scale(range, k - ScaleOffset, 4);
 
     private void CheckContext(in QuantizerContext context)
     {
