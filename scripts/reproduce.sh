@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Regenerates every number and figure in README.md from the dq commands:
 #   dq figure3 (full defaults: 500 instances, R = 1..12, GD/NQ-GD/DQ-GD) on the Gaussian ensemble and on ash958,
-#   dq figure3 with the rotated code and adaptive ranges on the Gaussian ensemble (R = 0.5..6 step 0.25),
-#   dq bits (defaults: 20 instances, all nine methods, cube, dithered and rotated under worst-case and adaptive
-#   ranges, R = 0.5..12 step 0.25) on both,
+#   dq figure3 with the rotated code and with its entropy-coded variant, adaptive ranges, on the Gaussian ensemble
+#   (R = 0.5..6 step 0.25),
+#   dq bits (defaults: 20 instances, all nine methods, cube, dithered, rotated and rotated-ec under worst-case and
+#   adaptive ranges, R = 0.5..12 step 0.25) on both,
 #   scripts/rates-table.sh (single runs of every method), dq quantizers and bench/quantizers.sh (every quantizer's
 #   error and speed),
 #   bench/figure3-vs-numpy.sh (the default Fig. 3 sweep against its NumPy baseline, side by side; needs python3-numpy),
@@ -24,6 +25,7 @@ mkdir -p "$out" docs
 dq figure3 --out "$out/figure3-gaussian" --quiet
 dq figure3 --matrix "$ash958" --out "$out/figure3-ash958" --quiet
 dq figure3 --quantizer rotated --ranges adaptive --rates 0.5:6:0.25 --out "$out/figure3-rotated" --quiet
+dq figure3 --quantizer rotated-ec --ranges adaptive --rates 0.5:6:0.25 --out "$out/figure3-rotated-ec" --quiet
 dq bits --out "$out/bits-gaussian" --quiet
 dq bits --matrix "$ash958" --out "$out/bits-ash958" --quiet
 scripts/rates-table.sh > "$out/rates.md"
@@ -61,11 +63,13 @@ for name in figure3-gaussian figure3-ash958; do
   cp "$out/$name/figure3.md" "$out/$name.md"
   python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print("Measured by this run: {} instances, {} runs, {} iterations in {:.2f} s on {} threads ({:.2f} µs per iteration per thread, instance setup included).".format(d["instances"], d["run_count"], d["iterations_total"], d["elapsed_seconds"], d["threads"], d["microseconds_per_iteration"]))' "$out/$name/figure3.json" >> "$out/$name.md"
 done
-cp "$out/figure3-rotated/figure3.png" docs/figure3-rotated.png
-sed -n '1,/^$/p' "$out/figure3-rotated/figure3.md" | sed '/^$/d' > "$out/figure3-rotated.md"
+for name in figure3-rotated figure3-rotated-ec; do
+  cp "$out/$name/figure3.png" "docs/$name.png"
+  sed -n '1,/^$/p' "$out/$name/figure3.md" | sed '/^$/d' > "$out/$name.md"
+done
 for name in bits-gaussian bits-ash958; do
   cp "$out/$name/bits.png" "docs/$name.png"
   cp "$out/$name/bits.md" "$out/$name.md"
 done
-python3 scripts/splice.py "$out" figure3-gaussian figure3-ash958 figure3-rotated bits-gaussian bits-ash958 rates quantizers quantizers-speed speed train-softmax train-mlp train-speed dq-softmax dq-logistic dq-mlp dq-downlink dq-equal-bits cluster cluster-fault cluster-sparse
+python3 scripts/splice.py "$out" figure3-gaussian figure3-ash958 figure3-rotated figure3-rotated-ec bits-gaussian bits-ash958 rates quantizers quantizers-speed speed train-softmax train-mlp train-speed dq-softmax dq-logistic dq-mlp dq-downlink dq-equal-bits cluster cluster-fault cluster-sparse
 echo "README.md, docs/*.png regenerated from $out"

@@ -2,7 +2,8 @@
 """The NumPy baseline of `dq figure3`: the same work as a plain per-run NumPy loop.
 
 Per instance: A (m x n) and y with i.i.d. N(0, 1) entries and x0 ~ N(0, I); H = A^T A, b = A^T y,
-L and mu from eigvalsh(H), x* from a solve refined twice with residuals of A (as dq does).
+L and mu from eigvalsh(H), x* from a solve refined twice with residuals of A (as dq does); L, mu and D rounded
+outward to the setup message's 16-bit fields (binary32's bits 30..15), as dq's server receives them.
 Per run, at every rate R of the grid:
   gd            x <- x - eta (H x - b)
   nq-gd paper   u = H x - b, range r_t = L D (sigma + rho 2^-R)^t           (what the paper's Fig. 3 ran)
@@ -48,6 +49,18 @@ def run(H, b, x0, xstar, eta, update, floor, stall, max_iter):
     return t, rate
 
 
+def setup_field(value, up):
+    """value rounded up (or down) to a non-negative float with 8 exponent and 8 mantissa bits, as dq's setup sends it."""
+    field = int(np.array(value, dtype=np.float32).view(np.uint32)) >> 15
+
+    def decode(f):
+        return float(np.array(f << 15, dtype=np.uint32).view(np.float32))
+
+    if (decode(field) < value) if up else (decode(field) > value):
+        field += 1 if up else -1
+    return decode(field)
+
+
 def instance(rng, m, n, rates, floor, stall, max_iter):
     A = rng.standard_normal((m, n))
     y = rng.standard_normal(m)
@@ -55,13 +68,13 @@ def instance(rng, m, n, rates, floor, stall, max_iter):
     H = A.T @ A
     b = A.T @ y
     eig = np.linalg.eigvalsh(H)
-    mu, L = eig[0], eig[-1]
+    mu, L = setup_field(eig[0], up=False), setup_field(eig[-1], up=True)
     xstar = np.linalg.solve(H, b)
     for _ in range(2):
         xstar += np.linalg.solve(H, A.T @ (y - A @ xstar))
     eta = 2.0 / (L + mu)
     sigma = (L / mu - 1) / (L / mu + 1)
-    D = np.linalg.norm(x0 - xstar)
+    D = setup_field(np.linalg.norm(x0 - xstar), up=True)
     rho = math.sqrt(n)
     results = []
 

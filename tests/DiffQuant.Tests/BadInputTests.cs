@@ -95,7 +95,7 @@ public sealed class BadInputTests : IDisposable
     [InlineData("--rates: rate 0.001 bits per coordinate gives floor(n·R) = 0 bits", "figure3", "--rates", "1e-3", "--instances", "1")]
     [InlineData("--rate is required", "bounds", "--kappa", "10", "--n", "10")]
     [InlineData("--eps: must lie in (0, 1), got 2", "run", "--eps", "2")]
-    [InlineData("--max-bits 10 is below the 192 bits", "run", "--max-bits", "10")]
+    [InlineData("--max-bits 10 is below the 48 bits", "run", "--max-bits", "10")]
     [InlineData("--stall: must be positive", "figure3", "--stall", "0")]
     [InlineData("--threads: must be positive", "demo", "--threads", "0")]
     [InlineData("--ranges: unknown range policy", "figure3", "--ranges", "paper,guess")]

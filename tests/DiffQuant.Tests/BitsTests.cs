@@ -22,7 +22,7 @@ public class BitsTests
         Assert.Equal(Bounds.VolumeFloor(1e-9), result.FloorBits, 12);
         foreach (var row in result.Rows.Where(r => r.BitsPerCoordinateMean is not null))
         {
-            // Every run pays the 192-bit setup and floor(n·R) bits per iteration: the means obey the same line.
+            // Every run pays the setup message and floor(n·R) bits per iteration: the means obey the same line.
             var perIteration = QuantizerSpec.Parse(row.Quantizer, row.RateBits).Create(30).BudgetBits;
             var expected = (SetupMessage.Bits + (row.IterationsMean!.Value * perIteration)) / 30;
             Assert.Equal(expected, row.BitsPerCoordinateMean!.Value, 1e-9);

@@ -29,7 +29,7 @@ public class CliTests
         Assert.Equal(300, root.GetProperty("m").GetInt32());
         Assert.Equal(180, root.GetProperty("bits_per_iteration").GetInt64());
         var iterations = root.GetProperty("iterations").GetInt64();
-        Assert.Equal(192 + (180 * iterations), root.GetProperty("bits_total").GetInt64());
+        Assert.Equal(DiffQuant.Methods.SetupMessage.Bits + (180 * iterations), root.GetProperty("bits_total").GetInt64());
         Assert.True(root.GetProperty("relative_error").GetDouble() <= 1e-9);
         Assert.Equal("TargetReached", root.GetProperty("exit_reason").GetString());
         Assert.Equal(0, root.GetProperty("overloads").GetInt64());
@@ -84,7 +84,7 @@ public class CliTests
     [InlineData("--eta", "0,1", "--eta: '0,1' is not a number")]
     [InlineData("--workers", "0", "--workers: must be positive")]
     [InlineData("--range", "guess", "unknown range policy 'guess'")]
-    [InlineData("--max-bits", "100", "--max-bits 100 is below the 192 bits the setup messages take")]
+    [InlineData("--max-bits", "40", "--max-bits 40 is below the 48 bits the setup messages take")]
     [InlineData("--kappa", "0.5", "--kappa: the condition number must be a finite number ≥ 1")]
     [InlineData("--eps", "-1", "--eps: must lie in (0, 1)")]
     [InlineData("--quantizer", "lattice", "unknown quantizer 'lattice'")]

@@ -1,3 +1,4 @@
+using CsCheck;
 using DiffQuant.Bits;
 using DiffQuant.Methods;
 using DiffQuant.Quantization;
@@ -63,11 +64,12 @@ public class ProtocolTests
         session.Round();
         var server = (GradientServer)session.Server;
         var expectedD = TestData.Norm(x0.Zip(problem.Solution!, (a, b) => a - b).ToArray());
-        Assert.Equal(new SetupMessage(problem.L, problem.Mu, expectedD), server.Setups[0]);
+        var setup = SetupMessage.Create(problem.L, problem.Mu, expectedD);
+        Assert.Equal(setup, server.Setups[0]);
         Assert.Equal(SetupMessage.Bits, session.Links[0].Uplink.SetupBits);
         Assert.Equal((64L * problem.Dimension) + GoMessage.Bits, session.Links[0].Downlink.SetupBits);
         Assert.Equal(SetupMessage.Bits + session.Links[0].UplinkBudgetBits, session.Links[0].Uplink.TotalBits);
-        Assert.Equal(Tuning.For(Momentum.None, problem.L, problem.Mu), server.Tuning);
+        Assert.Equal(Tuning.For(Momentum.None, setup.L, setup.Mu), server.Tuning);
     }
 
     [Fact]
@@ -87,6 +89,33 @@ public class ProtocolTests
         }
     }
 
+    /// <summary>
+    /// The setup's 16-bit fields round outward — L and the scale up, μ down — by less than 2^−7 of the value (for normal
+    /// binary32 magnitudes, above 1.2e-38), and what a worker computes is what the server reads, bit for bit; values
+    /// beyond the format are refused by name.
+    /// </summary>
+    [Fact]
+    public void Setup_fields_round_outward_to_sixteen_bits()
+    {
+        TestData.ForEachCase(Gen.Select(Gen.Double[1e-30, 1e30], Gen.Double[1e-30, 1e30], Gen.Double[1e-6, 1]), 500, c =>
+        {
+            var (l, scale, share) = c;
+            var setup = SetupMessage.Create(l, l * share, scale);
+            Assert.InRange(setup.L, l, l * (1 + Math.Pow(2, -7)));
+            Assert.InRange(setup.Scale, scale, scale * (1 + Math.Pow(2, -7)));
+            Assert.InRange(setup.Mu, l * share * (1 - Math.Pow(2, -7)), l * share);
+            var writer = new BitWriter();
+            setup.Write(writer);
+            Assert.Equal(SetupMessage.Bits, writer.BitLength);
+            var reader = new BitReader(writer.ToPayload());
+            Assert.Equal(setup, SetupMessage.Read(ref reader));
+        });
+
+        Assert.Equal(0, SetupMessage.Create(1, 0, 1).Mu);
+        Assert.Contains("L = 1E+39 is outside the setup message's range", Assert.Throws<DiffQuantException>(() => SetupMessage.Create(1e39, 1, 1)).Message);
+        Assert.Contains("μ must be a finite non-negative number", Assert.Throws<DiffQuantException>(() => SetupMessage.Create(1, double.NaN, 1)).Message);
+    }
+
     [Fact]
     public void Malformed_setups_wrong_kinds_wrong_versions_and_oversized_messages_are_refused()
     {
@@ -96,10 +125,10 @@ public class ProtocolTests
         var writer = new BitWriter();
         Envelope.Begin(writer, MessageKind.Setup, 0);
         writer.WriteDouble(1);
-        Assert.Contains("setup message has 192 bits", Assert.Throws<DiffQuantException>(() => server.Handle(0, writer.ToPayload())).Message);
+        Assert.Contains($"setup message has {SetupMessage.Bits} bits", Assert.Throws<DiffQuantException>(() => server.Handle(0, writer.ToPayload())).Message);
         Envelope.Begin(writer, MessageKind.Setup, 0);
-        new SetupMessage(1, -1, 1).Write(writer);
-        Assert.Contains("μ", Assert.Throws<DiffQuantException>(() => server.Handle(0, writer.ToPayload())).Message);
+        new SetupMessage(1, 2, 1).Write(writer);
+        Assert.Contains("μ in the setup message must lie in [0, L], got 2", Assert.Throws<DiffQuantException>(() => server.Handle(0, writer.ToPayload())).Message);
         Envelope.Begin(writer, MessageKind.Gradient, 0);
         Assert.Contains("expected a Setup message", Assert.Throws<DiffQuantException>(() => server.Handle(0, writer.ToPayload())).Message);
         Envelope.Begin(writer, MessageKind.Setup, 0);

@@ -106,7 +106,7 @@ public sealed class GradientWorker : IWorker
 
                 // The replica opens as the server did, so that its record of the sent iterates starts at x̂_0 too.
                 _replica?.Open();
-                _setup = new SetupMessage(_l, _mu, Scale());
+                _setup = SetupMessage.Create(_l, _mu, Scale());
                 Envelope.Begin(_writer, MessageKind.Setup, 0);
                 _setup.Write(_writer);
                 _phase = Phase.AwaitGo;
