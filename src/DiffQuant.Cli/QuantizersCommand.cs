@@ -48,10 +48,10 @@ internal static class QuantizersCommand
 
             var console = CliApp.Console(output);
             console.MarkupLine(Markup.Escape($"n = {result.N}, {result.Trials} vectors of each input, range {result.Range}"));
-            var table = new Table().AddColumns("input", "quantizer", "R", "bits / message", "mean ‖e‖/‖u‖", "worst ‖e‖/‖u‖", "effective ρ", "saturated", "encode M/s", "decode M/s");
+            var table = new Table().AddColumns("input", "quantizer", "R", "bits / message", "mean ‖e‖/‖u‖", "worst ‖e‖/‖u‖", "effective ρ", "cell NSM", "saturated", "encode M/s", "decode M/s");
             foreach (var r in result.Rows)
             {
-                table.AddRow(r.Input, r.Quantizer, $"{r.RateBits:G}", $"{r.BitsPerMessage}", $"{r.MeanRelativeError:G3}", $"{r.WorstRelativeError:G3}", r.EffectiveRho is { } rho ? $"{rho:F2}" : "—", $"{r.OverloadShare:P1}", $"{r.EncodeMillionsPerSecond:F0}", $"{r.DecodeMillionsPerSecond:F0}");
+                table.AddRow(r.Input, r.Quantizer, $"{r.RateBits:G}", $"{r.BitsPerMessage}", $"{r.MeanRelativeError:G3}", $"{r.WorstRelativeError:G3}", r.EffectiveRho is { } rho ? $"{rho:F2}" : "—", r.NormalizedSecondMoment is { } g ? $"{g:F4}" : "—", $"{r.OverloadShare:P1}", $"{r.EncodeMillionsPerSecond:F0}", $"{r.DecodeMillionsPerSecond:F0}");
             }
 
             console.Write(table);

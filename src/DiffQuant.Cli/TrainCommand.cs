@@ -30,7 +30,7 @@ internal static class TrainCommand
         });
         var method = new Option<string>("--method")
         {
-            Description = "sgd, qsgd, terngrad, signsgd, topk, topk-sign, randk, dq-sgd or rotated, optionally prefixed ef- (error feedback) or df- (differential feedback); or an asynchronous variance-reduced method: " + string.Join(", ", AsyncMethod.Standard) + ".",
+            Description = "sgd, qsgd, terngrad, signsgd, topk, topk-sign, randk, dq-sgd, rotated, rotated-ec or e8, optionally prefixed ef- (error feedback) or df- (differential feedback); or an asynchronous variance-reduced method: " + string.Join(", ", AsyncMethod.Standard) + ".",
             DefaultValueFactory = _ => defaults.Method,
         }.Checked(TrainOptions.CheckMethod);
         var workers = new Option<int>("--workers") { Description = "W, the workers.", DefaultValueFactory = _ => defaults.Workers }.Checked(OptionChecks.Positive);
@@ -39,7 +39,7 @@ internal static class TrainCommand
         var lr = CliNumbers.Double("--lr", "Learning rate η.", defaults.LearningRate).Checked(v => OptionChecks.PositiveFinite(v));
         var l2 = CliNumbers.Double("--l2", "λ of softmax regression's L2 regularizer.", defaults.L2);
         var hidden = new Option<int>("--hidden") { Description = "Hidden units of the MLP.", DefaultValueFactory = _ => defaults.Hidden }.Checked(OptionChecks.Positive);
-        var bits = new Option<int>("--bits") { Description = "B, bits per coordinate of QSGD (s = 2^(B−1) − 1 levels) and of the rotated code.", DefaultValueFactory = _ => defaults.Bits };
+        var bits = new Option<int>("--bits") { Description = "B, bits per coordinate of QSGD (s = 2^(B−1) − 1 levels) and of the rotated codes.", DefaultValueFactory = _ => defaults.Bits };
         var levels = new Option<int?>("--levels") { Description = "s, QSGD's levels above zero (overrides --bits for qsgd and its ef-/df- forms)." };
         var coding = new Option<string>("--coding") { Description = "QSGD's level code: fixed or elias.", DefaultValueFactory = _ => defaults.Coding.ToString().ToLowerInvariant() }.Checked(c => Coding(c));
         var bucket = new Option<int?>("--bucket") { Description = "QSGD's bucket size: one norm per this many coordinates (default: one bucket)." }.Checked(b => OptionChecks.Positive(b ?? 1));

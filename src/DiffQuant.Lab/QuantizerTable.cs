@@ -40,17 +40,21 @@ public readonly record struct QuantizerTableOptions
 
 /// <summary>
 /// One quantizer at one rate: the relative error ‖Q(u) − u‖/‖u‖ (mean and worst over the trials), the effective
-/// ρ = mean relative error · 2^R (√n for the cube at worst, 1 for an ideal code of the ball), the share of coordinates
-/// saturated, and encode and decode speed in millions of coordinates per second (one thread, the range computation included;
+/// ρ = mean relative error · 2^R (√n for the cube at worst, 1 for an ideal code of the ball), the normalized second
+/// moment of the lattice its cells come from (measured by <see cref="LatticeMoment"/>; null for floats), the share of
+/// coordinates saturated, and encode and decode speed in millions of coordinates per second (one thread, the range computation included;
 /// the fastest of a few passes).
 /// </summary>
-public sealed record QuantizerTableRow(string Input, string Quantizer, double RateBits, long BitsPerMessage, double MeanRelativeError, double WorstRelativeError, double? EffectiveRho, double OverloadShare, double EncodeMillionsPerSecond, double DecodeMillionsPerSecond);
+public sealed record QuantizerTableRow(string Input, string Quantizer, double RateBits, long BitsPerMessage, double MeanRelativeError, double WorstRelativeError, double? EffectiveRho, double? NormalizedSecondMoment, double OverloadShare, double EncodeMillionsPerSecond, double DecodeMillionsPerSecond);
 
 public sealed record QuantizerTableResult(int N, int Trials, long Seed, string Range, IReadOnlyList<QuantizerTableRow> Rows);
 
 /// <summary>Measures every quantizer on the same inputs, in one run, floats first (the baseline of the speeds).</summary>
 public static class QuantizerTable
 {
+    /// <summary>Uniform points each lattice's normalized second moment is measured over (G to about ±0.0003).</summary>
+    public const int MomentSamples = 40_000;
+
     /// <summary>The range each code is given.</summary>
     public const string Range = "r = ‖u‖∞ (what a range that knew the input would give)";
 
@@ -65,6 +69,7 @@ public static class QuantizerTable
         var ranged = options.Quantizers.Where(q => QuantizerRegistry.Find(q).Capabilities.NeedsRange).ToList();
         RateGrid.ValidateFor(options.Rates, ranged, options.N);
         var rows = new List<QuantizerTableRow>();
+        var moments = new Dictionary<ILattice, double>();
 
         // Twice, keeping the second: the first round runs every code path once, so that the JIT has optimized all of
         // them before any is timed (tiered compilation otherwise flatters whatever runs last).
@@ -79,13 +84,28 @@ public static class QuantizerTable
                     var implied = QuantizerRegistry.Find(name).Capabilities.ImpliedRate;
                     foreach (var rate in implied is { } fixedRate ? [fixedRate] : options.Rates)
                     {
-                        rows.Add(Row(kind, QuantizerSpec.Parse(name, rate, (ulong)options.Seed), options.N, inputs));
+                        rows.Add(Row(kind, QuantizerSpec.Parse(name, rate, (ulong)options.Seed), options.N, inputs) with { NormalizedSecondMoment = Moment(name) });
                     }
                 }
             }
         }
 
         return new QuantizerTableResult(options.N, options.Trials, options.Seed, Range, rows);
+
+        double? Moment(string name)
+        {
+            if (QuantizerRegistry.Find(name).Capabilities.Cell is not { } cell)
+            {
+                return null;
+            }
+
+            if (!moments.TryGetValue(cell, out var moment))
+            {
+                moments[cell] = moment = LatticeMoment.NormalizedSecondMoment(cell, MomentSamples, options.Seed);
+            }
+
+            return moment;
+        }
     }
 
     public static string Name(TableInput input) => input == TableInput.Gaussian ? "gaussian" : "spiky";
@@ -159,6 +179,7 @@ public static class QuantizerTable
             mean,
             errors.Max(),
             encoder.UsesRange ? mean * Math.Pow(2, spec.Rate) : null,
+            null,
             overloads / coordinates,
             coordinates / encoding.TotalSeconds / 1e6,
             coordinates / decoding.TotalSeconds / 1e6);
@@ -173,10 +194,10 @@ public static class QuantizerTable
     {
         var text = new StringBuilder();
         text.Append(CultureInfo.InvariantCulture, $"n = {result.N}, {result.Trials} vectors of each input, range {result.Range}; speeds on one thread, binary32 and binary64 as the baseline in the same run.\n\n");
-        text.Append("| input | quantizer | R | bits / message | mean ‖e‖/‖u‖ | worst ‖e‖/‖u‖ | effective ρ | saturated | encode M coords/s | decode M coords/s |\n|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        text.Append("| input | quantizer | R | bits / message | mean ‖e‖/‖u‖ | worst ‖e‖/‖u‖ | effective ρ | cell NSM | saturated | encode M coords/s | decode M coords/s |\n|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         foreach (var r in result.Rows)
         {
-            text.Append(CultureInfo.InvariantCulture, $"| {r.Input} | {r.Quantizer} | {r.RateBits:G} | {r.BitsPerMessage} | {r.MeanRelativeError:G3} | {r.WorstRelativeError:G3} | {(r.EffectiveRho is { } rho ? rho.ToString("F2", CultureInfo.InvariantCulture) : "—")} | {r.OverloadShare:P1} | {r.EncodeMillionsPerSecond:F0} | {r.DecodeMillionsPerSecond:F0} |\n");
+            text.Append(CultureInfo.InvariantCulture, $"| {r.Input} | {r.Quantizer} | {r.RateBits:G} | {r.BitsPerMessage} | {r.MeanRelativeError:G3} | {r.WorstRelativeError:G3} | {(r.EffectiveRho is { } rho ? rho.ToString("F2", CultureInfo.InvariantCulture) : "—")} | {(r.NormalizedSecondMoment is { } g ? g.ToString("F4", CultureInfo.InvariantCulture) : "—")} | {r.OverloadShare:P1} | {r.EncodeMillionsPerSecond:F0} | {r.DecodeMillionsPerSecond:F0} |\n");
         }
 
         return text.ToString();

@@ -5,7 +5,7 @@ namespace DiffQuant.Tests;
 
 public class CompressorTests
 {
-    public static TheoryData<string> Names => ["float32", "qsgd", "qsgd-elias", "qsgd-bucket", "terngrad", "sign", "topk", "topk-sign", "randk", "fixed", "fixed-block", "sparsified", "rotated"];
+    public static TheoryData<string> Names => ["float32", "qsgd", "qsgd-elias", "qsgd-bucket", "terngrad", "sign", "topk", "topk-sign", "randk", "fixed", "fixed-block", "sparsified", "rotated", "rotated-ec", "e8"];
 
     private static ICompressor Create(string name, int d) => name switch
     {
@@ -21,6 +21,8 @@ public class CompressorTests
         "fixed" => new FixedPointCompressor(d, 4),
         "fixed-block" => new FixedPointCompressor(d, 3, blockSize: 7),
         "rotated" => new RotatedCompressor(d, 2),
+        "rotated-ec" => new RotatedCompressor(d, 2, "rotated-ec"),
+        "e8" => new RotatedCompressor(d, 2, "e8"),
         _ => new SparsifiedCompressor(d, 0.3, 4),
     };
 

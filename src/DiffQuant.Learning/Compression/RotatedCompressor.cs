@@ -4,34 +4,55 @@ using DiffQuant.Quantization;
 namespace DiffQuant.Learning.Compression;
 
 /// <summary>
-/// The core's rotated gain–shape code (<see cref="RotatedQuantizer"/>) for gradients: a binary32 reference r = RMS(g)
-/// opens the message (a stateless compressor has no range both ends track), then the rotated code at
-/// <c>bits</c> per coordinate plus its 5-bit gain, rotated afresh each step from the link's seed. Deterministic and
-/// biased (it clips), so it runs with error feedback.
+/// One of the core's rotated codes for gradients — <c>rotated</c> (<see cref="RotatedQuantizer"/>), <c>rotated-ec</c>
+/// (<see cref="EntropyCodedRotatedQuantizer"/>) or <c>e8</c> (<see cref="E8Quantizer"/>): a binary32 reference
+/// r = RMS(g) opens the message (a stateless compressor has no range both ends track), then the code with <c>bits</c>
+/// a coordinate on top of its header (<see cref="CodeBits"/>), rotated afresh each step from the link's seed. Deterministic and biased (they clip or saturate), so they run with error feedback.
 /// </summary>
 public sealed class RotatedCompressor : ICompressor
 {
+    /// <summary>The codes it carries, by registered name.</summary>
+    public static IReadOnlyList<string> Codes { get; } = ["rotated", "rotated-ec", "e8"];
+
+    private readonly string _code;
     private readonly double _rate;
     private readonly double[] _input;
     private readonly double[] _output;
-    private RotatedQuantizer? _quantizer;
+    private IQuantizer? _quantizer;
     private ulong _seed;
 
-    public RotatedCompressor(int dimension, int bits)
+    public RotatedCompressor(int dimension, int bits, string code = "rotated")
     {
-        if (bits < 1 || bits > RotatedQuantizer.MaxBitsPerCoordinate)
+        if (!Codes.Contains(code))
         {
-            Guard.Throw($"--bits: the rotated code takes 1 to {RotatedQuantizer.MaxBitsPerCoordinate} bits a coordinate, got {bits}.");
+            Guard.Throw($"the rotated compressor carries {string.Join(", ", Codes)}, got '{code}'.");
         }
 
+        if (bits < 1 || bits > RotatedQuantizer.MaxBitsPerCoordinate)
+        {
+            Guard.Throw($"--bits: the {code} code takes 1 to {RotatedQuantizer.MaxBitsPerCoordinate} bits a coordinate, got {bits}.");
+        }
+
+        _code = code;
         Dimension = dimension;
-        _rate = bits + ((double)RotatedQuantizer.ScaleBits / Math.Max(1, dimension));
+        _rate = (double)CodeBits(code, dimension, bits) / Math.Max(1, dimension);
         _input = new double[dimension];
         _output = new double[dimension];
         MaxBits = 32 + BitAllocation.Budget(dimension, _rate);
     }
 
-    public string Name => "rotated";
+    public string Name => _code;
+
+    /// <summary>
+    /// The code's bits for d coordinates at <paramref name="bits"/> each: the rotated code's 5-bit gain + B·d; the
+    /// entropy-coded one's 7-bit step + B·d; the E8 code's gain + B bits for each coordinate of its ⌈d/8⌉ blocks.
+    /// </summary>
+    public static long CodeBits(string code, int dimension, int bits) => code switch
+    {
+        "rotated-ec" => EntropyCodedRotatedQuantizer.StepBits + ((long)bits * dimension),
+        "e8" => RotatedQuantizer.ScaleBits + ((long)bits * E8Lattice.Dimension * ((dimension + E8Lattice.Dimension - 1) / E8Lattice.Dimension)),
+        _ => RotatedQuantizer.ScaleBits + ((long)bits * dimension),
+    };
 
     public int Dimension { get; }
 
@@ -50,7 +71,7 @@ public sealed class RotatedCompressor : ICompressor
         var reference = (float)Math.Sqrt(System.Numerics.Tensors.TensorPrimitives.SumOfSquares<double>(_input) / Math.Max(1, Dimension));
         if (!float.IsFinite(reference))
         {
-            Guard.Throw("the rotated compressor's gradient has a NaN, infinite or overflowing norm.");
+            Guard.Throw($"the {_code} compressor's gradient has a NaN, infinite or overflowing norm.");
         }
 
         writer.WriteSingle(reference);
@@ -68,7 +89,7 @@ public sealed class RotatedCompressor : ICompressor
         var reference = reader.ReadSingle();
         if (!(reference >= 0) || !float.IsFinite(reference))
         {
-            Guard.Throw($"a rotated gradient message carries the reference {reference}; it must be finite and non-negative.");
+            Guard.Throw($"a {_code} gradient message carries the reference {reference}; it must be finite and non-negative.");
         }
 
         if (reference > 0)
@@ -90,11 +111,11 @@ public sealed class RotatedCompressor : ICompressor
         }
     }
 
-    private RotatedQuantizer Quantizer(ulong seed)
+    private IQuantizer Quantizer(ulong seed)
     {
         if (_quantizer is null || seed != _seed)
         {
-            (_quantizer, _seed) = (new RotatedQuantizer(Dimension, _rate, seed), seed);
+            (_quantizer, _seed) = (QuantizerRegistry.Find(_code).Create(new QuantizerParameters(Dimension, _rate, seed)), seed);
         }
 
         return _quantizer;

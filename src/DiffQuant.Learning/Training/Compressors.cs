@@ -19,6 +19,8 @@ public static class Compressors
         CompressorKind.TopK => new TopKCompressor(dimension, options.Fraction),
         CompressorKind.TopKSign => new TopKCompressor(dimension, options.Fraction, signs: true),
         CompressorKind.Rotated => new RotatedCompressor(dimension, options.Bits),
+        CompressorKind.RotatedEntropyCoded => new RotatedCompressor(dimension, options.Bits, "rotated-ec"),
+        CompressorKind.E8 => new RotatedCompressor(dimension, options.Bits, "e8"),
         _ => new RandomKCompressor(dimension, options.Fraction),
     };
 

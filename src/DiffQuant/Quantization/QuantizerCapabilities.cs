@@ -15,9 +15,10 @@ public enum InputNorm
 /// <see cref="NeedsRange"/> (the code depends on a dynamic range r both ends know),
 /// <see cref="CarriesScale"/> (the payload holds its own scale, counted in its bits),
 /// <see cref="UsesSharedRandomness"/> (both ends draw the same randomness from a shared seed) and
-/// <see cref="ImpliedRate"/> (a fixed rate in bits per coordinate, e.g. 64 for binary64; null when R is free).
+/// <see cref="ImpliedRate"/> (a fixed rate in bits per coordinate, e.g. 64 for binary64; null when R is free) and
+/// <see cref="Cell"/> (the lattice its granular cells come from; null for the float codecs).
 /// </summary>
-public sealed record QuantizerCapabilities(InputNorm CoveringNorm, bool NeedsRange, bool CarriesScale, bool UsesSharedRandomness, double? ImpliedRate)
+public sealed record QuantizerCapabilities(InputNorm CoveringNorm, bool NeedsRange, bool CarriesScale, bool UsesSharedRandomness, double? ImpliedRate, ILattice? Cell = null)
 {
     /// <summary>Whether a range-dependent worst-case error bound holds (what the worst-case range schedules are built on).</summary>
     public bool HasCoveringRadius => CoveringNorm != InputNorm.None;

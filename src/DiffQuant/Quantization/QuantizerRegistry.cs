@@ -21,23 +21,28 @@ public static class QuantizerRegistry
         Register(new QuantizerRegistration(
             "cube",
             "the paper's uniform scalar quantizer of [−r, r]ⁿ (cell midpoints)",
-            new QuantizerCapabilities(InputNorm.Infinity, NeedsRange: true, CarriesScale: false, UsesSharedRandomness: false, ImpliedRate: null),
+            new QuantizerCapabilities(InputNorm.Infinity, NeedsRange: true, CarriesScale: false, UsesSharedRandomness: false, ImpliedRate: null, IntegerLattice.Instance),
             p => new CubeQuantizer(p.Dimension, p.Rate)));
         Register(new QuantizerRegistration(
             "dithered",
             "the cube quantizer with subtractive dither from a shared seed",
-            new QuantizerCapabilities(InputNorm.Infinity, NeedsRange: true, CarriesScale: false, UsesSharedRandomness: true, ImpliedRate: null),
+            new QuantizerCapabilities(InputNorm.Infinity, NeedsRange: true, CarriesScale: false, UsesSharedRandomness: true, ImpliedRate: null, IntegerLattice.Instance),
             p => new DitheredCubeQuantizer(p.Dimension, p.Rate, p.Seed)));
         Register(new QuantizerRegistration(
             "rotated",
             "a randomized Hadamard rotation, a 5-bit gain relative to the range, and Gaussian-optimal clipped uniform codes",
-            new QuantizerCapabilities(InputNorm.None, NeedsRange: true, CarriesScale: true, UsesSharedRandomness: true, ImpliedRate: null),
+            new QuantizerCapabilities(InputNorm.None, NeedsRange: true, CarriesScale: true, UsesSharedRandomness: true, ImpliedRate: null, IntegerLattice.Instance),
             p => new RotatedQuantizer(p.Dimension, p.Rate, p.Seed)));
         Register(new QuantizerRegistration(
             "rotated-ec",
             "the rotated code with range-coded uniform steps under a Gaussian model, the finest step that fits the budget",
-            new QuantizerCapabilities(InputNorm.None, NeedsRange: true, CarriesScale: true, UsesSharedRandomness: true, ImpliedRate: null),
+            new QuantizerCapabilities(InputNorm.None, NeedsRange: true, CarriesScale: true, UsesSharedRandomness: true, ImpliedRate: null, IntegerLattice.Instance),
             p => new EntropyCodedRotatedQuantizer(p.Dimension, p.Rate, p.Seed)));
+        Register(new QuantizerRegistration(
+            "e8",
+            "the rotated code's rotation and gain with E8 lattice blocks in Voronoi codes (8 coordinates in 8·b bits), clipped rather than wrapped",
+            new QuantizerCapabilities(InputNorm.None, NeedsRange: true, CarriesScale: true, UsesSharedRandomness: true, ImpliedRate: null, E8Lattice.Instance),
+            p => new E8Quantizer(p.Dimension, p.Rate, p.Seed)));
         Register(new QuantizerRegistration(
             "float64",
             "IEEE-754 binary64 per coordinate (lossless)",

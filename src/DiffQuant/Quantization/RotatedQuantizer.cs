@@ -106,7 +106,7 @@ public sealed class RotatedQuantizer : IQuantizer
         u.CopyTo(v);
         _rotation.Forward(v, context.Step);
         var rms = Math.Sqrt(energy / Math.Max(1, Dimension)); // ‖Θu‖ = ‖u‖
-        var k = rms > 0 ? (int)Math.Clamp(Math.Round(4 * Math.Log2(rms / context.Range)) + ScaleOffset, 0, (1 << ScaleBits) - 1) : 0;
+        var k = GainIndex(rms, context.Range);
         var sigma = Gain(context.Range, k);
         var cells = _cells.AsSpan();
         var overloads = new Grid(sigma, _lowBits + 1).Quantize(v[.._highCount], cells) + new Grid(sigma, _lowBits).Quantize(v[_highCount..], cells[_highCount..]);
@@ -161,8 +161,12 @@ public sealed class RotatedQuantizer : IQuantizer
         }
     }
 
+    /// <summary>k, the quarter-octave of σ̂ = <paramref name="rms"/> relative to the range (0 for σ̂ = 0; clamped to 0…31).</summary>
+    public static int GainIndex(double rms, double range) =>
+        rms > 0 ? (int)Math.Clamp(Math.Round(4 * Math.Log2(rms / range)) + ScaleOffset, 0, (1 << ScaleBits) - 1) : 0;
+
     /// <summary>σ = r·2^((k − offset)/4), exactly as both ends compute it.</summary>
-    private static double Gain(double range, int k) => OctaveScale.Scale(range, k - ScaleOffset, 4);
+    public static double Gain(double range, int k) => OctaveScale.Scale(range, k - ScaleOffset, 4);
 
     private void CheckContext(in QuantizerContext context)
     {

@@ -1,0 +1,17 @@
+namespace DiffQuant.Quantization;
+
+/// <summary>
+/// A lattice of determinant 1 whose cells a code's granular region is made of, through its closest-point map; the
+/// quantizer table measures its normalized second moment G = E‖y − Q(y)‖²/d (<see cref="LatticeMoment"/>).
+/// </summary>
+public interface ILattice
+{
+    /// <summary>A short name, e.g. "Z" or "E8".</summary>
+    string Name { get; }
+
+    /// <summary>d, the length of the points.</summary>
+    int Dimension { get; }
+
+    /// <summary>Writes the lattice point nearest <paramref name="y"/>.</summary>
+    void Nearest(ReadOnlySpan<double> y, Span<double> point);
+}
