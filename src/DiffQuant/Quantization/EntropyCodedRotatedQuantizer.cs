@@ -4,11 +4,14 @@ using DiffQuant.Bits;
 namespace DiffQuant.Quantization;
 
 /// <summary>
-/// The rotated code with entropy-coded uniform steps, at the same fixed budget of floor(n·R) bits a message.
-/// v = Θ_m u (the link's m-th <see cref="HadamardRotation"/>), k_i = round(v_i/Δ), and the k_i are range-coded
-/// (<see cref="RangeEncoder"/>) under one Gaussian model (<see cref="GaussianMagnitudeModel"/>) whose step ratio
+/// The rotated code with entropy-coded steps, at the same fixed budget of floor(n·R) bits a message.
+/// v = Θ_m u (the link's m-th <see cref="HadamardRotation"/>), indices k_i chosen for v_i/Δ, and the k_i range-coded
+/// (<see cref="RangeEncoder"/>) under Gaussian models (<see cref="GaussianMagnitudeModel"/>) whose step ratio
 /// t = Δ/σ is the finest whose expected cost fits the budget, fixed per instance: sending Δ then also tells the
-/// decoder σ = Δ/t, so no gain is sent. The payload opens with j in <see cref="StepBits"/> bits, Δ = r·t·2^((j − 112)/16)
+/// decoder σ = Δ/t, so no gain is sent. With <see cref="ScalarTrellis.Single"/> (<c>rotated-ec</c>) k_i = round(v_i/Δ)
+/// decoded to its cell's centroid; with <see cref="ScalarTrellis.FourState"/> (<c>rotated-tcq</c>, entropy-coded
+/// trellis-coded quantization) a Viterbi search picks the path of indices minimizing Σ(v_i/Δ − level_i)² +
+/// <see cref="Lagrangian"/>·bits_i, each index coded under its state's codebook model. The payload opens with j in <see cref="StepBits"/> bits, Δ = r·t·2^((j − 112)/16)
 /// (σ from 2^−7·r to 2^(14/16)·r in sixteenth-octaves); the encoder takes the finest Δ whose code fits, and pads with
 /// zeros to the budget; j = 127 sends the zero vector when none fits. |k| saturates at the model's largest magnitude
 /// (overloads, counted). q = Θ_mᵀ(k·Δ). A uniform quantizer with an ideal entropy coder is within ¼ bit a coordinate
@@ -26,11 +29,26 @@ public sealed class EntropyCodedRotatedQuantizer : IQuantizer
     /// <summary>The index that sends the zero vector.</summary>
     public const int ZeroMessage = (1 << StepBits) - 1;
 
+    /// <summary>
+    /// λ of the trellis search, in squared steps per bit: what a bit is worth against distortion (0.2 was the best of
+    /// 0, 0.05, 0.1 and 0.2 steps² in a sweep at 1.5–2.5 bits a coordinate). Below about 1 bit a coordinate the
+    /// static models price a nonzero index at several bits and the search sends mostly zeros (λ = 0 there is worse
+    /// still): the trellis code is for rates from about 1.25 bits, the uniform one below (`dq quantizers` shows both).
+    /// </summary>
+    public const double Lagrangian = 0.2;
+
     /// <summary>Bits kept back from the model's expected cost for the coder's end and the sample's spread.</summary>
     private const int CoderAllowanceBits = 2;
 
+    /// <summary>Indices each state of the trellis search tries: the nearest level of its codebook and two on each side.</summary>
+    private const int Candidates = 1;
+
     private readonly HadamardRotation _rotation;
-    private readonly GaussianMagnitudeModel _model;
+    private readonly ScalarTrellis _trellis;
+    private readonly GaussianMagnitudeModel[] _models;
+    private readonly long[] _indices;
+    private readonly int[] _backStates;
+    private readonly long[] _backIndices;
     private readonly RangeEncoder _encoder = new();
     private readonly double[] _rotated;
     private readonly double[] _cells;
@@ -39,8 +57,9 @@ public sealed class EntropyCodedRotatedQuantizer : IQuantizer
     /// <summary>Bits after the step index: floor(n·R) − 7.</summary>
     private readonly long _codeBits;
 
-    public EntropyCodedRotatedQuantizer(int dimension, double rate, ulong seed)
+    public EntropyCodedRotatedQuantizer(int dimension, double rate, ulong seed, ScalarTrellis? trellis = null)
     {
+        _trellis = trellis ?? ScalarTrellis.Single;
         if (dimension < 0)
         {
             Guard.Throw($"the dimension must be non-negative, got {dimension}.");
@@ -56,14 +75,17 @@ public sealed class EntropyCodedRotatedQuantizer : IQuantizer
         }
 
         _codeBits = Math.Max(0, BudgetBits - StepBits);
-        _model = GaussianMagnitudeModel.ForRate(dimension == 0 ? 0 : (_codeBits - CoderAllowanceBits) / (double)dimension);
+        _models = GaussianMagnitudeModel.ForRate(dimension == 0 ? 0 : (_codeBits - CoderAllowanceBits) / (double)dimension, [.. _trellis.Codebooks]);
         _rotation = new HadamardRotation(dimension, seed);
         _rotated = new double[dimension];
         _cells = new double[dimension];
+        _indices = new long[dimension];
+        var searched = _trellis.States > 1 ? dimension * _trellis.States : 0;
+        (_backStates, _backIndices) = (new int[searched], new long[searched]);
         _received = new byte[(int)((_codeBits + 7) / 8)];
     }
 
-    public string Name => "rotated-ec";
+    public string Name => _trellis == ScalarTrellis.Single ? "rotated-ec" : "rotated-tcq";
 
     public int Dimension { get; }
 
@@ -82,7 +104,7 @@ public sealed class EntropyCodedRotatedQuantizer : IQuantizer
     public double CoordinateErrorBound(double range) => double.NaN;
 
     /// <summary>The model's step ratio t = Δ/σ = 2^(e/16): e.</summary>
-    public int StepExponent => _model.StepExponent;
+    public int StepExponent => _models[0].StepExponent;
 
     public int Encode(ReadOnlySpan<double> u, in QuantizerContext context, BitWriter writer, Span<double> q)
     {
@@ -107,41 +129,34 @@ public sealed class EntropyCodedRotatedQuantizer : IQuantizer
         var (step, overloads, length) = (ZeroMessage, 0, 0L);
         if (rms > 0)
         {
-            // The finest step that fits: from the estimate, finer while it fits, or coarser until it does.
+            // The finest step that fits (the code's length grows as the step shrinks): from the estimate, gallop finer
+            // while it fits or coarser until it does, then bisect between the last step that failed and the one that fit.
             var start = (int)Math.Clamp(Math.Round(16 * Math.Log2(rms / context.Range)) + StepOffset, 0, ZeroMessage - 1);
-            var (accepted, current) = (-1, start);
+            var current = start;
             var code = TryCode(v, StepSize(context.Range, start));
-            if (code.Length >= 0)
+            var (fits, failed) = code.Length >= 0 ? (start, -1) : (-1, start);
+            for (var stride = 1; fits >= 0 ? fits > 0 && failed < 0 : fits < 0 && failed < ZeroMessage - 1; stride *= 2)
             {
-                accepted = start;
-                for (var j = start - 1; j >= 0; j--)
-                {
-                    var finer = TryCode(v, StepSize(context.Range, current = j));
-                    if (finer.Length < 0)
-                    {
-                        break;
-                    }
-
-                    (accepted, code) = (j, finer);
-                }
-            }
-            else
-            {
-                for (var j = start + 1; j < ZeroMessage && accepted < 0; j++)
-                {
-                    code = TryCode(v, StepSize(context.Range, current = j));
-                    accepted = code.Length >= 0 ? j : -1;
-                }
+                current = fits >= 0 ? Math.Max(0, fits - stride) : Math.Min(ZeroMessage - 1, failed + stride);
+                code = TryCode(v, StepSize(context.Range, current));
+                (fits, failed) = code.Length >= 0 ? (current, failed) : (fits, current);
             }
 
-            if (accepted >= 0)
+            while (fits >= 0 && failed >= 0 && fits - failed > 1)
             {
-                if (current != accepted)
+                current = (fits + failed) / 2;
+                code = TryCode(v, StepSize(context.Range, current));
+                (fits, failed) = code.Length >= 0 ? (current, failed) : (fits, current);
+            }
+
+            if (fits >= 0)
+            {
+                if (current != fits)
                 {
-                    code = TryCode(v, StepSize(context.Range, accepted));
+                    code = TryCode(v, StepSize(context.Range, fits));
                 }
 
-                (step, overloads, length) = (accepted, code.Overloads, code.Length);
+                (step, overloads, length) = (fits, code.Overloads, code.Length);
             }
         }
 
@@ -192,14 +207,17 @@ public sealed class EntropyCodedRotatedQuantizer : IQuantizer
         }
 
         var decoder = new RangeDecoder(received);
-        var lowBits = _model.LowBits;
+        var state = 0;
         for (var i = 0; i < q.Length; i++)
         {
-            var level = _model.Find(decoder.GetTarget(GaussianMagnitudeModel.TotalBits));
-            decoder.Consume(_model.Cumulative(level), _model.Frequency(level));
-            var magnitude = ((long)level << lowBits) | decoder.DecodeBits(lowBits);
-            var value = _model.Reconstruction(magnitude);
-            q[i] = magnitude != 0 && decoder.DecodeBits(1) != 0 ? -value : value;
+            var model = _models[_trellis.Codebook(state)];
+            var level = model.Find(decoder.GetTarget(GaussianMagnitudeModel.TotalBits));
+            decoder.Consume(model.Cumulative(level), model.Frequency(level));
+            var magnitude = ((long)level << model.LowBits) | decoder.DecodeBits(model.LowBits);
+            var negative = magnitude != 0 && decoder.DecodeBits(1) != 0;
+            var value = model.Reconstruction(magnitude);
+            q[i] = negative ? -value : value;
+            state = _trellis.Next(state, negative ? -magnitude : magnitude);
         }
 
         TensorPrimitives.Multiply(q, StepSize(context.Range, step), q);
@@ -207,16 +225,46 @@ public sealed class EntropyCodedRotatedQuantizer : IQuantizer
     }
 
     /// <summary>Δ_j = r·t·2^((j − 112)/16), computed the same way at both ends.</summary>
-    private double StepSize(double range, int j) => OctaveScale.Scale(range, _model.StepExponent + j - StepOffset, OctaveScale.MaxStepsPerOctave);
+    private double StepSize(double range, int j) => OctaveScale.Scale(range, _models[0].StepExponent + j - StepOffset, OctaveScale.MaxStepsPerOctave);
 
-    /// <summary>Codes k = round(v/Δ) into the encoder and the cells; Length −1 when the code exceeds the budget.</summary>
+    /// <summary>Chooses the indices for v/Δ, codes them into the encoder and their values into the cells; Length −1 when the code exceeds the budget.</summary>
     private (long Length, int Overloads) TryCode(ReadOnlySpan<double> v, double step)
     {
-        var inverse = 1 / step;
-        var (lowBits, largest) = (_model.LowBits, (double)_model.MaxMagnitude);
+        var overloads = _trellis.States == 1 ? Round(v, 1 / step) : Search(v, 1 / step);
         var limit = (_codeBits / 8) + 6; // bytes emitted (with the leading 0 and the end's four) past which it cannot fit
-        var overloads = 0;
         _encoder.Reset();
+        var state = 0;
+        for (var i = 0; i < v.Length; i++)
+        {
+            var model = _models[_trellis.Codebook(state)];
+            var k = _indices[i];
+            var magnitude = Math.Abs(k);
+            var level = (int)(magnitude >> model.LowBits);
+            _encoder.Encode(model.Cumulative(level), model.Frequency(level), GaussianMagnitudeModel.TotalBits);
+            _encoder.EncodeBits((uint)magnitude, model.LowBits);
+            if (magnitude != 0)
+            {
+                _encoder.EncodeBits(k < 0 ? 1u : 0u, 1);
+            }
+
+            var value = model.Reconstruction(magnitude);
+            _cells[i] = k < 0 ? -value : value;
+            state = _trellis.Next(state, k);
+            if (_encoder.EmittedBytes > limit)
+            {
+                return (-1, overloads);
+            }
+        }
+
+        var length = _encoder.Finish();
+        return (length <= _codeBits ? length : -1, overloads);
+    }
+
+    /// <summary>k_i = round(v_i/Δ), |k_i| saturated at the model's largest magnitude; returns the saturated count.</summary>
+    private int Round(ReadOnlySpan<double> v, double inverse)
+    {
+        var largest = (double)_models[0].MaxMagnitude;
+        var overloads = 0;
         for (var i = 0; i < v.Length; i++)
         {
             var position = Math.Round(v[i] * inverse);
@@ -227,25 +275,78 @@ public sealed class EntropyCodedRotatedQuantizer : IQuantizer
                 overloads++;
             }
 
-            var cell = (long)magnitude;
-            var level = (int)(cell >> lowBits);
-            _encoder.Encode(_model.Cumulative(level), _model.Frequency(level), GaussianMagnitudeModel.TotalBits);
-            _encoder.EncodeBits((uint)cell, lowBits);
-            if (cell != 0)
-            {
-                _encoder.EncodeBits(position < 0 ? 1u : 0u, 1);
-            }
-
-            var value = _model.Reconstruction(cell);
-            _cells[i] = position < 0 ? -value : value;
-            if (_encoder.EmittedBytes > limit)
-            {
-                return (-1, overloads);
-            }
+            _indices[i] = position < 0 ? -(long)magnitude : (long)magnitude;
         }
 
-        var length = _encoder.Finish();
-        return (length <= _codeBits ? length : -1, overloads);
+        return overloads;
+    }
+
+    /// <summary>
+    /// The Viterbi search of the trellis from state 0: for each coordinate and state, the indices near y = v_i/Δ in the
+    /// state's codebook, cost (y − level)² + λ·bits; keeps the cheapest path into each state and traces the cheapest
+    /// back. Returns the coordinates whose chosen magnitude saturated.
+    /// </summary>
+    private int Search(ReadOnlySpan<double> v, double inverse)
+    {
+        var states = _trellis.States;
+        Span<double> cost = stackalloc double[states];
+        Span<double> next = stackalloc double[states];
+        cost.Fill(double.PositiveInfinity);
+        cost[0] = 0;
+        for (var i = 0; i < v.Length; i++)
+        {
+            var y = v[i] * inverse;
+            next.Fill(double.PositiveInfinity);
+            for (var s = 0; s < states; s++)
+            {
+                if (double.IsPositiveInfinity(cost[s]))
+                {
+                    continue;
+                }
+
+                var model = _models[_trellis.Codebook(s)];
+                var odd = model.Cells == MagnitudeCells.TrellisOdd;
+                var nearest = (long)Math.Round(odd ? (y + Math.Sign(y)) / 2 : y / 2);
+                for (var k = nearest - Candidates; k <= nearest + Candidates; k++)
+                {
+                    var magnitude = Math.Abs(k);
+                    if (magnitude > model.MaxMagnitude)
+                    {
+                        continue;
+                    }
+
+                    var level = model.Reconstruction(magnitude) * Math.Sign(k);
+                    var total = cost[s] + ((y - level) * (y - level)) + (Lagrangian * model.CostBits(magnitude));
+                    var to = _trellis.Next(s, k);
+                    if (total < next[to])
+                    {
+                        next[to] = total;
+                        _backStates[(i * states) + to] = s;
+                        _backIndices[(i * states) + to] = k;
+                    }
+                }
+            }
+
+            next.CopyTo(cost);
+        }
+
+        var state = 0;
+        for (var s = 1; s < states; s++)
+        {
+            state = cost[s] < cost[state] ? s : state;
+        }
+
+        var overloads = 0;
+        for (var i = v.Length - 1; i >= 0; i--)
+        {
+            var k = _backIndices[(i * states) + state];
+            _indices[i] = k;
+            var model = _models[_trellis.Codebook(_backStates[(i * states) + state])];
+            overloads += Math.Abs(k) == model.MaxMagnitude && Math.Abs(v[i] * inverse) > model.Reconstruction(model.MaxMagnitude) + 1 ? 1 : 0;
+            state = _backStates[(i * states) + state];
+        }
+
+        return overloads;
     }
 
     private static int CountZeros(ReadOnlySpan<double> v)

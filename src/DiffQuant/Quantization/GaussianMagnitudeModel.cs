@@ -1,12 +1,26 @@
 namespace DiffQuant.Quantization;
 
+/// <summary>The scalar codebooks an index k names, in units of the step Δ.</summary>
+public enum MagnitudeCells
+{
+    /// <summary>Level k, cells [|k| − ½, |k| + ½] (uniform scalar quantization, k = round(x/Δ)).</summary>
+    Uniform,
+
+    /// <summary>Level 2k, cells [2|k| − 1, 2|k| + 1] (the even quantizer of the trellis code).</summary>
+    TrellisEven,
+
+    /// <summary>Level 2k − sgn k (0, ±1, ±3, …), cells [2|k| − 2, 2|k|], the first [½, 2] (the odd quantizer of the trellis code).</summary>
+    TrellisOdd,
+}
+
 /// <summary>
-/// The probability model of the entropy-coded rotated code: a coordinate X ~ N(0, σ²) quantized to k = round(X/Δ)
-/// with step ratio t = Δ/σ = 2^(e/16), and k coded as |k|'s high part h = ⌊|k|/2^s⌋ (a symbol with frequencies
-/// from the Gaussian: P(h' ≥ h) = 2·Q((h·2^s − ½)·t)), then the s low bits of |k| and a sign bit when k ≠ 0, both as
-/// equiprobable bits. s is chosen so that the high part's step 2^s·t is at least 1/8, which keeps the alphabet at
-/// most 49 symbols at any rate (the low bits of a finely quantized Gaussian are near-uniform). h saturates at
-/// <see cref="Levels"/> − 1 (an overload). Built from <see cref="PortableMath"/>, so both ends hold the same table.
+/// The probability model of the entropy-coded rotated codes: a coordinate X ~ N(0, σ²) named by an index k whose
+/// magnitude's cell is [b(|k|), b(|k| + 1)]·Δ (<see cref="MagnitudeCells"/>), step ratio t = Δ/σ = 2^(e/16), and k coded
+/// as |k|'s high part h = ⌊|k|/2^s⌋ (a symbol with frequencies from the Gaussian: P(h' ≥ h) = 2·Q(b(h·2^s)·t)), then
+/// the s low bits of |k| and a sign bit when k ≠ 0, both as equiprobable bits. s is chosen so that the high part's
+/// cells are at least 1/8 σ wide, which keeps the alphabet at most 49 symbols at any rate (the low bits of a finely
+/// quantized Gaussian are near-uniform). h saturates at <see cref="Levels"/> − 1 (an overload). Built from
+/// <see cref="PortableMath"/>, so both ends hold the same table.
 /// </summary>
 public sealed class GaussianMagnitudeModel
 {
@@ -24,14 +38,18 @@ public sealed class GaussianMagnitudeModel
 
     private readonly uint[] _cumulative;
     private readonly double[] _centroids;
+    private readonly double[] _levelBits;
 
     /// <param name="stepExponent">e: t = Δ/σ = 2^(e/16).</param>
-    public GaussianMagnitudeModel(int stepExponent)
+    /// <param name="cells">The codebook the magnitudes name.</param>
+    public GaussianMagnitudeModel(int stepExponent, MagnitudeCells cells = MagnitudeCells.Uniform)
     {
         StepExponent = stepExponent;
+        Cells = cells;
         var t = OctaveScale.Scale(1, stepExponent, OctaveScale.MaxStepsPerOctave);
-        LowBits = Math.Max(0, (int)Math.Ceiling(-stepExponent / (double)OctaveScale.MaxStepsPerOctave) - FinestHighStepOctaves);
-        var highStep = Math.ScaleB(t, LowBits);
+        var width = cells == MagnitudeCells.Uniform ? 0 : 1; // log2 of a cell's width in steps
+        LowBits = Math.Max(0, (int)Math.Ceiling(-stepExponent / (double)OctaveScale.MaxStepsPerOctave) - width - FinestHighStepOctaves);
+        var highStep = Math.ScaleB(t, LowBits + width);
         Levels = (int)Math.Clamp(Math.Ceiling(ReachInSigmas / highStep), 1, 64) + 1;
         MaxMagnitude = ((long)Levels << LowBits) - 1;
 
@@ -40,7 +58,7 @@ public sealed class GaussianMagnitudeModel
         atLeast[0] = 1;
         for (var level = 1; level < Levels; level++)
         {
-            atLeast[level] = 2 * PortableMath.GaussianTail((Math.ScaleB(level, LowBits) - 0.5) * t);
+            atLeast[level] = 2 * PortableMath.GaussianTail(LowerEdge((long)level << LowBits) * t);
         }
 
         const uint total = 1u << TotalBits;
@@ -60,19 +78,24 @@ public sealed class GaussianMagnitudeModel
             _cumulative[level] += lost;
         }
 
+        _levelBits = new double[Levels];
         for (var level = 0; level < Levels; level++)
         {
             var q = (double)(_cumulative[level + 1] - _cumulative[level]) / total;
-            entropy -= q * PortableMath.Log2(q);
+            _levelBits[level] = -PortableMath.Log2(q);
+            entropy += q * _levelBits[level];
         }
 
-        NonZero = 2 * PortableMath.GaussianTail(0.5 * t);
-        _centroids = Centroids(t, (int)Math.Min(CentroidCount, MaxMagnitude + 1));
+        NonZero = 2 * PortableMath.GaussianTail(LowerEdge(1) * t);
+        _centroids = cells == MagnitudeCells.Uniform ? Centroids(t, (int)Math.Min(CentroidCount, MaxMagnitude + 1)) : [];
         BitsPerCoordinate = entropy + LowBits + NonZero;
     }
 
     /// <summary>e in t = 2^(e/16).</summary>
     public int StepExponent { get; }
+
+    /// <summary>The codebook the magnitudes name.</summary>
+    public MagnitudeCells Cells { get; }
 
     /// <summary>s, the equiprobable low bits of |k|.</summary>
     public int LowBits { get; }
@@ -90,11 +113,28 @@ public sealed class GaussianMagnitudeModel
     public double BitsPerCoordinate { get; }
 
     /// <summary>
-    /// What magnitude |k| decodes to, in units of Δ: the centroid of the cell [(|k| − ½)·t, (|k| + ½)·t] of N(0, 1),
-    /// divided by t (the mean-square-optimal reconstruction; below |k| at low rates, where the density falls across
-    /// a cell), for the first 256 magnitudes; |k| beyond them.
+    /// What magnitude |k| decodes to, in units of Δ. Uniform cells: the centroid of [(|k| − ½)·t, (|k| + ½)·t] of
+    /// N(0, 1), divided by t (the mean-square-optimal reconstruction; below |k| at low rates, where the density falls
+    /// across a cell), for the first 256 magnitudes, |k| beyond them. Trellis cells: the level, 2|k| or 2|k| − 1 (the
+    /// trellis search chooses among levels, so a cell's centroid is not what it picked).
     /// </summary>
-    public double Reconstruction(long magnitude) => magnitude < _centroids.Length ? _centroids[magnitude] : magnitude;
+    public double Reconstruction(long magnitude) => Cells switch
+    {
+        MagnitudeCells.TrellisEven => 2.0 * magnitude,
+        MagnitudeCells.TrellisOdd => magnitude == 0 ? 0 : (2.0 * magnitude) - 1,
+        _ => magnitude < _centroids.Length ? _centroids[magnitude] : magnitude,
+    };
+
+    /// <summary>b(a), the lower edge of magnitude a's cell in steps (0 for a = 0).</summary>
+    private double LowerEdge(long magnitude) => magnitude == 0 ? 0 : Cells switch
+    {
+        MagnitudeCells.TrellisEven => (2.0 * magnitude) - 1,
+        MagnitudeCells.TrellisOdd => magnitude == 1 ? 0.5 : (2.0 * magnitude) - 2,
+        _ => magnitude - 0.5,
+    };
+
+    /// <summary>Bits index magnitude a costs under the model: −log2(f_h/2^15) + s + [a ≠ 0].</summary>
+    public double CostBits(long magnitude) => _levelBits[(int)Math.Min(magnitude >> LowBits, Levels - 1)] + LowBits + (magnitude != 0 ? 1 : 0);
 
     /// <summary>The start of h's interval out of 2^15.</summary>
     public uint Cumulative(int level) => _cumulative[level];
@@ -135,14 +175,22 @@ public sealed class GaussianMagnitudeModel
     }
 
     /// <summary>
-    /// The finest model (smallest e in −272…48, i.e. t from 2^−17 to 8) whose expected cost is at most
-    /// <paramref name="bitsPerCoordinate"/>; the coarsest when none is. The cost falls as e grows, so a bisection.
+    /// The finest models (smallest e in −272…48, i.e. t from 2^−17 to 8) whose expected cost — averaged over the
+    /// codebooks <paramref name="cells"/> — is at most <paramref name="bitsPerCoordinate"/>; the coarsest when none is.
+    /// The cost falls as e grows, so a bisection.
     /// </summary>
-    public static GaussianMagnitudeModel ForRate(double bitsPerCoordinate)
+    public static GaussianMagnitudeModel[] ForRate(double bitsPerCoordinate, params MagnitudeCells[] cells)
     {
+        if (cells.Length == 0)
+        {
+            cells = [MagnitudeCells.Uniform];
+        }
+
+        GaussianMagnitudeModel[] At(int e) => [.. cells.Select(c => new GaussianMagnitudeModel(e, c))];
+        static double Cost(GaussianMagnitudeModel[] models) => models.Average(m => m.BitsPerCoordinate);
         var (fine, coarse) = (-17 * OctaveScale.MaxStepsPerOctave, 3 * OctaveScale.MaxStepsPerOctave);
-        var best = new GaussianMagnitudeModel(coarse);
-        if (best.BitsPerCoordinate > bitsPerCoordinate)
+        var best = At(coarse);
+        if (Cost(best) > bitsPerCoordinate)
         {
             return best;
         }
@@ -150,10 +198,10 @@ public sealed class GaussianMagnitudeModel
         while (coarse - fine > 1)
         {
             var middle = (fine + coarse) / 2;
-            var model = new GaussianMagnitudeModel(middle);
-            if (model.BitsPerCoordinate <= bitsPerCoordinate)
+            var models = At(middle);
+            if (Cost(models) <= bitsPerCoordinate)
             {
-                (coarse, best) = (middle, model);
+                (coarse, best) = (middle, models);
             }
             else
             {
@@ -161,7 +209,7 @@ public sealed class GaussianMagnitudeModel
             }
         }
 
-        var finest = new GaussianMagnitudeModel(fine);
-        return finest.BitsPerCoordinate <= bitsPerCoordinate ? finest : best;
+        var finest = At(fine);
+        return Cost(finest) <= bitsPerCoordinate ? finest : best;
     }
 }

@@ -39,6 +39,11 @@ public static class QuantizerRegistry
             new QuantizerCapabilities(InputNorm.None, NeedsRange: true, CarriesScale: true, UsesSharedRandomness: true, ImpliedRate: null, IntegerLattice.Instance),
             p => new EntropyCodedRotatedQuantizer(p.Dimension, p.Rate, p.Seed)));
         Register(new QuantizerRegistration(
+            "rotated-tcq",
+            "the rotated code with entropy-coded trellis-coded quantization (4 states, a Viterbi search of distortion plus λ·bits), the finest step that fits",
+            new QuantizerCapabilities(InputNorm.None, NeedsRange: true, CarriesScale: true, UsesSharedRandomness: true, ImpliedRate: null, IntegerLattice.Instance),
+            p => new EntropyCodedRotatedQuantizer(p.Dimension, p.Rate, p.Seed, ScalarTrellis.FourState)));
+        Register(new QuantizerRegistration(
             "e8",
             "the rotated code's rotation and gain with E8 lattice blocks in Voronoi codes (8 coordinates in 8·b bits), clipped rather than wrapped",
             new QuantizerCapabilities(InputNorm.None, NeedsRange: true, CarriesScale: true, UsesSharedRandomness: true, ImpliedRate: null, E8Lattice.Instance),
