@@ -16,7 +16,8 @@ public enum InputNorm
 /// <see cref="CarriesScale"/> (the payload holds its own scale, counted in its bits),
 /// <see cref="UsesSharedRandomness"/> (both ends draw the same randomness from a shared seed) and
 /// <see cref="ImpliedRate"/> (a fixed rate in bits per coordinate, e.g. 64 for binary64; null when R is free) and
-/// <see cref="Cell"/> (the lattice its granular cells come from; null for the float codecs).
+/// <see cref="Cell"/> (the lattice its granular cells come from; null for the float codecs and for trellis codes, whose
+/// cells in n dimensions are not those of a lattice).
 /// </summary>
 public sealed record QuantizerCapabilities(InputNorm CoveringNorm, bool NeedsRange, bool CarriesScale, bool UsesSharedRandomness, double? ImpliedRate, ILattice? Cell = null)
 {

@@ -41,7 +41,7 @@ public static class QuantizerRegistry
         Register(new QuantizerRegistration(
             "rotated-tcq",
             "the rotated code with entropy-coded trellis-coded quantization (4 states, a Viterbi search of distortion plus λ·bits), the finest step that fits",
-            new QuantizerCapabilities(InputNorm.None, NeedsRange: true, CarriesScale: true, UsesSharedRandomness: true, ImpliedRate: null, IntegerLattice.Instance),
+            new QuantizerCapabilities(InputNorm.None, NeedsRange: true, CarriesScale: true, UsesSharedRandomness: true, ImpliedRate: null),
             p => new EntropyCodedRotatedQuantizer(p.Dimension, p.Rate, p.Seed, ScalarTrellis.FourState)));
         Register(new QuantizerRegistration(
             "e8",
