@@ -40,6 +40,17 @@ public sealed class EntropyCodedRotatedQuantizer : IQuantizer
     /// <summary>Bits kept back from the model's expected cost for the coder's end and the sample's spread.</summary>
     private const int CoderAllowanceBits = 2;
 
+    /// <summary>
+    /// The λ (squared steps a bit) the encoder tries at the four steps finer than the finest that fits at the code's own
+    /// λ (0 uniform, <see cref="Lagrangian"/> trellis): a larger λ trades distortion for bits, so a finer step may fit
+    /// and the budget's slack is spent; the encoder keeps whichever fitting code has the least squared error. The
+    /// decoder needs only the step and the indices, so this costs no bits.
+    /// </summary>
+    private static readonly double[] FittingLagrangians = [0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.375, 0.45, 0.55, 0.7, 0.85, 1.0, 1.25, 1.5, 2];
+
+    /// <summary>How many steps finer than the finest that fits at the code's own λ the encoder tries.</summary>
+    private const int SlackSteps = 4;
+
     /// <summary>Indices each state of the trellis search tries: the nearest level of its codebook and two on each side.</summary>
     private const int Candidates = 1;
 
@@ -71,7 +82,7 @@ public sealed class EntropyCodedRotatedQuantizer : IQuantizer
         BudgetBits = BitAllocation.Budget(dimension, rate);
         if (dimension > 0 && BudgetBits <= StepBits)
         {
-            Guard.Throw($"rate {rate} gives floor(n·R) = {BudgetBits} bits per message for n = {dimension}; the entropy-coded rotated code needs more than its {StepBits}-bit step (a rate of at least {(StepBits + 1.0) / dimension:G4}).");
+            Guard.Throw($"rate {rate} gives floor(n·R) = {BudgetBits} bits per message for n = {dimension}; the {Name} code needs more than its {StepBits}-bit step (a rate of at least {(StepBits + 1.0) / dimension:G4}).");
         }
 
         _codeBits = Math.Max(0, BudgetBits - StepBits);
@@ -132,31 +143,67 @@ public sealed class EntropyCodedRotatedQuantizer : IQuantizer
             // The finest step that fits (the code's length grows as the step shrinks): from the estimate, gallop finer
             // while it fits or coarser until it does, then bisect between the last step that failed and the one that fit.
             var start = (int)Math.Clamp(Math.Round(16 * Math.Log2(rms / context.Range)) + StepOffset, 0, ZeroMessage - 1);
-            var current = start;
-            var code = TryCode(v, StepSize(context.Range, start));
+            var own = _trellis.States == 1 ? 0 : Lagrangian;
+            var current = (start, own);
+            var code = TryCode(v, StepSize(context.Range, start), own);
             var (fits, failed) = code.Length >= 0 ? (start, -1) : (-1, start);
             for (var stride = 1; fits >= 0 ? fits > 0 && failed < 0 : fits < 0 && failed < ZeroMessage - 1; stride *= 2)
             {
-                current = fits >= 0 ? Math.Max(0, fits - stride) : Math.Min(ZeroMessage - 1, failed + stride);
-                code = TryCode(v, StepSize(context.Range, current));
-                (fits, failed) = code.Length >= 0 ? (current, failed) : (fits, current);
+                current = (fits >= 0 ? Math.Max(0, fits - stride) : Math.Min(ZeroMessage - 1, failed + stride), own);
+                code = TryCode(v, StepSize(context.Range, current.Item1), own);
+                (fits, failed) = code.Length >= 0 ? (current.Item1, failed) : (fits, current.Item1);
             }
 
             while (fits >= 0 && failed >= 0 && fits - failed > 1)
             {
-                current = (fits + failed) / 2;
-                code = TryCode(v, StepSize(context.Range, current));
-                (fits, failed) = code.Length >= 0 ? (current, failed) : (fits, current);
+                current = ((fits + failed) / 2, own);
+                code = TryCode(v, StepSize(context.Range, current.Item1), own);
+                (fits, failed) = code.Length >= 0 ? (current.Item1, failed) : (fits, current.Item1);
             }
 
             if (fits >= 0)
             {
-                if (current != fits)
+                if (current != (fits, own))
                 {
-                    code = TryCode(v, StepSize(context.Range, fits));
+                    code = TryCode(v, StepSize(context.Range, fits), own);
+                    current = (fits, own);
                 }
 
-                (step, overloads, length) = (fits, code.Overloads, code.Length);
+                // Spend the slack: at each finer step the least λ whose code fits (a bisection: a larger λ never
+                // lengthens the code), keeping the fitting code with the least squared error; a step that does not fit
+                // at the largest λ ends the search.
+                var best = (Step: fits, Lambda: own, Code: code);
+                var lambdas = FittingLagrangians.Where(l => l > own).ToArray();
+                for (var finer = fits - 1; finer >= Math.Max(0, fits - SlackSteps) && lambdas.Length > 0; finer--)
+                {
+                    var size = StepSize(context.Range, finer);
+                    var trial = TryCode(v, size, lambdas[^1]);
+                    current = (finer, lambdas[^1]);
+                    if (trial.Length < 0)
+                    {
+                        break;
+                    }
+
+                    var (low, high, fitting) = (-1, lambdas.Length - 1, trial);
+                    while (high - low > 1)
+                    {
+                        var middle = (low + high) / 2;
+                        var attempt = TryCode(v, size, lambdas[middle]);
+                        current = (finer, lambdas[middle]);
+                        (low, high, fitting) = attempt.Length >= 0 ? (low, middle, attempt) : (middle, high, fitting);
+                    }
+
+                    if (current != (finer, lambdas[high]))
+                    {
+                        fitting = TryCode(v, size, lambdas[high]);
+                        current = (finer, lambdas[high]);
+                    }
+
+                    best = fitting.Distortion < best.Code.Distortion ? (finer, lambdas[high], fitting) : best;
+                }
+
+                code = current == (best.Step, best.Lambda) ? best.Code : TryCode(v, StepSize(context.Range, best.Step), best.Lambda);
+                (step, overloads, length) = (best.Step, code.Overloads, code.Length);
             }
         }
 
@@ -227,13 +274,16 @@ public sealed class EntropyCodedRotatedQuantizer : IQuantizer
     /// <summary>Δ_j = r·t·2^((j − 112)/16), computed the same way at both ends.</summary>
     private double StepSize(double range, int j) => OctaveScale.Scale(range, _models[0].StepExponent + j - StepOffset, OctaveScale.MaxStepsPerOctave);
 
-    /// <summary>Chooses the indices for v/Δ, codes them into the encoder and their values into the cells; Length −1 when the code exceeds the budget.</summary>
-    private (long Length, int Overloads) TryCode(ReadOnlySpan<double> v, double step)
+    /// <summary>
+    /// Chooses the indices for v/Δ at Lagrangian λ, codes them into the encoder and their values into the cells;
+    /// Length −1 when the code exceeds the budget; Distortion Σ(v_i − Δ·cell_i)².
+    /// </summary>
+    private (long Length, int Overloads, double Distortion) TryCode(ReadOnlySpan<double> v, double step, double lambda)
     {
-        var overloads = _trellis.States == 1 ? Round(v, 1 / step) : Search(v, 1 / step);
+        var overloads = _trellis.States == 1 ? Round(v, 1 / step, lambda) : Search(v, 1 / step, lambda);
         var limit = (_codeBits / 8) + 6; // bytes emitted (with the leading 0 and the end's four) past which it cannot fit
         _encoder.Reset();
-        var state = 0;
+        var (state, distortion) = (0, 0.0);
         for (var i = 0; i < v.Length; i++)
         {
             var model = _models[_trellis.Codebook(state)];
@@ -249,21 +299,26 @@ public sealed class EntropyCodedRotatedQuantizer : IQuantizer
 
             var value = model.Reconstruction(magnitude);
             _cells[i] = k < 0 ? -value : value;
+            distortion += (v[i] - (step * _cells[i])) * (v[i] - (step * _cells[i]));
             state = _trellis.Next(state, k);
             if (_encoder.EmittedBytes > limit)
             {
-                return (-1, overloads);
+                return (-1, overloads, distortion);
             }
         }
 
         var length = _encoder.Finish();
-        return (length <= _codeBits ? length : -1, overloads);
+        return (length <= _codeBits ? length : -1, overloads, distortion);
     }
 
-    /// <summary>k_i = round(v_i/Δ), |k_i| saturated at the model's largest magnitude; returns the saturated count.</summary>
-    private int Round(ReadOnlySpan<double> v, double inverse)
+    /// <summary>
+    /// k_i = round(v_i/Δ), |k_i| saturated at the model's largest magnitude; with λ &gt; 0, |k_i| − 1 instead where
+    /// (|y| − value)² + λ·bits is smaller. Returns the saturated count.
+    /// </summary>
+    private int Round(ReadOnlySpan<double> v, double inverse, double lambda)
     {
-        var largest = (double)_models[0].MaxMagnitude;
+        var model = _models[0];
+        var largest = (double)model.MaxMagnitude;
         var overloads = 0;
         for (var i = 0; i < v.Length; i++)
         {
@@ -275,7 +330,15 @@ public sealed class EntropyCodedRotatedQuantizer : IQuantizer
                 overloads++;
             }
 
-            _indices[i] = position < 0 ? -(long)magnitude : (long)magnitude;
+            var chosen = (long)magnitude;
+            if (lambda > 0 && chosen > 0)
+            {
+                var y = Math.Abs(v[i] * inverse);
+                var (at, below) = (y - model.Reconstruction(chosen), y - model.Reconstruction(chosen - 1));
+                chosen -= (below * below) + (lambda * model.CostBits(chosen - 1)) < (at * at) + (lambda * model.CostBits(chosen)) ? 1 : 0;
+            }
+
+            _indices[i] = position < 0 ? -chosen : chosen;
         }
 
         return overloads;
@@ -286,43 +349,51 @@ public sealed class EntropyCodedRotatedQuantizer : IQuantizer
     /// state's codebook, cost (y − level)² + λ·bits; keeps the cheapest path into each state and traces the cheapest
     /// back. Returns the coordinates whose chosen magnitude saturated.
     /// </summary>
-    private int Search(ReadOnlySpan<double> v, double inverse)
+    private int Search(ReadOnlySpan<double> v, double inverse, double lambda)
     {
         var states = _trellis.States;
+        var codebooks = _models.Length;
+        const int Width = (2 * Candidates) + 1;
         Span<double> cost = stackalloc double[states];
         Span<double> next = stackalloc double[states];
+        Span<long> indices = stackalloc long[codebooks * Width];
+        Span<double> local = stackalloc double[codebooks * Width];
         cost.Fill(double.PositiveInfinity);
         cost[0] = 0;
         for (var i = 0; i < v.Length; i++)
         {
+            // Each codebook's candidates and their own costs, shared by the states that draw from it.
             var y = v[i] * inverse;
+            for (var c = 0; c < codebooks; c++)
+            {
+                var model = _models[c];
+                var odd = model.Cells == MagnitudeCells.TrellisOdd;
+                var nearest = (long)Math.Round(odd ? (y + Math.Sign(y)) / 2 : y / 2);
+                for (var j = 0; j < Width; j++)
+                {
+                    var k = nearest - Candidates + j;
+                    var magnitude = Math.Abs(k);
+                    var level = model.Reconstruction(magnitude) * Math.Sign(k);
+                    indices[(c * Width) + j] = k;
+                    local[(c * Width) + j] = magnitude > model.MaxMagnitude
+                        ? double.PositiveInfinity
+                        : ((y - level) * (y - level)) + (lambda * model.CostBits(magnitude));
+                }
+            }
+
             next.Fill(double.PositiveInfinity);
             for (var s = 0; s < states; s++)
             {
-                if (double.IsPositiveInfinity(cost[s]))
+                var offset = _trellis.Codebook(s) * Width;
+                for (var j = 0; j < Width; j++)
                 {
-                    continue;
-                }
-
-                var model = _models[_trellis.Codebook(s)];
-                var odd = model.Cells == MagnitudeCells.TrellisOdd;
-                var nearest = (long)Math.Round(odd ? (y + Math.Sign(y)) / 2 : y / 2);
-                for (var k = nearest - Candidates; k <= nearest + Candidates; k++)
-                {
-                    var magnitude = Math.Abs(k);
-                    if (magnitude > model.MaxMagnitude)
-                    {
-                        continue;
-                    }
-
-                    var level = model.Reconstruction(magnitude) * Math.Sign(k);
-                    var total = cost[s] + ((y - level) * (y - level)) + (Lagrangian * model.CostBits(magnitude));
-                    var to = _trellis.Next(s, k);
+                    var total = cost[s] + local[offset + j];
+                    var to = _trellis.Next(s, indices[offset + j]);
                     if (total < next[to])
                     {
                         next[to] = total;
                         _backStates[(i * states) + to] = s;
-                        _backIndices[(i * states) + to] = k;
+                        _backIndices[(i * states) + to] = indices[offset + j];
                     }
                 }
             }

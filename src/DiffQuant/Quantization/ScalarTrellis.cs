@@ -19,13 +19,19 @@ public sealed class ScalarTrellis
         new[,] { { 0, 2 }, { 2, 0 }, { 1, 3 }, { 3, 1 } });
 
     private readonly int[] _codebookOf;
-    private readonly int[,] _next;
+
+    /// <summary>Next(s, parity) at [2s + parity].</summary>
+    private readonly int[] _next;
 
     private ScalarTrellis(MagnitudeCells[] codebooks, int[] codebookOf, int[,] next)
     {
         Codebooks = codebooks;
         _codebookOf = codebookOf;
-        _next = next;
+        _next = new int[2 * codebookOf.Length];
+        for (var state = 0; state < codebookOf.Length; state++)
+        {
+            (_next[2 * state], _next[(2 * state) + 1]) = (next[state, 0], next[state, 1]);
+        }
     }
 
     /// <summary>The codebooks, indexed by <see cref="Codebook"/>.</summary>
@@ -38,5 +44,5 @@ public sealed class ScalarTrellis
     public int Codebook(int state) => _codebookOf[state];
 
     /// <summary>The state after index k in state s.</summary>
-    public int Next(int state, long k) => _next[state, (int)(k & 1)];
+    public int Next(int state, long k) => _next[(2 * state) + (int)(k & 1)];
 }
