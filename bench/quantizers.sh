@@ -18,5 +18,5 @@ print()
 print("| quantizer | " + " | ".join(f"n = {n:,}" for n in sizes) + " |")
 print("|---|" + "---:|" * len(sizes))
 for k in kinds:
-    print(f"| {k} | " + " | ".join(f"{cells[(k, n)]:,.0f}" for n in sizes) + " |")
+    print(f"| {k} | " + " | ".join(f"{cells[(k, n)]:,.1f}" if cells[(k, n)] < 10 else f"{cells[(k, n)]:,.0f}" for n in sizes) + " |")
 PY

@@ -51,7 +51,7 @@ internal static class QuantizersCommand
             var table = new Table().AddColumns("input", "quantizer", "R", "bits / message", "mean ‖e‖/‖u‖", "worst ‖e‖/‖u‖", "effective ρ", "cell NSM", "saturated", "encode M/s", "decode M/s");
             foreach (var r in result.Rows)
             {
-                table.AddRow(r.Input, r.Quantizer, $"{r.RateBits:G}", $"{r.BitsPerMessage}", $"{r.MeanRelativeError:G3}", $"{r.WorstRelativeError:G3}", r.EffectiveRho is { } rho ? $"{rho:F2}" : "—", r.NormalizedSecondMoment is { } g ? $"{g:F4}" : "—", $"{r.OverloadShare:P1}", $"{r.EncodeMillionsPerSecond:F0}", $"{r.DecodeMillionsPerSecond:F0}");
+                table.AddRow(r.Input, r.Quantizer, $"{r.RateBits:G}", $"{r.BitsPerMessage}", $"{r.MeanRelativeError:G3}", $"{r.WorstRelativeError:G3}", r.EffectiveRho is { } rho ? $"{rho:F2}" : "—", r.NormalizedSecondMoment is { } g ? $"{g:F4}" : "—", $"{r.OverloadShare:P1}", QuantizerTable.Speed(r.EncodeMillionsPerSecond), QuantizerTable.Speed(r.DecodeMillionsPerSecond));
             }
 
             console.Write(table);

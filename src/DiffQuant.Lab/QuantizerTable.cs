@@ -190,6 +190,9 @@ public static class QuantizerTable
     private static QuantizerContext Context(double[] u, long step, IQuantizer quantizer) =>
         new(quantizer.UsesRange ? Math.Abs(System.Numerics.Tensors.TensorPrimitives.MaxMagnitude<double>(u)) : 1, step, quantizer.BudgetBits);
 
+    /// <summary>Millions of coordinates a second: whole numbers, one decimal below 10 (the trellis code's encoder).</summary>
+    public static string Speed(double millions) => millions.ToString(millions < 10 ? "F1" : "F0", CultureInfo.InvariantCulture);
+
     public static string Markdown(QuantizerTableResult result)
     {
         var text = new StringBuilder();
@@ -197,7 +200,7 @@ public static class QuantizerTable
         text.Append("| input | quantizer | R | bits / message | mean ‖e‖/‖u‖ | worst ‖e‖/‖u‖ | effective ρ | cell NSM | saturated | encode M coords/s | decode M coords/s |\n|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         foreach (var r in result.Rows)
         {
-            text.Append(CultureInfo.InvariantCulture, $"| {r.Input} | {r.Quantizer} | {r.RateBits:G} | {r.BitsPerMessage} | {r.MeanRelativeError:G3} | {r.WorstRelativeError:G3} | {(r.EffectiveRho is { } rho ? rho.ToString("F2", CultureInfo.InvariantCulture) : "—")} | {(r.NormalizedSecondMoment is { } g ? g.ToString("F4", CultureInfo.InvariantCulture) : "—")} | {r.OverloadShare:P1} | {r.EncodeMillionsPerSecond:F0} | {r.DecodeMillionsPerSecond:F0} |\n");
+            text.Append(CultureInfo.InvariantCulture, $"| {r.Input} | {r.Quantizer} | {r.RateBits:G} | {r.BitsPerMessage} | {r.MeanRelativeError:G3} | {r.WorstRelativeError:G3} | {(r.EffectiveRho is { } rho ? rho.ToString("F2", CultureInfo.InvariantCulture) : "—")} | {(r.NormalizedSecondMoment is { } g ? g.ToString("F4", CultureInfo.InvariantCulture) : "—")} | {r.OverloadShare:P1} | {Speed(r.EncodeMillionsPerSecond)} | {Speed(r.DecodeMillionsPerSecond)} |\n");
         }
 
         return text.ToString();
