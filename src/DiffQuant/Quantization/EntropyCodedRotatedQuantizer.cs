@@ -30,8 +30,8 @@ public sealed class EntropyCodedRotatedQuantizer : IQuantizer
     public const int ZeroMessage = (1 << StepBits) - 1;
 
     /// <summary>
-    /// λ of the trellis search, in squared steps per bit: what a bit is worth against distortion (0.2 was the best of
-    /// 0, 0.05, 0.1 and 0.2 steps² in a sweep at 1.5–2.5 bits a coordinate). Below about 1 bit a coordinate the
+    /// λ of the trellis search, in squared steps per bit: what a bit is worth against distortion (chosen among 0, 0.05,
+    /// 0.1 and 0.2 in a development sweep at 1.5–2.5 bits a coordinate). Below about 1 bit a coordinate the
     /// static models price a nonzero index at several bits and the search sends mostly zeros (λ = 0 there is worse
     /// still): the trellis code is for rates from about 1.25 bits, the uniform one below (`dq quantizers` shows both).
     /// </summary>
