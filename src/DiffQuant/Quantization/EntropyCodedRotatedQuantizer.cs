@@ -58,6 +58,9 @@ public sealed class EntropyCodedRotatedQuantizer : IQuantizer
     private readonly ScalarTrellis _trellis;
     private readonly GaussianMagnitudeModel[] _models;
     private readonly long[] _indices;
+
+    /// <summary>The <see cref="FittingLagrangians"/> above the code's own λ.</summary>
+    private readonly double[] _slackLagrangians;
     private readonly int[] _backStates;
     private readonly long[] _backIndices;
     private readonly RangeEncoder _encoder = new();
@@ -91,6 +94,7 @@ public sealed class EntropyCodedRotatedQuantizer : IQuantizer
         _rotated = new double[dimension];
         _cells = new double[dimension];
         _indices = new long[dimension];
+        _slackLagrangians = [.. FittingLagrangians.Where(l => l > OwnLagrangian)];
         var searched = _trellis.States > 1 ? dimension * _trellis.States : 0;
         (_backStates, _backIndices) = (new int[searched], new long[searched]);
         _received = new byte[(int)((_codeBits + 7) / 8)];
@@ -113,6 +117,9 @@ public sealed class EntropyCodedRotatedQuantizer : IQuantizer
 
     /// <summary>NaN, as <see cref="CoveringRadius"/>.</summary>
     public double CoordinateErrorBound(double range) => double.NaN;
+
+    /// <summary>The λ of the code's own search: 0 (plain rounding) for the uniform code, <see cref="Lagrangian"/> for the trellis.</summary>
+    private double OwnLagrangian => _trellis.States == 1 ? 0 : Lagrangian;
 
     /// <summary>The model's step ratio t = Δ/σ = 2^(e/16): e.</summary>
     public int StepExponent => _models[0].StepExponent;
@@ -143,7 +150,7 @@ public sealed class EntropyCodedRotatedQuantizer : IQuantizer
             // The finest step that fits (the code's length grows as the step shrinks): from the estimate, gallop finer
             // while it fits or coarser until it does, then bisect between the last step that failed and the one that fit.
             var start = (int)Math.Clamp(Math.Round(16 * Math.Log2(rms / context.Range)) + StepOffset, 0, ZeroMessage - 1);
-            var own = _trellis.States == 1 ? 0 : Lagrangian;
+            var own = OwnLagrangian;
             var current = (start, own);
             var code = TryCode(v, StepSize(context.Range, start), own);
             var (fits, failed) = code.Length >= 0 ? (start, -1) : (-1, start);
@@ -173,7 +180,7 @@ public sealed class EntropyCodedRotatedQuantizer : IQuantizer
                 // lengthens the code), keeping the fitting code with the least squared error; a step that does not fit
                 // at the largest λ ends the search.
                 var best = (Step: fits, Lambda: own, Code: code);
-                var lambdas = FittingLagrangians.Where(l => l > own).ToArray();
+                var lambdas = _slackLagrangians;
                 for (var finer = fits - 1; finer >= Math.Max(0, fits - SlackSteps) && lambdas.Length > 0; finer--)
                 {
                     var size = StepSize(context.Range, finer);
@@ -191,12 +198,6 @@ public sealed class EntropyCodedRotatedQuantizer : IQuantizer
                         var attempt = TryCode(v, size, lambdas[middle]);
                         current = (finer, lambdas[middle]);
                         (low, high, fitting) = attempt.Length >= 0 ? (low, middle, attempt) : (middle, high, fitting);
-                    }
-
-                    if (current != (finer, lambdas[high]))
-                    {
-                        fitting = TryCode(v, size, lambdas[high]);
-                        current = (finer, lambdas[high]);
                     }
 
                     best = fitting.Distortion < best.Code.Distortion ? (finer, lambdas[high], fitting) : best;
