@@ -7,7 +7,9 @@ namespace DiffQuant.Learning.Compression;
 /// One of the core's rotated codes for gradients — <c>rotated</c> (<see cref="RotatedQuantizer"/>), <c>rotated-ec</c>
 /// (<see cref="EntropyCodedRotatedQuantizer"/>) or <c>e8</c> (<see cref="E8Quantizer"/>): a binary32 reference
 /// r = RMS(g) opens the message (a stateless compressor has no range both ends track), then the code with <c>bits</c>
-/// a coordinate on top of its header (<see cref="CodeBits"/>), rotated afresh each step from the link's seed. Deterministic and biased (they clip or saturate), so they run with error feedback.
+/// a coordinate on top of its header (<see cref="CodeBits"/>), rotated afresh each step from the link's seed.
+/// Deterministic and biased (they clip or saturate), so they run with error feedback. The trellis code is left out:
+/// its encoder runs a Viterbi search per step it tries, too slow for models of 10⁵ parameters.
 /// </summary>
 public sealed class RotatedCompressor : ICompressor
 {
