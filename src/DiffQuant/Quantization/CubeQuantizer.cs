@@ -1,3 +1,5 @@
+using System.Runtime.Intrinsics;
+
 namespace DiffQuant.Quantization;
 
 /// <summary>
@@ -14,6 +16,24 @@ public sealed class CubeQuantizer(int dimension, double rate) : CubeQuantizerBas
 
     protected override MidpointGrid Grid(double range, int bits, long step) =>
         new(range, Math.ScaleB(2 * range, -bits), Math.ScaleB(1.0, bits) - 1);
+
+    /// <summary>The grid's cells and values four coordinates at a time: the same operations in the same order as <see cref="MidpointGrid"/>.</summary>
+    protected override void QuantizeRun(in MidpointGrid grid, ReadOnlySpan<double> u, int start, Span<double> cells, Span<double> q)
+    {
+        var j = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var (range, width, last, half) = (Vector256.Create(grid.Range), Vector256.Create(grid.Width), Vector256.Create(grid.Last), Vector256.Create(0.5));
+            for (; j <= u.Length - 4; j += 4)
+            {
+                var cell = Vector256.Min(Vector256.Max(Vector256.Floor((Vector256.Create<double>(u[j..]) + range) / width), Vector256<double>.Zero), last);
+                cell.CopyTo(cells[j..]);
+                (((cell + half) * width) - range).CopyTo(q[j..]);
+            }
+        }
+
+        base.QuantizeRun(grid, u[j..], start + j, cells[j..], q[j..]);
+    }
 
     /// <summary>Cells [−r + kΔ, −r + (k+1)Δ), k = 0..2^b−1, decoded to their midpoints.</summary>
     public readonly record struct MidpointGrid(double Range, double Width, double Last) : ICubeGrid
