@@ -17,6 +17,8 @@ public sealed class CubeQuantizer(int dimension, double rate) : CubeQuantizerBas
     protected override MidpointGrid Grid(double range, int bits, long step) =>
         new(range, Math.ScaleB(2 * range, -bits), Math.ScaleB(1.0, bits) - 1);
 
+    protected override bool QuantizesInRuns => true;
+
     /// <summary>The grid's cells and values four coordinates at a time: the same operations in the same order as <see cref="MidpointGrid"/>.</summary>
     protected override void QuantizeRun(in MidpointGrid grid, ReadOnlySpan<double> u, int start, Span<double> cells, Span<double> q)
     {

@@ -81,7 +81,7 @@ public abstract class CubeQuantizerBase<TGrid> : IQuantizer
         var overloads = Overloads(u, range);
         var low = Grid(range, _lowBits, step);
         var packer = default(FieldPacker);
-        if (_uniform)
+        if (_uniform && QuantizesInRuns)
         {
             // Every coordinate has the same b ≥ 1 bits (integer R): one grid, runs quantized at once, then packed.
             var b = _lowBits;
@@ -94,6 +94,21 @@ public abstract class CubeQuantizerBase<TGrid> : IQuantizer
                 {
                     packer.Put(writer, (ulong)cell, b);
                 }
+            }
+
+            packer.Flush(writer);
+            return overloads;
+        }
+
+        if (_uniform)
+        {
+            // Every coordinate has the same b ≥ 1 bits (integer R): one grid, no per-coordinate branch.
+            var b = _lowBits;
+            for (var i = 0; i < u.Length; i++)
+            {
+                var cell = low.Cell(u[i], i);
+                q[i] = low.Value(cell, i);
+                packer.Put(writer, cell, b);
             }
 
             packer.Flush(writer);
@@ -185,6 +200,12 @@ public abstract class CubeQuantizerBase<TGrid> : IQuantizer
 
         return overloads;
     }
+
+    /// <summary>
+    /// Whether integer-rate encoding quantizes runs of coordinates with <see cref="QuantizeRun"/> before packing them
+    /// (a grid with a vectorized form); otherwise one fused loop, faster for a grid without one.
+    /// </summary>
+    protected virtual bool QuantizesInRuns => false;
 
     /// <summary>
     /// cells[j] = Cell(u[j], start + j) (exact integers held as doubles) and q[j] = Value(cells[j], start + j) for a run
