@@ -83,20 +83,7 @@ public abstract class CubeQuantizerBase<TGrid> : IQuantizer
         var packer = default(FieldPacker);
         if (_uniform && QuantizesInRuns)
         {
-            // Every coordinate has the same b ≥ 1 bits (integer R): one grid, runs quantized at once, then packed.
-            var b = _lowBits;
-            Span<double> cells = stackalloc double[Run];
-            for (var start = 0; start < u.Length; start += Run)
-            {
-                var length = Math.Min(Run, u.Length - start);
-                QuantizeRun(low, u.Slice(start, length), start, cells[..length], q.Slice(start, length));
-                foreach (var cell in cells[..length])
-                {
-                    packer.Put(writer, (ulong)cell, b);
-                }
-            }
-
-            packer.Flush(writer);
+            EncodeRuns(low, u, writer, q);
             return overloads;
         }
 
@@ -199,6 +186,28 @@ public abstract class CubeQuantizerBase<TGrid> : IQuantizer
         }
 
         return overloads;
+    }
+
+    /// <summary>
+    /// Integer rate, every coordinate b ≥ 1 bits: runs quantized at once, then packed. Apart from
+    /// <see cref="Encode"/> so that its stack buffer does not weigh on the fused loop there.
+    /// </summary>
+    private void EncodeRuns(in TGrid grid, ReadOnlySpan<double> u, BitWriter writer, Span<double> q)
+    {
+        var b = _lowBits;
+        var packer = default(FieldPacker);
+        Span<double> cells = stackalloc double[Run];
+        for (var start = 0; start < u.Length; start += Run)
+        {
+            var length = Math.Min(Run, u.Length - start);
+            QuantizeRun(grid, u.Slice(start, length), start, cells[..length], q.Slice(start, length));
+            foreach (var cell in cells[..length])
+            {
+                packer.Put(writer, (ulong)cell, b);
+            }
+        }
+
+        packer.Flush(writer);
     }
 
     /// <summary>
