@@ -76,8 +76,7 @@ public abstract class CubeQuantizerBase<TGrid> : IQuantizer
         Guard.SameLength(u.Length, Dimension, "the quantizer input");
         Guard.SameLength(q.Length, Dimension, "the quantizer output");
         var (range, step) = (context.Range, context.Step);
-        CheckRange(range);
-        CheckBudget(context.BudgetBits);
+        context.Check(this);
         var overloads = Overloads(u, range);
         var low = Grid(range, _lowBits, step);
         var packer = default(FieldPacker);
@@ -135,8 +134,7 @@ public abstract class CubeQuantizerBase<TGrid> : IQuantizer
     {
         Guard.SameLength(q.Length, Dimension, "the quantizer output");
         var (range, step) = (context.Range, context.Step);
-        CheckRange(range);
-        CheckBudget(context.BudgetBits);
+        context.Check(this);
         var low = Grid(range, _lowBits, step);
         var unpacker = new FieldUnpacker(BudgetBits);
         if (_uniform)
@@ -239,20 +237,4 @@ public abstract class CubeQuantizerBase<TGrid> : IQuantizer
     /// <summary>Clamps a real cell coordinate to a valid index of a 2^b-cell grid.</summary>
     internal static ulong Saturate(double position, double last) =>
         position <= 0 ? 0 : position >= last ? (ulong)last : (ulong)position;
-
-    private void CheckBudget(long budget)
-    {
-        if (budget < BudgetBits)
-        {
-            Guard.Throw($"a {Name} code of {BudgetBits} bits does not fit this message's budget of {budget} bits.");
-        }
-    }
-
-    private static void CheckRange(double range)
-    {
-        if (!(range > 0) || !double.IsFinite(range))
-        {
-            Guard.Throw($"the quantizer range must be a positive finite number, got {range}.");
-        }
-    }
 }

@@ -89,7 +89,7 @@ public sealed class E8Quantizer : IQuantizer
     {
         Guard.SameLength(u.Length, Dimension, "the quantizer input");
         Guard.SameLength(q.Length, Dimension, "the quantizer output");
-        CheckContext(context);
+        context.Check(this);
         var energy = TensorPrimitives.SumOfSquares(u);
         if (!double.IsFinite(energy))
         {
@@ -164,7 +164,7 @@ public sealed class E8Quantizer : IQuantizer
     public void Decode(ref BitReader reader, in QuantizerContext context, Span<double> q)
     {
         Guard.SameLength(q.Length, Dimension, "the quantizer output");
-        CheckContext(context);
+        context.Check(this);
         if (Dimension == 0)
         {
             return;
@@ -222,19 +222,6 @@ public sealed class E8Quantizer : IQuantizer
         for (var rest = PaddingBits; rest > 0; rest -= 32)
         {
             packer.Put(writer, 0, (int)Math.Min(rest, 32));
-        }
-    }
-
-    private void CheckContext(in QuantizerContext context)
-    {
-        if (!(context.Range > 0) || !double.IsFinite(context.Range))
-        {
-            Guard.Throw($"the quantizer range must be a positive finite number, got {context.Range}.");
-        }
-
-        if (context.BudgetBits < BudgetBits)
-        {
-            Guard.Throw($"a {Name} code of {BudgetBits} bits does not fit this message's budget of {context.BudgetBits} bits.");
         }
     }
 }

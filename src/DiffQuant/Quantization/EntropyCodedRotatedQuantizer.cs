@@ -128,7 +128,7 @@ public sealed class EntropyCodedRotatedQuantizer : IQuantizer
     {
         Guard.SameLength(u.Length, Dimension, "the quantizer input");
         Guard.SameLength(q.Length, Dimension, "the quantizer output");
-        CheckContext(context);
+        context.Check(this);
         var energy = TensorPrimitives.SumOfSquares(u);
         if (!double.IsFinite(energy))
         {
@@ -228,7 +228,7 @@ public sealed class EntropyCodedRotatedQuantizer : IQuantizer
     public void Decode(ref BitReader reader, in QuantizerContext context, Span<double> q)
     {
         Guard.SameLength(q.Length, Dimension, "the quantizer output");
-        CheckContext(context);
+        context.Check(this);
         if (Dimension == 0)
         {
             return;
@@ -437,19 +437,6 @@ public sealed class EntropyCodedRotatedQuantizer : IQuantizer
         for (; bits > 0; bits -= 64)
         {
             writer.Write(0, (int)Math.Min(bits, 64));
-        }
-    }
-
-    private void CheckContext(in QuantizerContext context)
-    {
-        if (!(context.Range > 0) || !double.IsFinite(context.Range))
-        {
-            Guard.Throw($"the quantizer range must be a positive finite number, got {context.Range}.");
-        }
-
-        if (context.BudgetBits < BudgetBits)
-        {
-            Guard.Throw($"a {Name} code of {BudgetBits} bits does not fit this message's budget of {context.BudgetBits} bits.");
         }
     }
 }

@@ -5,4 +5,19 @@ namespace DiffQuant.Quantization;
 /// step that indexes shared randomness (this link's message count, never information about the problem)
 /// and this message's bit budget.
 /// </summary>
-public readonly record struct QuantizerContext(double Range, long Step, long BudgetBits);
+public readonly record struct QuantizerContext(double Range, long Step, long BudgetBits)
+{
+    /// <summary>Refuses a range that is not a positive finite number, and a budget below <paramref name="quantizer"/>'s code.</summary>
+    public void Check(IQuantizer quantizer)
+    {
+        if (!(Range > 0) || !double.IsFinite(Range))
+        {
+            Guard.Throw($"the quantizer range must be a positive finite number, got {Range}.");
+        }
+
+        if (BudgetBits < quantizer.BudgetBits)
+        {
+            Guard.Throw($"a {quantizer.Name} code of {quantizer.BudgetBits} bits does not fit this message's budget of {BudgetBits} bits.");
+        }
+    }
+}

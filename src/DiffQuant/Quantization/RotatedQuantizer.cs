@@ -95,7 +95,7 @@ public sealed class RotatedQuantizer : IQuantizer
     {
         Guard.SameLength(u.Length, Dimension, "the quantizer input");
         Guard.SameLength(q.Length, Dimension, "the quantizer output");
-        CheckContext(context);
+        context.Check(this);
         var energy = TensorPrimitives.SumOfSquares(u);
         if (!double.IsFinite(energy))
         {
@@ -123,7 +123,7 @@ public sealed class RotatedQuantizer : IQuantizer
     public void Decode(ref BitReader reader, in QuantizerContext context, Span<double> q)
     {
         Guard.SameLength(q.Length, Dimension, "the quantizer output");
-        CheckContext(context);
+        context.Check(this);
         var unpacker = new FieldUnpacker(BudgetBits);
         var sigma = Gain(context.Range, (int)unpacker.Take(ref reader, ScaleBits));
         var cells = _cells.AsSpan();
@@ -167,19 +167,6 @@ public sealed class RotatedQuantizer : IQuantizer
 
     /// <summary>σ = r·2^((k − offset)/4), exactly as both ends compute it.</summary>
     public static double Gain(double range, int k) => OctaveScale.Scale(range, k - ScaleOffset, 4);
-
-    private void CheckContext(in QuantizerContext context)
-    {
-        if (!(context.Range > 0) || !double.IsFinite(context.Range))
-        {
-            Guard.Throw($"the quantizer range must be a positive finite number, got {context.Range}.");
-        }
-
-        if (context.BudgetBits < BudgetBits)
-        {
-            Guard.Throw($"a {Name} code of {BudgetBits} bits does not fit this message's budget of {context.BudgetBits} bits.");
-        }
-    }
 
     /// <summary>
     /// The midrise grid of 2^b cells of width Δ_b·σ centred on 0 (b = 0: every value decodes to 0). Cells are held as
