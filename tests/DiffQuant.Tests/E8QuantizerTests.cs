@@ -112,13 +112,13 @@ public class E8QuantizerTests
             }
 
             E8Lattice.ClosestPoint(y, point);
-            E8Lattice.ToIndex(point, modulus, index);
+            E8Lattice.ToIndex(point, bits, index);
             foreach (var k in index)
             {
                 Assert.InRange(k, 0, modulus - 1);
             }
 
-            E8Lattice.FromIndex(index, modulus, back);
+            E8Lattice.FromIndex(index, bits, back);
             for (var i = 0; i < 8; i++)
             {
                 Assert.Equal(0, (back[i] - point[i]) % modulus);
@@ -167,34 +167,17 @@ public class E8QuantizerTests
     /// <summary>E(X − Q(X))² per coordinate of the E8 code of b bits at step Δ, clipping as the quantizer does.</summary>
     private static double MeanSquare(double[] data, int bits, double step)
     {
-        var modulus = 1L << bits;
-        Span<double> scaled = stackalloc double[8];
-        Span<long> point = stackalloc long[8];
-        Span<long> index = stackalloc long[8];
-        Span<long> back = stackalloc long[8];
+        Span<double> coded = stackalloc double[8];
+        Span<long> fields = stackalloc long[32];
         var sum = 0.0;
         for (var b = 0; b < data.Length / 8; b++)
         {
             var block = data.AsSpan(b * 8, 8);
-            for (var shrink = 1.0; ; shrink *= 0.9)
-            {
-                for (var i = 0; i < 8; i++)
-                {
-                    scaled[i] = block[i] * shrink / step;
-                }
-
-                E8Lattice.ClosestPoint(scaled, point);
-                E8Lattice.ToIndex(point, modulus, index);
-                E8Lattice.FromIndex(index, modulus, back);
-                if (back.SequenceEqual(point))
-                {
-                    break;
-                }
-            }
-
+            block.CopyTo(coded);
+            E8Quantizer.CodeBlocks(coded, [bits], [step], fields);
             for (var i = 0; i < 8; i++)
             {
-                var e = block[i] - (point[i] * 0.5 * step);
+                var e = block[i] - coded[i];
                 sum += e * e;
             }
         }

@@ -1,3 +1,5 @@
+using System.Runtime.Intrinsics;
+
 namespace DiffQuant.Quantization;
 
 /// <summary>
@@ -24,6 +26,9 @@ public sealed class E8Lattice : ILattice
 
     int ILattice.Dimension => Dimension;
 
+    /// <summary>Blocks a call of the lane-wise algorithms handles at once.</summary>
+    internal const int Lanes = 4;
+
     /// <summary>The point of E8 nearest y, in its own coordinates.</summary>
     public void Nearest(ReadOnlySpan<double> y, Span<double> point)
     {
@@ -38,100 +43,158 @@ public sealed class E8Lattice : ILattice
     /// <summary>Writes 2λ for λ the point of E8 nearest <paramref name="y"/> (ties broken the same way every time).</summary>
     public static void ClosestPoint(ReadOnlySpan<double> y, Span<long> doubled)
     {
-        Span<long> integer = stackalloc long[Dimension];
-        Span<long> half = stackalloc long[Dimension];
-        var integerDistance = ClosestInD8(y, 0, integer);
-        var halfDistance = ClosestInD8(y, 0.5, half);
-        var chosen = integerDistance <= halfDistance ? integer : half;
-        var offset = integerDistance <= halfDistance ? 0 : 1;
-        for (var i = 0; i < Dimension; i++)
+        Guard.SameLength(y.Length, Dimension, "the E8 block");
+        var lanes = default(E8Lanes);
+        for (var k = 0; k < Dimension; k++)
         {
-            doubled[i] = (2 * chosen[i]) + offset;
+            lanes[k] = Vector256.CreateScalar(y[k]);
+        }
+
+        ClosestDoubled(lanes, out var point);
+        for (var k = 0; k < Dimension; k++)
+        {
+            doubled[k] = (long)point[k][0];
         }
     }
 
     /// <summary>
     /// The Voronoi code's index of the point 2λ: the coordinates k of λ in the generator basis (2·e1; e_i − e_(i−1) for
-    /// i = 2…7; ½·1), each reduced mod M into [0, M).
+    /// i = 2…7; ½·1), each reduced mod M = 2^<paramref name="bits"/> into [0, M).
     /// </summary>
-    public static void ToIndex(ReadOnlySpan<long> doubled, long modulus, Span<long> index)
+    public static void ToIndex(ReadOnlySpan<long> doubled, int bits, Span<long> index)
     {
-        // λ = Σ k_i b_i gives d = 2λ: d8 = k8, d7 = 2k7 + k8, d_c = 2k_c − 2k_(c+1) + k8 (c = 2…6), d1 = 4k1 − 2k2 + k8.
-        var k8 = doubled[7];
-        var next = (doubled[6] - k8) / 2;
-        index[7] = k8;
-        index[6] = next;
-        for (var c = 5; c >= 1; c--)
+        var lanes = default(E8Lanes);
+        for (var k = 0; k < Dimension; k++)
         {
-            next = (doubled[c] + (2 * next) - k8) / 2;
-            index[c] = next;
+            lanes[k] = Vector256.CreateScalar((double)doubled[k]);
         }
 
-        index[0] = (doubled[0] + (2 * next) - k8) / 4;
-        for (var i = 0; i < Dimension; i++)
+        ToIndex(lanes, Vector256.Create(bits == 0 ? 0 : (1L << bits) - 1), out var fields);
+        for (var k = 0; k < Dimension; k++)
         {
-            index[i] = ((index[i] % modulus) + modulus) % modulus;
+            index[k] = fields[k][0];
         }
     }
 
     /// <summary>
-    /// The point 2λ of E8 in the Voronoi cell of M·E8 that <paramref name="index"/> names: λ' = Σ k_i b_i, then
-    /// λ = λ' − M·Q(λ'/M) with Q the closest point of E8.
+    /// The point 2λ of E8 in the Voronoi cell of M·E8, M = 2^<paramref name="bits"/>, that <paramref name="index"/>
+    /// names: λ' = Σ k_i b_i, then λ = λ' − M·Q(λ'/M) with Q the closest point of E8.
     /// </summary>
-    public static void FromIndex(ReadOnlySpan<long> index, long modulus, Span<long> doubled)
+    public static void FromIndex(ReadOnlySpan<long> index, int bits, Span<long> doubled)
     {
-        var k8 = index[7];
-        doubled[0] = (4 * index[0]) - (2 * index[1]) + k8;
-        for (var c = 1; c <= 5; c++)
+        var fields = default(E8IndexLanes);
+        for (var k = 0; k < Dimension; k++)
         {
-            doubled[c] = (2 * index[c]) - (2 * index[c + 1]) + k8;
+            fields[k] = Vector256.CreateScalar(index[k]);
         }
 
-        doubled[6] = (2 * index[6]) + k8;
-        doubled[7] = k8;
-        Span<double> scaled = stackalloc double[Dimension];
-        for (var i = 0; i < Dimension; i++)
+        FromIndex(fields, Vector256.Create((double)(1L << bits)), out var point);
+        for (var k = 0; k < Dimension; k++)
         {
-            scaled[i] = doubled[i] / (2.0 * modulus);
-        }
-
-        Span<long> coarse = stackalloc long[Dimension];
-        ClosestPoint(scaled, coarse);
-        for (var i = 0; i < Dimension; i++)
-        {
-            doubled[i] -= modulus * coarse[i];
+            doubled[k] = (long)point[k][0];
         }
     }
 
-    /// <summary>The point of D8 + shift·1 nearest y (as integers z with the point z + shift); returns the squared distance.</summary>
-    private static double ClosestInD8(ReadOnlySpan<double> y, double shift, Span<long> z)
+    /// <summary>
+    /// 2λ for λ the point of E8 nearest y, in each lane, as exact integers held in doubles: the nearer of the closest
+    /// points of D8 and of D8 + ½·1 (the integer one on a tie).
+    /// </summary>
+    internal static void ClosestDoubled(in E8Lanes y, out E8Lanes doubled)
     {
-        long sum = 0;
-        var (worst, worstGap) = (0, -1.0);
-        for (var i = 0; i < Dimension; i++)
+        doubled = default;
+        var integerDistance = ClosestInD8(y, Vector256<double>.Zero, out var integer);
+        var halfDistance = ClosestInD8(y, Vector256.Create(0.5), out var half);
+
+        // A lane-wise choice: + 0 turns rounding's −0 into 0, so a point has one representation.
+        var chooseInteger = Vector256.LessThanOrEqual(integerDistance, halfDistance);
+        for (var k = 0; k < Dimension; k++)
         {
-            var v = y[i] - shift;
-            var r = Math.Round(v);
-            z[i] = (long)r;
-            sum += z[i];
-            var gap = Math.Abs(v - r);
-            if (gap > worstGap)
-            {
-                (worst, worstGap) = (i, gap);
-            }
+            doubled[k] = Vector256.ConditionalSelect(chooseInteger, integer[k] + integer[k] + Vector256<double>.Zero, half[k] + half[k] + Vector256<double>.One);
+        }
+    }
+
+    /// <summary>
+    /// The Voronoi indices of the points 2λ in each lane, reduced with <paramref name="mask"/> = M − 1 (M a power of two;
+    /// two's complement makes a negative coordinate's residue right too). In the generator basis, d = 2λ has
+    /// d8 = k8, d7 = 2k7 + k8, d_c = 2k_c − 2k_(c+1) + k8 (c = 2…6) and d1 = 4k1 − 2k2 + k8; every division below is exact.
+    /// </summary>
+    internal static void ToIndex(in E8Lanes doubled, Vector256<long> mask, out E8IndexLanes index)
+    {
+        index = default;
+        var k8 = doubled[7];
+        var next = (doubled[6] - k8) * 0.5;
+        index[7] = Vector256.ConvertToInt64(k8) & mask;
+        index[6] = Vector256.ConvertToInt64(next) & mask;
+        for (var c = 5; c >= 1; c--)
+        {
+            next = (doubled[c] + next + next - k8) * 0.5;
+            index[c] = Vector256.ConvertToInt64(next) & mask;
         }
 
-        if ((sum & 1) != 0)
+        index[0] = Vector256.ConvertToInt64((doubled[0] + next + next - k8) * 0.25) & mask;
+    }
+
+    /// <summary>The points 2λ the indices name in each lane, M = <paramref name="modulus"/> lane by lane.</summary>
+    internal static void FromIndex(in E8IndexLanes index, Vector256<double> modulus, out E8Lanes doubled)
+    {
+        doubled = default;
+        var k8 = Vector256.ConvertToDouble(index[7]);
+        var (two, four) = (Vector256.Create(2.0), Vector256.Create(4.0));
+        var scaled = default(E8Lanes);
+        var twice = modulus + modulus;
+        var lambda = default(E8Lanes);
+        lambda[0] = (four * Vector256.ConvertToDouble(index[0])) - (two * Vector256.ConvertToDouble(index[1])) + k8;
+        for (var c = 1; c <= 5; c++)
         {
-            // Re-round the coordinate farthest from its integer the other way: the nearest point with an even sum.
-            var v = y[worst] - shift;
-            z[worst] += v >= z[worst] ? 1 : -1;
+            lambda[c] = (two * Vector256.ConvertToDouble(index[c])) - (two * Vector256.ConvertToDouble(index[c + 1])) + k8;
         }
 
-        var distance = 0.0;
-        for (var i = 0; i < Dimension; i++)
+        lambda[6] = (two * Vector256.ConvertToDouble(index[6])) + k8;
+        lambda[7] = k8;
+        for (var k = 0; k < Dimension; k++)
         {
-            var d = y[i] - shift - z[i];
+            scaled[k] = lambda[k] / twice;
+        }
+
+        ClosestDoubled(scaled, out var coarse);
+        for (var k = 0; k < Dimension; k++)
+        {
+            doubled[k] = lambda[k] - (modulus * coarse[k]);
+        }
+    }
+
+    /// <summary>
+    /// The point z of D8 + shift·1 nearest y in each lane (as z − shift, integers) and the squared distance: round
+    /// every coordinate; if the sum is odd, re-round the coordinate farthest from its integer (the first, on ties) the
+    /// other way — the nearest point with an even sum. Lane-wise selects, no branches: the parity is a coin flip a
+    /// branch predictor cannot learn.
+    /// </summary>
+    private static Vector256<double> ClosestInD8(in E8Lanes y, Vector256<double> shift, out E8Lanes z)
+    {
+        z = default;
+        var v = default(E8Lanes);
+        var sum = Vector256<double>.Zero;
+        var worstGap = Vector256.Create(-1.0);
+        var worst = Vector256<double>.Zero;
+        for (var k = 0; k < Dimension; k++)
+        {
+            v[k] = y[k] - shift;
+            z[k] = Vector256.Round(v[k]); // to nearest, ties to even, as Math.Round
+            sum += z[k]; // exact: integers far below 2^53
+            var gap = Vector256.Abs(v[k] - z[k]);
+            var wider = Vector256.GreaterThan(gap, worstGap);
+            worstGap = Vector256.ConditionalSelect(wider, gap, worstGap);
+            worst = Vector256.ConditionalSelect(wider, Vector256.Create((double)k), worst);
+        }
+
+        var odd = Vector256.Equals(Vector256.ConvertToInt64(sum) & Vector256<long>.One, Vector256<long>.One).AsDouble();
+        var distance = Vector256<double>.Zero;
+        for (var k = 0; k < Dimension; k++)
+        {
+            var move = odd & Vector256.Equals(worst, Vector256.Create((double)k));
+            var away = Vector256.ConditionalSelect(Vector256.GreaterThanOrEqual(v[k], z[k]), Vector256<double>.One, Vector256.Create(-1.0));
+            z[k] += away & move;
+            var d = v[k] - z[k];
             distance += d * d;
         }
 

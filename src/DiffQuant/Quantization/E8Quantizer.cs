@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.Intrinsics;
 using DiffQuant.Bits;
 
 namespace DiffQuant.Quantization;
@@ -8,7 +9,7 @@ namespace DiffQuant.Quantization;
 /// <see cref="HadamardRotation"/>), zero-padded to ⌈n/8⌉ blocks of 8; the payload opens with the rotated code's 5-bit
 /// gain σ (<see cref="RotatedQuantizer.Gain"/>); then block j with b_j bits a coordinate (the budget floor(n·R) − 5
 /// in whole bytes spread evenly, the extra byte on the first blocks) sends the Voronoi index
-/// (<see cref="E8Lattice.ToIndex"/>, 8·b_j bits) of λ, the E8 point nearest v_j/Δ, Δ = σ·<see cref="Steps"/>[b_j].
+/// (<see cref="E8Lattice.ToIndex(ReadOnlySpan{long}, int, Span{long})"/>, 8·b_j bits) of λ, the E8 point nearest v_j/Δ, Δ = σ·<see cref="Steps"/>[b_j].
 /// A point outside the Voronoi cell of 2^b·E8 would decode to the wrong side (a Voronoi code wraps), so the encoder
 /// clips instead: it shrinks v_j by 0.9 until the point decodes to itself (an overload, counted per coordinate).
 /// A block with 0 bits decodes to 0, so rates below one bit a coordinate keep a random subspace. q = Θ_mᵀ(Δ·λ).
@@ -17,6 +18,12 @@ public sealed class E8Quantizer : IQuantizer
 {
     /// <summary>The most bits a coordinate may take.</summary>
     public const int MaxBitsPerCoordinate = 16;
+
+    /// <summary>The sign mask of a register whose four lanes are all set (masks are compared by their signs: as doubles they are NaN).</summary>
+    private const uint AllLanes = (1 << E8Lattice.Lanes) - 1;
+
+    /// <summary>Blocks the encoder codes before packing them (a multiple of <see cref="E8Lattice.Lanes"/>).</summary>
+    private const int ChunkBlocks = 256;
 
     /// <summary>Each pass of the encoder's clipping shrinks the block by this factor.</summary>
     private const double Shrink = 0.9;
@@ -31,6 +38,10 @@ public sealed class E8Quantizer : IQuantizer
 
     private readonly HadamardRotation _rotation;
     private readonly double[] _padded;
+
+    /// <summary>The Voronoi indices of a chunk of blocks, block-major, and the chunk's blocks that need clipping.</summary>
+    private readonly long[] _fields = new long[ChunkBlocks * E8Lattice.Dimension];
+    private readonly int[] _pending = new int[ChunkBlocks];
     private readonly int _blocks;
 
     /// <summary>b: every block has b or b + 1 bits a coordinate.</summary>
@@ -110,48 +121,17 @@ public sealed class E8Quantizer : IQuantizer
         var sigma = RotatedQuantizer.Gain(context.Range, k);
         var packer = default(FieldPacker);
         packer.Put(writer, (ulong)k, RotatedQuantizer.ScaleBits);
-        Span<double> scaled = stackalloc double[E8Lattice.Dimension];
-        Span<long> point = stackalloc long[E8Lattice.Dimension];
-        Span<long> index = stackalloc long[E8Lattice.Dimension];
-        Span<long> check = stackalloc long[E8Lattice.Dimension];
+        var coded = CodedBlocks;
+        v[(coded * E8Lattice.Dimension)..].Clear(); // blocks with 0 bits decode to 0
         var overloads = 0;
-        for (var j = 0; j < _blocks; j++)
+        for (var start = 0; start < coded; start += ChunkBlocks)
         {
-            var block = v.Slice(j * E8Lattice.Dimension, E8Lattice.Dimension);
-            var bits = BlockBits(j);
-            if (bits == 0)
+            var count = Math.Min(ChunkBlocks, coded - start);
+            overloads += CodeChunk(v, start, count, sigma);
+            for (var block = 0; block < count; block++)
             {
-                block.Clear();
-                continue;
+                PutFields(writer, ref packer, _fields.AsSpan(block * E8Lattice.Dimension, E8Lattice.Dimension), BlockBits(start + block));
             }
-
-            var (step, modulus) = (sigma * Steps[bits - 1], 1L << bits);
-            var shrink = 1.0;
-            while (true)
-            {
-                for (var i = 0; i < E8Lattice.Dimension; i++)
-                {
-                    scaled[i] = block[i] * shrink / step;
-                }
-
-                E8Lattice.ClosestPoint(scaled, point);
-                E8Lattice.ToIndex(point, modulus, index);
-                E8Lattice.FromIndex(index, modulus, check);
-                if (check.SequenceEqual(point))
-                {
-                    break;
-                }
-
-                shrink *= Shrink;
-            }
-
-            overloads += shrink < 1 ? Math.Min(E8Lattice.Dimension, Dimension - (j * E8Lattice.Dimension)) : 0;
-            foreach (var field in index)
-            {
-                packer.Put(writer, (ulong)field, bits);
-            }
-
-            Reconstruct(point, step, block);
         }
 
         Pad(writer, ref packer);
@@ -173,25 +153,20 @@ public sealed class E8Quantizer : IQuantizer
         var unpacker = new FieldUnpacker(BudgetBits);
         var sigma = RotatedQuantizer.Gain(context.Range, (int)unpacker.Take(ref reader, RotatedQuantizer.ScaleBits));
         var v = _padded.AsSpan();
-        Span<long> index = stackalloc long[E8Lattice.Dimension];
-        Span<long> point = stackalloc long[E8Lattice.Dimension];
-        for (var j = 0; j < _blocks; j++)
+        var coded = CodedBlocks;
+        v[(coded * E8Lattice.Dimension)..].Clear();
+        Span<long> fields = stackalloc long[E8Lattice.Dimension * E8Lattice.Lanes];
+        Span<int> bits = stackalloc int[E8Lattice.Lanes];
+        Span<double> steps = stackalloc double[E8Lattice.Lanes];
+        for (var j = 0; j < coded; j += E8Lattice.Lanes)
         {
-            var block = v.Slice(j * E8Lattice.Dimension, E8Lattice.Dimension);
-            var bits = BlockBits(j);
-            if (bits == 0)
+            var count = GroupParameters(j, coded, sigma, bits, steps);
+            for (var lane = 0; lane < count; lane++)
             {
-                block.Clear();
-                continue;
+                TakeFields(ref reader, ref unpacker, fields.Slice(lane * E8Lattice.Dimension, E8Lattice.Dimension), bits[lane]);
             }
 
-            for (var i = 0; i < E8Lattice.Dimension; i++)
-            {
-                index[i] = (long)unpacker.Take(ref reader, bits);
-            }
-
-            E8Lattice.FromIndex(index, 1L << bits, point);
-            Reconstruct(point, sigma * Steps[bits - 1], block);
+            DecodeBlocks(v.Slice(j * E8Lattice.Dimension, count * E8Lattice.Dimension), bits, steps, fields);
         }
 
         for (var rest = PaddingBits; rest > 0; rest -= 32)
@@ -205,12 +180,254 @@ public sealed class E8Quantizer : IQuantizer
 
     private int BlockBits(int block) => block < _highCount ? _lowBits + 1 : _lowBits;
 
-    /// <summary>The block's decoded value Δ·λ = Δ·(2λ)/2.</summary>
-    private static void Reconstruct(ReadOnlySpan<long> doubled, double step, Span<double> block)
+    /// <summary>The blocks with at least one bit: all, or the first ones when b = 0.</summary>
+    private int CodedBlocks => _lowBits > 0 ? _blocks : _highCount;
+
+    /// <summary>The bits and steps of the group of blocks from <paramref name="first"/>; returns how many blocks it has.</summary>
+    private int GroupParameters(int first, int end, double sigma, Span<int> bits, Span<double> steps)
     {
-        for (var i = 0; i < E8Lattice.Dimension; i++)
+        var count = Math.Min(E8Lattice.Lanes, end - first);
+        for (var lane = 0; lane < count; lane++)
         {
-            block[i] = doubled[i] * 0.5 * step;
+            (bits[lane], steps[lane]) = BlockParameters(first + lane, sigma);
+        }
+
+        return count;
+    }
+
+    private (int Bits, double Step) BlockParameters(int block, double sigma)
+    {
+        var bits = BlockBits(block);
+        return (bits, sigma * Steps[bits - 1]);
+    }
+
+    /// <summary>
+    /// Codes the blocks [start, start + count) of v into <see cref="_fields"/> (block-major) and returns the overloaded
+    /// coordinates. Groups of four take one pass each; the blocks whose point did not decode to itself are then
+    /// clipped four at a time from copies, so the shrinking passes run on full groups.
+    /// </summary>
+    private int CodeChunk(Span<double> v, int start, int count, double sigma)
+    {
+        Span<int> bits = stackalloc int[E8Lattice.Lanes];
+        Span<double> steps = stackalloc double[E8Lattice.Lanes];
+        var pending = 0;
+        for (var j = start; j < start + count; j += E8Lattice.Lanes)
+        {
+            var lanes = GroupParameters(j, start + count, sigma, bits, steps);
+            var blocks = v.Slice(j * E8Lattice.Dimension, lanes * E8Lattice.Dimension);
+            var coded = CodeGroup(blocks, bits, steps, _fields.AsSpan((j - start) * E8Lattice.Dimension, lanes * E8Lattice.Dimension), Vector256<double>.One, clip: false);
+            for (var lane = 0; lane < lanes; lane++)
+            {
+                if ((coded >> lane & 1) == 0)
+                {
+                    _pending[pending++] = j + lane;
+                }
+            }
+        }
+
+        Span<double> copies = stackalloc double[E8Lattice.Dimension * E8Lattice.Lanes];
+        Span<long> fields = stackalloc long[E8Lattice.Dimension * E8Lattice.Lanes];
+        var overloads = 0;
+        for (var p = 0; p < pending; p += E8Lattice.Lanes)
+        {
+            var lanes = Math.Min(E8Lattice.Lanes, pending - p);
+            for (var lane = 0; lane < lanes; lane++)
+            {
+                v.Slice(_pending[p + lane] * E8Lattice.Dimension, E8Lattice.Dimension).CopyTo(copies[(lane * E8Lattice.Dimension)..]);
+                (bits[lane], steps[lane]) = BlockParameters(_pending[p + lane], sigma);
+            }
+
+            // The first pass (factor 1) failed for these: resume at the next factor.
+            CodeGroup(copies[..(lanes * E8Lattice.Dimension)], bits, steps, fields, Vector256.Create(Shrink), clip: true);
+            for (var lane = 0; lane < lanes; lane++)
+            {
+                var block = _pending[p + lane];
+                copies.Slice(lane * E8Lattice.Dimension, E8Lattice.Dimension).CopyTo(v[(block * E8Lattice.Dimension)..]);
+                fields.Slice(lane * E8Lattice.Dimension, E8Lattice.Dimension).CopyTo(_fields.AsSpan((block - start) * E8Lattice.Dimension));
+                overloads += Math.Clamp(Dimension - (block * E8Lattice.Dimension), 0, E8Lattice.Dimension);
+            }
+        }
+
+        return overloads;
+    }
+
+    /// <summary>
+    /// Codes one block of 8 or a group of up to four (<paramref name="blocks"/>, block l with b_l =
+    /// <paramref name="bits"/>[l] bits a coordinate at step Δ_l = <paramref name="steps"/>[l]): λ_l is the E8 point
+    /// nearest v_l/Δ_l, v_l shrunk by 0.9 until λ_l decodes to itself; writes λ_l's Voronoi index to
+    /// <paramref name="fields"/>[8l …], replaces v_l by its reconstruction Δ_l·λ_l and returns the mask of the blocks
+    /// that shrank (overloads). The blocks go through the lattice side by side, each lane on its own, so a block codes
+    /// the same alone or in any group.
+    /// </summary>
+    internal static int CodeBlocks(Span<double> blocks, ReadOnlySpan<int> bits, ReadOnlySpan<double> steps, Span<long> fields) =>
+        CodeGroup(blocks, bits, steps, fields, Vector256<double>.One, clip: true);
+
+    /// <summary>
+    /// <see cref="CodeBlocks"/> from shrink <paramref name="factor"/> on. Without <paramref name="clip"/>, one pass:
+    /// only the blocks whose point decodes to itself are coded, and their mask is returned.
+    /// </summary>
+    private static int CodeGroup(Span<double> blocks, ReadOnlySpan<int> bits, ReadOnlySpan<double> steps, Span<long> fields, Vector256<double> factor, bool clip)
+    {
+        var count = blocks.Length / E8Lattice.Dimension;
+        var used = (1 << count) - 1;
+        var (step, modulus) = LaneParameters(count, bits, steps);
+        Gather(blocks, out var y);
+        var done = Attempt(y, factor, step, modulus, out var point, out var index);
+        if (!clip)
+        {
+            var coded = (int)done.ExtractMostSignificantBits() & used;
+            Store(point, index, step, coded, blocks, fields);
+            return coded;
+        }
+
+        while (done.ExtractMostSignificantBits() != AllLanes)
+        {
+            factor = Vector256.ConditionalSelect(done, factor, factor * Shrink);
+            var fits = Attempt(y, factor, step, modulus, out var candidate, out var candidateIndex) & ~done;
+            for (var k = 0; k < E8Lattice.Dimension; k++)
+            {
+                point[k] = Vector256.ConditionalSelect(fits, candidate[k], point[k]);
+                index[k] = Vector256.ConditionalSelect(fits.AsInt64(), candidateIndex[k], index[k]);
+            }
+
+            done |= fits;
+        }
+
+        Store(point, index, step, used, blocks, fields);
+        return (int)Vector256.LessThan(factor, Vector256<double>.One).ExtractMostSignificantBits() & used;
+    }
+
+    /// <summary>
+    /// One pass of <see cref="CodeBlocks"/> at shrink <paramref name="factor"/>: the points 2λ nearest y·factor/Δ, their
+    /// indices, and the mask of the lanes whose point decodes to itself. A point with ‖λ‖² &lt; M²/2 lies strictly inside
+    /// the packing ball of M·E8 around 0 (E8's packing radius is 1/√2), so it needs no decoding to tell.
+    /// </summary>
+    private static Vector256<double> Attempt(in E8Lanes y, Vector256<double> factor, Vector256<double> step, Vector256<double> modulus, out E8Lanes point, out E8IndexLanes index)
+    {
+        var scaled = default(E8Lanes);
+        for (var k = 0; k < E8Lattice.Dimension; k++)
+        {
+            scaled[k] = y[k] * factor / step;
+        }
+
+        E8Lattice.ClosestDoubled(scaled, out point);
+        E8Lattice.ToIndex(point, Vector256.ConvertToInt64(modulus) - Vector256<long>.One, out index);
+        var norm = Vector256<double>.Zero;
+        for (var k = 0; k < E8Lattice.Dimension; k++)
+        {
+            norm += point[k] * point[k]; // ‖2λ‖²: exact integers
+        }
+
+        var fits = Vector256.LessThan(norm, 2 * modulus * modulus);
+        if (fits.ExtractMostSignificantBits() != AllLanes)
+        {
+            E8Lattice.FromIndex(index, modulus, out var decoded);
+            var same = Vector256<double>.AllBitsSet;
+            for (var k = 0; k < E8Lattice.Dimension; k++)
+            {
+                same &= Vector256.Equals(decoded[k], point[k]);
+            }
+
+            fits |= same;
+        }
+
+        return fits;
+    }
+
+    /// <summary>The decoder's side of <see cref="CodeBlocks"/>: the blocks' reconstructions Δ_l·λ_l from their indices.</summary>
+    private static void DecodeBlocks(Span<double> blocks, ReadOnlySpan<int> bits, ReadOnlySpan<double> steps, ReadOnlySpan<long> fields)
+    {
+        var count = blocks.Length / E8Lattice.Dimension;
+        var (step, modulus) = LaneParameters(count, bits, steps);
+        var index = default(E8IndexLanes);
+        for (var k = 0; k < E8Lattice.Dimension; k++)
+        {
+            index[k] = Vector256.Create(fields[k], fields[k + 8], fields[k + 16], fields[k + 24]); // lanes past count: not stored
+        }
+
+        E8Lattice.FromIndex(index, modulus, out var point);
+        Store(point, index, step, (1 << count) - 1, blocks, []);
+    }
+
+    /// <summary>Δ_l and M_l = 2^b_l lane by lane; lanes past <paramref name="count"/> repeat the first block's.</summary>
+    private static (Vector256<double> Step, Vector256<double> Modulus) LaneParameters(int count, ReadOnlySpan<int> bits, ReadOnlySpan<double> steps)
+    {
+        var (l1, l2, l3) = (count > 1 ? 1 : 0, count > 2 ? 2 : 0, count > 3 ? 3 : 0);
+        return (Vector256.Create(steps[0], steps[l1], steps[l2], steps[l3]),
+            Vector256.Create((double)(1L << bits[0]), 1L << bits[l1], 1L << bits[l2], 1L << bits[l3]));
+    }
+
+    /// <summary>The group's blocks coordinate-major; lanes past its blocks hold 0.</summary>
+    private static void Gather(scoped ReadOnlySpan<double> blocks, out E8Lanes y)
+    {
+        y = default;
+        const int Full = E8Lattice.Dimension * E8Lattice.Lanes;
+        Span<double> padded = stackalloc double[Full];
+        if (blocks.Length < Full)
+        {
+            blocks.CopyTo(padded);
+            blocks = padded;
+        }
+
+        for (var k = 0; k < E8Lattice.Dimension; k++)
+        {
+            y[k] = Vector256.Create(blocks[k], blocks[k + 8], blocks[k + 16], blocks[k + 24]);
+        }
+    }
+
+    /// <summary>
+    /// Writes the reconstructions Δ_l·λ_l = Δ_l·(2λ_l)/2 of the blocks in <paramref name="lanes"/> (a mask), and their
+    /// indices to <paramref name="fields"/>[8l …] unless it is empty.
+    /// </summary>
+    private static void Store(in E8Lanes point, in E8IndexLanes index, Vector256<double> step, int lanes, Span<double> blocks, Span<long> fields)
+    {
+        for (var k = 0; k < E8Lattice.Dimension; k++)
+        {
+            var value = point[k] * 0.5 * step;
+            for (var lane = 0; lane < E8Lattice.Lanes; lane++)
+            {
+                if ((lanes >> lane & 1) != 0)
+                {
+                    blocks[(lane * E8Lattice.Dimension) + k] = value[lane];
+                    if (!fields.IsEmpty)
+                    {
+                        fields[(lane * E8Lattice.Dimension) + k] = index[k][lane];
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>Fields of one block in a chunk of the packer: eight b-bit fields, MSB first, in as few puts as fit.</summary>
+    private static int FieldsPerPut(int bits) => 52 / bits >= 8 ? 8 : 52 / bits >= 4 ? 4 : 2;
+
+    private static void PutFields(BitWriter writer, ref FieldPacker packer, ReadOnlySpan<long> fields, int bits)
+    {
+        var per = FieldsPerPut(bits);
+        for (var k = 0; k < E8Lattice.Dimension; k += per)
+        {
+            ulong chunk = 0;
+            foreach (var field in fields.Slice(k, per))
+            {
+                chunk = (chunk << bits) | (ulong)field;
+            }
+
+            packer.Put(writer, chunk, per * bits);
+        }
+    }
+
+    private static void TakeFields(ref BitReader reader, ref FieldUnpacker unpacker, scoped Span<long> fields, int bits)
+    {
+        var per = FieldsPerPut(bits);
+        var mask = (1UL << bits) - 1;
+        for (var k = 0; k < E8Lattice.Dimension; k += per)
+        {
+            var chunk = unpacker.Take(ref reader, per * bits);
+            for (var t = k + per - 1; t >= k; t--)
+            {
+                fields[t] = (long)(chunk & mask);
+                chunk >>= bits;
+            }
         }
     }
 
