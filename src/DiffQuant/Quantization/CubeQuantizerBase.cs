@@ -1,5 +1,4 @@
 using System.Numerics.Tensors;
-using System.Runtime.Intrinsics;
 using DiffQuant.Bits;
 
 namespace DiffQuant.Quantization;
@@ -200,48 +199,10 @@ public abstract class CubeQuantizerBase<TGrid> : IQuantizer
         {
             var length = Math.Min(Run, u.Length - start);
             QuantizeRun(grid, u.Slice(start, length), start, cells[..length], q.Slice(start, length));
-            PackRun(cells[..length], b, writer, ref packer);
+            packer.PutCells(writer, cells[..length], b);
         }
 
         packer.Flush(writer);
-    }
-
-    /// <summary>Fields of the packer's chunk: at most 52 bits, so a chunk is an exact integer in a double.</summary>
-    private const int ChunkBits = 52;
-
-    /// <summary>
-    /// Puts the b-bit cells of a run, MSB first, as <see cref="FieldPacker.Put"/> one by one would: m = 4·⌊13/b⌋ cells
-    /// make one chunk Σ_k cell_k·2^(b(m−1−k)), four products a register — exact, since the terms occupy disjoint bits
-    /// below 2^52.
-    /// </summary>
-    private static void PackRun(ReadOnlySpan<double> cells, int b, BitWriter writer, ref FieldPacker packer)
-    {
-        var perChunk = 4 * (ChunkBits / 4 / b);
-        var i = 0;
-        if (Vector256.IsHardwareAccelerated && perChunk > 0)
-        {
-            Span<double> weights = stackalloc double[perChunk];
-            for (var k = 0; k < perChunk; k++)
-            {
-                weights[k] = Math.ScaleB(1.0, b * (perChunk - 1 - k));
-            }
-
-            for (; i <= cells.Length - perChunk; i += perChunk)
-            {
-                var sum = Vector256<double>.Zero;
-                for (var k = 0; k < perChunk; k += 4)
-                {
-                    sum += Vector256.Create(cells[(i + k)..]) * Vector256.Create<double>(weights[k..]);
-                }
-
-                packer.Put(writer, (ulong)((sum[0] + sum[1]) + (sum[2] + sum[3])), perChunk * b);
-            }
-        }
-
-        foreach (var cell in cells[i..])
-        {
-            packer.Put(writer, (ulong)cell, b);
-        }
     }
 
     /// <summary>

@@ -141,10 +141,7 @@ public sealed class RotatedQuantizer : IQuantizer
             return;
         }
 
-        foreach (var cell in cells)
-        {
-            packer.Put(writer, (ulong)cell, bits);
-        }
+        packer.PutCells(writer, cells, bits);
     }
 
     private static void Unpack(ref BitReader reader, ref FieldUnpacker unpacker, Span<double> cells, int bits)
@@ -155,10 +152,7 @@ public sealed class RotatedQuantizer : IQuantizer
             return;
         }
 
-        for (var i = 0; i < cells.Length; i++)
-        {
-            cells[i] = unpacker.Take(ref reader, bits);
-        }
+        unpacker.TakeCells(ref reader, cells, bits);
     }
 
     /// <summary>k, the quarter-octave of σ̂ = <paramref name="rms"/> relative to the range (0 for σ̂ = 0; clamped to 0…31).</summary>
