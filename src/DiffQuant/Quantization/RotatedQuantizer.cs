@@ -102,6 +102,11 @@ public sealed class RotatedQuantizer : IQuantizer
             Guard.Throw($"the rotated quantizer's input has a NaN, infinite or overflowing norm (‖u‖² = {energy}).");
         }
 
+        if (Dimension == 0)
+        {
+            return 0; // the budget floor(0·R) is 0 bits: not even the gain
+        }
+
         var v = _rotated.AsSpan();
         u.CopyTo(v);
         _rotation.Forward(v, context.Step);
@@ -124,6 +129,11 @@ public sealed class RotatedQuantizer : IQuantizer
     {
         Guard.SameLength(q.Length, Dimension, "the quantizer output");
         context.Check(this);
+        if (Dimension == 0)
+        {
+            return;
+        }
+
         var unpacker = new FieldUnpacker(BudgetBits);
         var sigma = Gain(context.Range, (int)unpacker.Take(ref reader, ScaleBits));
         var cells = _cells.AsSpan();
