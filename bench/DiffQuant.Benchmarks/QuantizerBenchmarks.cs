@@ -21,7 +21,7 @@ public class QuantizerBenchmarks
     [Params(10_000, 100_000, 1_000_000, 10_000_000)]
     public int N { get; set; }
 
-    [Params("float32", "cube", "dithered", "rotated", "rotated-ec", "rotated-tcq", "e8")]
+    [Params("float32", "cube", "dithered", "rotated", "rotated-ec", "rotated-tcq", "e8", "d8")]
     public string Kind { get; set; } = "cube";
 
     [Params(2.0)]

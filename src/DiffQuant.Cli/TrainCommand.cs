@@ -30,7 +30,7 @@ internal static class TrainCommand
         });
         var method = new Option<string>("--method")
         {
-            Description = "sgd, qsgd, terngrad, signsgd, topk, topk-sign, randk, dq-sgd, rotated, rotated-ec or e8, optionally prefixed ef- (error feedback) or df- (differential feedback); or an asynchronous variance-reduced method: " + string.Join(", ", AsyncMethod.Standard) + ".",
+            Description = "sgd, qsgd, terngrad, signsgd, topk, topk-sign, randk, dq-sgd, rotated, rotated-ec, e8 or d8, optionally prefixed ef- (error feedback) or df- (differential feedback); or an asynchronous variance-reduced method: " + string.Join(", ", AsyncMethod.Standard) + ".",
             DefaultValueFactory = _ => defaults.Method,
         }.Checked(TrainOptions.CheckMethod);
         var workers = new Option<int>("--workers") { Description = "W, the workers.", DefaultValueFactory = _ => defaults.Workers }.Checked(OptionChecks.Positive);

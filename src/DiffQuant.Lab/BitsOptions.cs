@@ -25,8 +25,8 @@ public readonly record struct BitsOptions
 
     public IReadOnlyList<MethodSpec> Methods { get; init; } = MethodSpec.Paper;
 
-    /// <summary>The paper's cube, its dithered form, the rotated gain–shape code, its entropy-coded, trellis-coded and E8 variants.</summary>
-    public IReadOnlyList<string> Quantizers { get; init; } = ["cube", "dithered", "rotated", "rotated-ec", "rotated-tcq", "e8"];
+    /// <summary>The paper's cube, its dithered form, the rotated gain–shape code, its entropy-coded, trellis-coded, E8 and D8 variants.</summary>
+    public IReadOnlyList<string> Quantizers { get; init; } = ["cube", "dithered", "rotated", "rotated-ec", "rotated-tcq", "e8", "d8"];
 
     /// <summary>The guaranteed schedules (the paper's) and backward-adaptive ranges (what the rotated code runs under).</summary>
     public IReadOnlyList<RangePolicyKind> Ranges { get; init; } = [RangePolicyKind.WorstCase, RangePolicyKind.Adaptive];

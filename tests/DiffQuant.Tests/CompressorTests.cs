@@ -5,7 +5,7 @@ namespace DiffQuant.Tests;
 
 public class CompressorTests
 {
-    public static TheoryData<string> Names => ["float32", "qsgd", "qsgd-elias", "qsgd-bucket", "terngrad", "sign", "topk", "topk-sign", "randk", "fixed", "fixed-block", "sparsified", "rotated", "rotated-ec", "e8"];
+    public static TheoryData<string> Names => ["float32", "qsgd", "qsgd-elias", "qsgd-bucket", "terngrad", "sign", "topk", "topk-sign", "randk", "fixed", "fixed-block", "sparsified", "rotated", "rotated-ec", "e8", "d8"];
 
     private static ICompressor Create(string name, int d) => name switch
     {
@@ -23,6 +23,7 @@ public class CompressorTests
         "rotated" => new RotatedCompressor(d, 2),
         "rotated-ec" => new RotatedCompressor(d, 2, "rotated-ec"),
         "e8" => new RotatedCompressor(d, 2, "e8"),
+        "d8" => new RotatedCompressor(d, 2, "d8"),
         _ => new SparsifiedCompressor(d, 0.3, 4),
     };
 

@@ -47,8 +47,8 @@ public class QuantizerTableTests
     }
 
     /// <summary>
-    /// Each row carries its cells' measured normalized second moment: 1/12 for the scalar codes, E8's 0.0717 for the
-    /// lattice code, none for floats and the trellis code; and the entropy-coded rotated code's effective ρ is below the fixed-rate one's at
+    /// Each row carries its cells' measured normalized second moment: 1/12 for the scalar codes, E8's 0.0717 and D8's
+    /// 0.0759 for the lattice codes, none for floats and the trellis code; and the entropy-coded rotated code's effective ρ is below the fixed-rate one's at
     /// 4 bits on both inputs (at n = 64 and 2 bits its 7-bit step and the coder's end, near a tenth of the message,
     /// can cost what entropy coding gains).
     /// </summary>
@@ -58,6 +58,7 @@ public class QuantizerTableTests
         var rows = Table.Value.Rows;
         Assert.All(rows.Where(r => r.Quantizer is "cube" or "dithered" or "rotated" or "rotated-ec"), r => Assert.Equal(1 / 12.0, r.NormalizedSecondMoment!.Value, 0.001));
         Assert.All(rows.Where(r => r.Quantizer == "e8"), r => Assert.Equal(0.0717, r.NormalizedSecondMoment!.Value, 0.001));
+        Assert.All(rows.Where(r => r.Quantizer == "d8"), r => Assert.Equal(0.0759, r.NormalizedSecondMoment!.Value, 0.001));
         Assert.All(rows.Where(r => r.Quantizer.StartsWith("float", StringComparison.Ordinal) || r.Quantizer == "rotated-tcq"), r => Assert.Null(r.NormalizedSecondMoment));
         foreach (var input in new[] { "gaussian", "spiky" })
         {

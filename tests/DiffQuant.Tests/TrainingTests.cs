@@ -20,7 +20,7 @@ public class TrainingTests
         EvaluationsPerEpoch = 2,
     };
 
-    public static TheoryData<string> Methods => [.. TrainingMethod.Standard.Select(m => m.Name).Concat(["signsgd", "topk", "ef-qsgd", "df-terngrad", "df-dq-sgd", "ef-rotated", "df-rotated", "ef-rotated-ec", "ef-e8"])];
+    public static TheoryData<string> Methods => [.. TrainingMethod.Standard.Select(m => m.Name).Concat(["signsgd", "topk", "ef-qsgd", "df-terngrad", "df-dq-sgd", "ef-rotated", "df-rotated", "ef-rotated-ec", "ef-e8", "df-d8"])];
 
     /// <summary>Every method learns the separable clusters through the links.</summary>
     [Theory]
@@ -57,13 +57,15 @@ public class TrainingTests
         var qsgd = Trainer.Run(Data, options with { Method = "qsgd", Bits = 3 });
         Assert.Equal((messages * (32 + (3 * p))) + (options.Workers * 32), qsgd.UplinkBitsTotal);
 
-        // The rotated codes: a binary32 reference, a 5-bit gain (7-bit step) and B bits a coordinate (of whole E8 blocks).
+        // The rotated codes: a binary32 reference, a 5-bit gain (7-bit step) and B bits a coordinate (of whole lattice blocks).
         var rotated = Trainer.Run(Data, options with { Method = "ef-rotated", Bits = 2 });
         Assert.Equal((messages * (32 + 5 + (2 * p))) + (options.Workers * 32), rotated.UplinkBitsTotal);
         var coded = Trainer.Run(Data, options with { Method = "ef-rotated-ec", Bits = 2 });
         Assert.Equal((messages * (32 + 7 + (2 * p))) + (options.Workers * 32), coded.UplinkBitsTotal);
         var e8 = Trainer.Run(Data, options with { Method = "ef-e8", Bits = 2 });
         Assert.Equal((messages * (32 + 5 + (2 * 8 * ((p + 7) / 8)))) + (options.Workers * 32), e8.UplinkBitsTotal);
+        var d8 = Trainer.Run(Data, options with { Method = "ef-d8", Bits = 3 });
+        Assert.Equal((messages * (32 + 5 + (3 * 8 * ((p + 7) / 8)))) + (options.Workers * 32), d8.UplinkBitsTotal);
 
         // Downlink to every worker: the opening model, the go message (η) and the model after each step but the last.
         Assert.Equal(options.Workers * ((32L * p * run.Steps) + 32), run.DownlinkBitsTotal);

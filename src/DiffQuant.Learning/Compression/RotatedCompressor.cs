@@ -5,7 +5,7 @@ namespace DiffQuant.Learning.Compression;
 
 /// <summary>
 /// One of the core's rotated codes for gradients — <c>rotated</c> (<see cref="RotatedQuantizer"/>), <c>rotated-ec</c>
-/// (<see cref="EntropyCodedRotatedQuantizer"/>) or <c>e8</c> (<see cref="E8Quantizer"/>): a binary32 reference
+/// (<see cref="EntropyCodedRotatedQuantizer"/>), <c>e8</c> or <c>d8</c> (<see cref="LatticeQuantizer"/>): a binary32 reference
 /// r = RMS(g) opens the message (a stateless compressor has no range both ends track), then the code with <c>bits</c>
 /// a coordinate on top of its header (<see cref="CodeBits"/>), rotated afresh each step from the link's seed.
 /// Deterministic and biased (they clip or saturate), so they run with error feedback. The trellis code is left out:
@@ -14,7 +14,7 @@ namespace DiffQuant.Learning.Compression;
 public sealed class RotatedCompressor : ICompressor
 {
     /// <summary>The codes it carries, by registered name.</summary>
-    public static IReadOnlyList<string> Codes { get; } = ["rotated", "rotated-ec", "e8"];
+    public static IReadOnlyList<string> Codes { get; } = ["rotated", "rotated-ec", "e8", "d8"];
 
     private readonly string _code;
     private readonly double _rate;
@@ -47,12 +47,12 @@ public sealed class RotatedCompressor : ICompressor
 
     /// <summary>
     /// The code's bits for d coordinates at <paramref name="bits"/> each: the rotated code's 5-bit gain + B·d; the
-    /// entropy-coded one's 7-bit step + B·d; the E8 code's gain + B bits for each coordinate of its ⌈d/8⌉ blocks.
+    /// entropy-coded one's 7-bit step + B·d; a lattice code's gain + B bits for each coordinate of its ⌈d/8⌉ blocks.
     /// </summary>
     public static long CodeBits(string code, int dimension, int bits) => code switch
     {
         "rotated-ec" => EntropyCodedRotatedQuantizer.StepBits + ((long)bits * dimension),
-        "e8" => RotatedQuantizer.ScaleBits + ((long)bits * E8Lattice.Dimension * ((dimension + E8Lattice.Dimension - 1) / E8Lattice.Dimension)),
+        "e8" or "d8" => RotatedQuantizer.ScaleBits + ((long)bits * BlockLattice.Dimension * ((dimension + BlockLattice.Dimension - 1) / BlockLattice.Dimension)),
         _ => RotatedQuantizer.ScaleBits + ((long)bits * dimension),
     };
 

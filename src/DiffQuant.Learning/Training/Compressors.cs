@@ -21,6 +21,7 @@ public static class Compressors
         CompressorKind.Rotated => new RotatedCompressor(dimension, options.Bits),
         CompressorKind.RotatedEntropyCoded => new RotatedCompressor(dimension, options.Bits, "rotated-ec"),
         CompressorKind.E8 => new RotatedCompressor(dimension, options.Bits, "e8"),
+        CompressorKind.D8 => new RotatedCompressor(dimension, options.Bits, "d8"),
         _ => new RandomKCompressor(dimension, options.Fraction),
     };
 

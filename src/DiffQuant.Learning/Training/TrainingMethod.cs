@@ -25,6 +25,9 @@ public enum CompressorKind
 
     /// <summary>The rotated code with E8 lattice blocks at B bits per coordinate (after a binary32 RMS reference).</summary>
     E8,
+
+    /// <summary>The rotated code with D8 lattice blocks at B bits per coordinate (after a binary32 RMS reference).</summary>
+    D8,
 }
 
 /// <summary>What a worker feeds back of its past compression errors e = u − q (what was wanted minus what was sent).</summary>
@@ -45,7 +48,7 @@ public enum Feedback
 /// <summary>
 /// A training method: a compressor and a feedback. Names are a prefix (<c>ef-</c> error feedback, <c>df-</c> differential
 /// feedback, none) and a base: <c>sgd</c> (binary32), <c>qsgd</c>, <c>terngrad</c>, <c>signsgd</c>, <c>topk</c>, <c>topk-sign</c>, <c>randk</c>,
-/// <c>dq-sgd</c>, <c>rotated</c>, <c>rotated-ec</c>, <c>e8</c>; <c>dq-sgd-ef</c> and <c>dq-sgd-df</c> also name DQ-SGD with feedback.
+/// <c>dq-sgd</c>, <c>rotated</c>, <c>rotated-ec</c>, <c>e8</c>, <c>d8</c>; <c>dq-sgd-ef</c> and <c>dq-sgd-df</c> also name DQ-SGD with feedback.
 /// </summary>
 public sealed record TrainingMethod(CompressorKind Compressor, Feedback Feedback)
 {
@@ -53,7 +56,7 @@ public sealed record TrainingMethod(CompressorKind Compressor, Feedback Feedback
     [
         ("sgd", CompressorKind.Float32), ("qsgd", CompressorKind.Qsgd), ("terngrad", CompressorKind.TernGrad), ("signsgd", CompressorKind.Sign),
         ("topk", CompressorKind.TopK), ("topk-sign", CompressorKind.TopKSign), ("randk", CompressorKind.RandomK), ("dq-sgd", CompressorKind.DynamicQsgd),
-        ("rotated", CompressorKind.Rotated), ("rotated-ec", CompressorKind.RotatedEntropyCoded), ("e8", CompressorKind.E8),
+        ("rotated", CompressorKind.Rotated), ("rotated-ec", CompressorKind.RotatedEntropyCoded), ("e8", CompressorKind.E8), ("d8", CompressorKind.D8),
     ];
 
     public string Name => Feedback switch

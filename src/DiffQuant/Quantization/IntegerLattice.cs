@@ -13,5 +13,7 @@ public sealed class IntegerLattice : ILattice
 
     public int Dimension => 1;
 
+    public double Volume => 1;
+
     public void Nearest(ReadOnlySpan<double> y, Span<double> point) => point[0] = Math.Round(y[0]);
 }

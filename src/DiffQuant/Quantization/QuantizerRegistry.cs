@@ -47,7 +47,12 @@ public static class QuantizerRegistry
             "e8",
             "the rotated code's rotation and gain with E8 lattice blocks in Voronoi codes (8 coordinates in 8·b bits), clipped rather than wrapped",
             new QuantizerCapabilities(InputNorm.None, NeedsRange: true, CarriesScale: true, UsesSharedRandomness: true, ImpliedRate: null, E8Lattice.Instance),
-            p => new E8Quantizer(p.Dimension, p.Rate, p.Seed)));
+            p => new LatticeQuantizer(E8Lattice.Instance, p.Dimension, p.Rate, p.Seed)));
+        Register(new QuantizerRegistration(
+            "d8",
+            "the e8 code with blocks of the checkerboard lattice D8 (D_n at n = 8) instead of E8",
+            new QuantizerCapabilities(InputNorm.None, NeedsRange: true, CarriesScale: true, UsesSharedRandomness: true, ImpliedRate: null, D8Lattice.Instance),
+            p => new LatticeQuantizer(D8Lattice.Instance, p.Dimension, p.Rate, p.Seed)));
         Register(new QuantizerRegistration(
             "float64",
             "IEEE-754 binary64 per coordinate (lossless)",

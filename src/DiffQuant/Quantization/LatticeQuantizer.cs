@@ -5,42 +5,36 @@ using DiffQuant.Bits;
 namespace DiffQuant.Quantization;
 
 /// <summary>
-/// The rotated gain–shape code with E8 lattice blocks instead of scalar cells. v = Θ_m u (the link's m-th
-/// <see cref="HadamardRotation"/>), zero-padded to ⌈n/8⌉ blocks of 8; the payload opens with the rotated code's 5-bit
-/// gain σ (<see cref="RotatedQuantizer.Gain"/>); then block j with b_j bits a coordinate (the budget floor(n·R) − 5
-/// in whole bytes spread evenly, the extra byte on the first blocks) sends the Voronoi index
-/// (<see cref="E8Lattice.ToIndex(ReadOnlySpan{long}, int, Span{long})"/>, 8·b_j bits) of λ, the E8 point nearest v_j/Δ, Δ = σ·<see cref="Steps"/>[b_j].
-/// A point outside the Voronoi cell of 2^b·E8 would decode to the wrong side (a Voronoi code wraps), so the encoder
-/// clips instead: it shrinks v_j by 0.9 until the point decodes to itself (an overload, counted per coordinate).
-/// A block with 0 bits decodes to 0, so rates below one bit a coordinate keep a random subspace. q = Θ_mᵀ(Δ·λ).
+/// The rotated gain–shape code with lattice blocks (<see cref="E8Lattice"/>, <see cref="D8Lattice"/>) instead of scalar
+/// cells, named after its lattice ("e8", "d8"). v = Θ_m u (the link's m-th <see cref="HadamardRotation"/>),
+/// zero-padded to ⌈n/8⌉ blocks of 8; the payload opens with the rotated code's 5-bit gain σ
+/// (<see cref="RotatedQuantizer.Gain"/>); then block j with b_j bits a coordinate (the budget floor(n·R) − 5 in whole
+/// bytes spread evenly, the extra byte on the first blocks) sends the Voronoi index
+/// (<see cref="BlockLattice.ToIndex(ReadOnlySpan{long}, int, Span{long})"/>, 8·b_j bits) of λ, the lattice point
+/// nearest v_j/Δ, Δ = σ·<see cref="BlockLattice.Steps"/>[b_j]. A point outside the Voronoi cell of 2^b·Λ would decode
+/// to the wrong side (a Voronoi code wraps), so the encoder clips instead: it shrinks v_j by 0.9 until the point
+/// decodes to itself (an overload, counted per coordinate). A block with 0 bits decodes to 0, so rates below one bit
+/// a coordinate keep a random subspace. q = Θ_mᵀ(Δ·λ).
 /// </summary>
-public sealed class E8Quantizer : IQuantizer
+public sealed class LatticeQuantizer : IQuantizer
 {
     /// <summary>The most bits a coordinate may take.</summary>
     public const int MaxBitsPerCoordinate = 16;
 
     /// <summary>The sign mask of a register whose four lanes are all set (masks are compared by their signs: as doubles they are NaN).</summary>
-    private const uint AllLanes = (1 << E8Lattice.Lanes) - 1;
+    private const uint AllLanes = (1 << BlockLattice.Lanes) - 1;
 
-    /// <summary>Blocks the encoder codes before packing them (a multiple of <see cref="E8Lattice.Lanes"/>).</summary>
+    /// <summary>Blocks the encoder codes before packing them (a multiple of <see cref="BlockLattice.Lanes"/>).</summary>
     private const int ChunkBlocks = 256;
 
     /// <summary>Each pass of the encoder's clipping shrinks the block by this factor.</summary>
     private const double Shrink = 0.9;
 
-    /// <summary>
-    /// Δ_b/σ for b = 1…16: the scale of E8 in the code of b bits a coordinate that minimizes the mean-square error of
-    /// N(0, I₈) blocks with clipping as above (found by a golden-section search on 20,000 blocks; a test checks that 15% either side is worse). Part
-    /// of the code: both ends must use these values.
-    /// </summary>
-    public static ReadOnlySpan<double> Steps =>
-        [1.657, 1.048, 0.5775, 0.3186, 0.175, 0.09495, 0.05262, 0.02759, 0.01434, 0.007161, 0.003582, 0.00179, 0.0008952, 0.0004479, 0.0002239, 0.0001119];
-
     private readonly HadamardRotation _rotation;
     private readonly double[] _padded;
 
     /// <summary>The Voronoi indices of a chunk of blocks, block-major, and the chunk's blocks that need clipping.</summary>
-    private readonly long[] _fields = new long[ChunkBlocks * E8Lattice.Dimension];
+    private readonly long[] _fields = new long[ChunkBlocks * BlockLattice.Dimension];
     private readonly int[] _pending = new int[ChunkBlocks];
     private readonly int _blocks;
 
@@ -50,8 +44,11 @@ public sealed class E8Quantizer : IQuantizer
     /// <summary>The first blocks, which take b + 1 bits a coordinate.</summary>
     private readonly int _highCount;
 
-    public E8Quantizer(int dimension, double rate, ulong seed)
+    private readonly BlockLattice _lattice;
+
+    public LatticeQuantizer(BlockLattice lattice, int dimension, double rate, ulong seed)
     {
+        _lattice = lattice;
         if (dimension < 0)
         {
             Guard.Throw($"the dimension must be non-negative, got {dimension}.");
@@ -61,24 +58,24 @@ public sealed class E8Quantizer : IQuantizer
         Dimension = dimension;
         Rate = rate;
         BudgetBits = BitAllocation.Budget(dimension, rate);
-        _blocks = (dimension + E8Lattice.Dimension - 1) / E8Lattice.Dimension;
-        var units = Math.Max(0, BudgetBits - RotatedQuantizer.ScaleBits) / E8Lattice.Dimension; // one bit a coordinate of one block
+        _blocks = (dimension + BlockLattice.Dimension - 1) / BlockLattice.Dimension;
+        var units = Math.Max(0, BudgetBits - RotatedQuantizer.ScaleBits) / BlockLattice.Dimension; // one bit a coordinate of one block
         if (dimension > 0 && units == 0)
         {
-            Guard.Throw($"rate {rate} gives floor(n·R) = {BudgetBits} bits per message for n = {dimension}; the E8 code needs its {RotatedQuantizer.ScaleBits}-bit gain and 8 bits for a block (a rate of at least {(RotatedQuantizer.ScaleBits + 8.0) / dimension:G4}).");
+            Guard.Throw($"rate {rate} gives floor(n·R) = {BudgetBits} bits per message for n = {dimension}; the {lattice.Name} code needs its {RotatedQuantizer.ScaleBits}-bit gain and 8 bits for a block (a rate of at least {(RotatedQuantizer.ScaleBits + 8.0) / dimension:G4}).");
         }
 
         (_lowBits, _highCount) = dimension == 0 ? (0, 0) : ((int)(units / _blocks), (int)(units % _blocks));
         if (_lowBits + (_highCount > 0 ? 1 : 0) > MaxBitsPerCoordinate)
         {
-            Guard.Throw($"the E8 code takes at most {MaxBitsPerCoordinate} bits a coordinate; rate {rate} asks for {_lowBits + 1}.");
+            Guard.Throw($"the {lattice.Name} code takes at most {MaxBitsPerCoordinate} bits a coordinate; rate {rate} asks for {_lowBits + 1}.");
         }
 
         _rotation = new HadamardRotation(dimension, seed);
-        _padded = new double[_blocks * E8Lattice.Dimension];
+        _padded = new double[_blocks * BlockLattice.Dimension];
     }
 
-    public string Name => "e8";
+    public string Name => _lattice.Name.ToLowerInvariant();
 
     public int Dimension { get; }
 
@@ -104,7 +101,7 @@ public sealed class E8Quantizer : IQuantizer
         var energy = TensorPrimitives.SumOfSquares(u);
         if (!double.IsFinite(energy))
         {
-            Guard.Throw($"the E8 quantizer's input has a NaN, infinite or overflowing norm (‖u‖² = {energy}).");
+            Guard.Throw($"the {_lattice.Name} quantizer's input has a NaN, infinite or overflowing norm (‖u‖² = {energy}).");
         }
 
         if (Dimension == 0)
@@ -122,7 +119,7 @@ public sealed class E8Quantizer : IQuantizer
         var packer = default(FieldPacker);
         packer.Put(writer, (ulong)k, RotatedQuantizer.ScaleBits);
         var coded = CodedBlocks;
-        v[(coded * E8Lattice.Dimension)..].Clear(); // blocks with 0 bits decode to 0
+        v[(coded * BlockLattice.Dimension)..].Clear(); // blocks with 0 bits decode to 0
         var overloads = 0;
         for (var start = 0; start < coded; start += ChunkBlocks)
         {
@@ -130,7 +127,7 @@ public sealed class E8Quantizer : IQuantizer
             overloads += CodeChunk(v, start, count, sigma);
             for (var block = 0; block < count; block++)
             {
-                PutFields(writer, ref packer, _fields.AsSpan(block * E8Lattice.Dimension, E8Lattice.Dimension), BlockBits(start + block));
+                PutFields(writer, ref packer, _fields.AsSpan(block * BlockLattice.Dimension, BlockLattice.Dimension), BlockBits(start + block));
             }
         }
 
@@ -154,19 +151,19 @@ public sealed class E8Quantizer : IQuantizer
         var sigma = RotatedQuantizer.Gain(context.Range, (int)unpacker.Take(ref reader, RotatedQuantizer.ScaleBits));
         var v = _padded.AsSpan();
         var coded = CodedBlocks;
-        v[(coded * E8Lattice.Dimension)..].Clear();
-        Span<long> fields = stackalloc long[E8Lattice.Dimension * E8Lattice.Lanes];
-        Span<int> bits = stackalloc int[E8Lattice.Lanes];
-        Span<double> steps = stackalloc double[E8Lattice.Lanes];
-        for (var j = 0; j < coded; j += E8Lattice.Lanes)
+        v[(coded * BlockLattice.Dimension)..].Clear();
+        Span<long> fields = stackalloc long[BlockLattice.Dimension * BlockLattice.Lanes];
+        Span<int> bits = stackalloc int[BlockLattice.Lanes];
+        Span<double> steps = stackalloc double[BlockLattice.Lanes];
+        for (var j = 0; j < coded; j += BlockLattice.Lanes)
         {
             var count = GroupParameters(j, coded, sigma, bits, steps);
             for (var lane = 0; lane < count; lane++)
             {
-                TakeFields(ref reader, ref unpacker, fields.Slice(lane * E8Lattice.Dimension, E8Lattice.Dimension), bits[lane]);
+                TakeFields(ref reader, ref unpacker, fields.Slice(lane * BlockLattice.Dimension, BlockLattice.Dimension), bits[lane]);
             }
 
-            DecodeBlocks(v.Slice(j * E8Lattice.Dimension, count * E8Lattice.Dimension), bits, steps, fields);
+            DecodeBlocks(_lattice, v.Slice(j * BlockLattice.Dimension, count * BlockLattice.Dimension), bits, steps, fields);
         }
 
         for (var rest = PaddingBits; rest > 0; rest -= 32)
@@ -186,7 +183,7 @@ public sealed class E8Quantizer : IQuantizer
     /// <summary>The bits and steps of the group of blocks from <paramref name="first"/>; returns how many blocks it has.</summary>
     private int GroupParameters(int first, int end, double sigma, Span<int> bits, Span<double> steps)
     {
-        var count = Math.Min(E8Lattice.Lanes, end - first);
+        var count = Math.Min(BlockLattice.Lanes, end - first);
         for (var lane = 0; lane < count; lane++)
         {
             (bits[lane], steps[lane]) = BlockParameters(first + lane, sigma);
@@ -198,7 +195,7 @@ public sealed class E8Quantizer : IQuantizer
     private (int Bits, double Step) BlockParameters(int block, double sigma)
     {
         var bits = BlockBits(block);
-        return (bits, sigma * Steps[bits - 1]);
+        return (bits, sigma * _lattice.Steps[bits - 1]);
     }
 
     /// <summary>
@@ -208,14 +205,14 @@ public sealed class E8Quantizer : IQuantizer
     /// </summary>
     private int CodeChunk(Span<double> v, int start, int count, double sigma)
     {
-        Span<int> bits = stackalloc int[E8Lattice.Lanes];
-        Span<double> steps = stackalloc double[E8Lattice.Lanes];
+        Span<int> bits = stackalloc int[BlockLattice.Lanes];
+        Span<double> steps = stackalloc double[BlockLattice.Lanes];
         var pending = 0;
-        for (var j = start; j < start + count; j += E8Lattice.Lanes)
+        for (var j = start; j < start + count; j += BlockLattice.Lanes)
         {
             var lanes = GroupParameters(j, start + count, sigma, bits, steps);
-            var blocks = v.Slice(j * E8Lattice.Dimension, lanes * E8Lattice.Dimension);
-            var coded = CodeGroup(blocks, bits, steps, _fields.AsSpan((j - start) * E8Lattice.Dimension, lanes * E8Lattice.Dimension), Vector256<double>.One, clip: false);
+            var blocks = v.Slice(j * BlockLattice.Dimension, lanes * BlockLattice.Dimension);
+            var coded = CodeGroup(_lattice, blocks, bits, steps, _fields.AsSpan((j - start) * BlockLattice.Dimension, lanes * BlockLattice.Dimension), Vector256<double>.One, clip: false);
             for (var lane = 0; lane < lanes; lane++)
             {
                 if ((coded >> lane & 1) == 0)
@@ -225,26 +222,26 @@ public sealed class E8Quantizer : IQuantizer
             }
         }
 
-        Span<double> copies = stackalloc double[E8Lattice.Dimension * E8Lattice.Lanes];
-        Span<long> fields = stackalloc long[E8Lattice.Dimension * E8Lattice.Lanes];
+        Span<double> copies = stackalloc double[BlockLattice.Dimension * BlockLattice.Lanes];
+        Span<long> fields = stackalloc long[BlockLattice.Dimension * BlockLattice.Lanes];
         var overloads = 0;
-        for (var p = 0; p < pending; p += E8Lattice.Lanes)
+        for (var p = 0; p < pending; p += BlockLattice.Lanes)
         {
-            var lanes = Math.Min(E8Lattice.Lanes, pending - p);
+            var lanes = Math.Min(BlockLattice.Lanes, pending - p);
             for (var lane = 0; lane < lanes; lane++)
             {
-                v.Slice(_pending[p + lane] * E8Lattice.Dimension, E8Lattice.Dimension).CopyTo(copies[(lane * E8Lattice.Dimension)..]);
+                v.Slice(_pending[p + lane] * BlockLattice.Dimension, BlockLattice.Dimension).CopyTo(copies[(lane * BlockLattice.Dimension)..]);
                 (bits[lane], steps[lane]) = BlockParameters(_pending[p + lane], sigma);
             }
 
             // The first pass (factor 1) failed for these: resume at the next factor.
-            CodeGroup(copies[..(lanes * E8Lattice.Dimension)], bits, steps, fields, Vector256.Create(Shrink), clip: true);
+            CodeGroup(_lattice, copies[..(lanes * BlockLattice.Dimension)], bits, steps, fields, Vector256.Create(Shrink), clip: true);
             for (var lane = 0; lane < lanes; lane++)
             {
                 var block = _pending[p + lane];
-                copies.Slice(lane * E8Lattice.Dimension, E8Lattice.Dimension).CopyTo(v[(block * E8Lattice.Dimension)..]);
-                fields.Slice(lane * E8Lattice.Dimension, E8Lattice.Dimension).CopyTo(_fields.AsSpan((block - start) * E8Lattice.Dimension));
-                overloads += Math.Clamp(Dimension - (block * E8Lattice.Dimension), 0, E8Lattice.Dimension);
+                copies.Slice(lane * BlockLattice.Dimension, BlockLattice.Dimension).CopyTo(v[(block * BlockLattice.Dimension)..]);
+                fields.Slice(lane * BlockLattice.Dimension, BlockLattice.Dimension).CopyTo(_fields.AsSpan((block - start) * BlockLattice.Dimension));
+                overloads += Math.Clamp(Dimension - (block * BlockLattice.Dimension), 0, BlockLattice.Dimension);
             }
         }
 
@@ -253,26 +250,26 @@ public sealed class E8Quantizer : IQuantizer
 
     /// <summary>
     /// Codes one block of 8 or a group of up to four (<paramref name="blocks"/>, block l with b_l =
-    /// <paramref name="bits"/>[l] bits a coordinate at step Δ_l = <paramref name="steps"/>[l]): λ_l is the E8 point
+    /// <paramref name="bits"/>[l] bits a coordinate at step Δ_l = <paramref name="steps"/>[l]): λ_l is the lattice point
     /// nearest v_l/Δ_l, v_l shrunk by 0.9 until λ_l decodes to itself; writes λ_l's Voronoi index to
     /// <paramref name="fields"/>[8l …], replaces v_l by its reconstruction Δ_l·λ_l and returns the mask of the blocks
     /// that shrank (overloads). The blocks go through the lattice side by side, each lane on its own, so a block codes
     /// the same alone or in any group.
     /// </summary>
-    internal static int CodeBlocks(Span<double> blocks, ReadOnlySpan<int> bits, ReadOnlySpan<double> steps, Span<long> fields) =>
-        CodeGroup(blocks, bits, steps, fields, Vector256<double>.One, clip: true);
+    internal static int CodeBlocks(BlockLattice lattice, Span<double> blocks, ReadOnlySpan<int> bits, ReadOnlySpan<double> steps, Span<long> fields) =>
+        CodeGroup(lattice, blocks, bits, steps, fields, Vector256<double>.One, clip: true);
 
     /// <summary>
     /// <see cref="CodeBlocks"/> from shrink <paramref name="factor"/> on. Without <paramref name="clip"/>, one pass:
     /// only the blocks whose point decodes to itself are coded, and their mask is returned.
     /// </summary>
-    private static int CodeGroup(Span<double> blocks, ReadOnlySpan<int> bits, ReadOnlySpan<double> steps, Span<long> fields, Vector256<double> factor, bool clip)
+    private static int CodeGroup(BlockLattice lattice, Span<double> blocks, ReadOnlySpan<int> bits, ReadOnlySpan<double> steps, Span<long> fields, Vector256<double> factor, bool clip)
     {
-        var count = blocks.Length / E8Lattice.Dimension;
+        var count = blocks.Length / BlockLattice.Dimension;
         var used = (1 << count) - 1;
         var (step, modulus) = LaneParameters(count, bits, steps);
         Gather(blocks, out var y);
-        var done = Attempt(y, factor, step, modulus, out var point, out var index);
+        var done = Attempt(lattice, y, factor, step, modulus, out var point, out var index);
         if (!clip)
         {
             var coded = (int)done.ExtractMostSignificantBits() & used;
@@ -283,8 +280,8 @@ public sealed class E8Quantizer : IQuantizer
         while (done.ExtractMostSignificantBits() != AllLanes)
         {
             factor = Vector256.ConditionalSelect(done, factor, factor * Shrink);
-            var fits = Attempt(y, factor, step, modulus, out var candidate, out var candidateIndex) & ~done;
-            for (var k = 0; k < E8Lattice.Dimension; k++)
+            var fits = Attempt(lattice, y, factor, step, modulus, out var candidate, out var candidateIndex) & ~done;
+            for (var k = 0; k < BlockLattice.Dimension; k++)
             {
                 point[k] = Vector256.ConditionalSelect(fits, candidate[k], point[k]);
                 index[k] = Vector256.ConditionalSelect(fits.AsInt64(), candidateIndex[k], index[k]);
@@ -300,20 +297,20 @@ public sealed class E8Quantizer : IQuantizer
     /// <summary>
     /// One pass of <see cref="CodeBlocks"/> at shrink <paramref name="factor"/>: the points 2λ nearest y·factor/Δ, their
     /// indices, and the mask of the lanes whose point decodes to itself. A point with ‖λ‖² &lt; M²/2 lies strictly inside
-    /// the packing ball of M·E8 around 0 (E8's packing radius is 1/√2), so it needs no decoding to tell.
+    /// the packing ball of M·Λ around 0 (the packing radius of E8 and of D8 is 1/√2), so it needs no decoding to tell.
     /// </summary>
-    private static Vector256<double> Attempt(in E8Lanes y, Vector256<double> factor, Vector256<double> step, Vector256<double> modulus, out E8Lanes point, out E8IndexLanes index)
+    private static Vector256<double> Attempt(BlockLattice lattice, in BlockLanes y, Vector256<double> factor, Vector256<double> step, Vector256<double> modulus, out BlockLanes point, out BlockIndexLanes index)
     {
-        var scaled = default(E8Lanes);
-        for (var k = 0; k < E8Lattice.Dimension; k++)
+        var scaled = default(BlockLanes);
+        for (var k = 0; k < BlockLattice.Dimension; k++)
         {
             scaled[k] = y[k] * factor / step;
         }
 
-        E8Lattice.ClosestDoubled(scaled, out point);
-        E8Lattice.ToIndex(point, Vector256.ConvertToInt64(modulus) - Vector256<long>.One, out index);
+        lattice.ClosestDoubled(scaled, out point);
+        lattice.ToIndex(point, Vector256.ConvertToInt64(modulus) - Vector256<long>.One, out index);
         var norm = Vector256<double>.Zero;
-        for (var k = 0; k < E8Lattice.Dimension; k++)
+        for (var k = 0; k < BlockLattice.Dimension; k++)
         {
             norm += point[k] * point[k]; // ‖2λ‖²: exact integers
         }
@@ -321,9 +318,9 @@ public sealed class E8Quantizer : IQuantizer
         var fits = Vector256.LessThan(norm, 2 * modulus * modulus);
         if (fits.ExtractMostSignificantBits() != AllLanes)
         {
-            E8Lattice.FromIndex(index, modulus, out var decoded);
+            lattice.FromIndex(index, modulus, out var decoded);
             var same = Vector256<double>.AllBitsSet;
-            for (var k = 0; k < E8Lattice.Dimension; k++)
+            for (var k = 0; k < BlockLattice.Dimension; k++)
             {
                 same &= Vector256.Equals(decoded[k], point[k]);
             }
@@ -335,17 +332,17 @@ public sealed class E8Quantizer : IQuantizer
     }
 
     /// <summary>The decoder's side of <see cref="CodeBlocks"/>: the blocks' reconstructions Δ_l·λ_l from their indices.</summary>
-    private static void DecodeBlocks(Span<double> blocks, ReadOnlySpan<int> bits, ReadOnlySpan<double> steps, ReadOnlySpan<long> fields)
+    private static void DecodeBlocks(BlockLattice lattice, Span<double> blocks, ReadOnlySpan<int> bits, ReadOnlySpan<double> steps, ReadOnlySpan<long> fields)
     {
-        var count = blocks.Length / E8Lattice.Dimension;
+        var count = blocks.Length / BlockLattice.Dimension;
         var (step, modulus) = LaneParameters(count, bits, steps);
-        var index = default(E8IndexLanes);
-        for (var k = 0; k < E8Lattice.Dimension; k++)
+        var index = default(BlockIndexLanes);
+        for (var k = 0; k < BlockLattice.Dimension; k++)
         {
             index[k] = Vector256.Create(fields[k], fields[k + 8], fields[k + 16], fields[k + 24]); // lanes past count: not stored
         }
 
-        E8Lattice.FromIndex(index, modulus, out var point);
+        lattice.FromIndex(index, modulus, out var point);
         Store(point, index, step, (1 << count) - 1, blocks, []);
     }
 
@@ -358,10 +355,10 @@ public sealed class E8Quantizer : IQuantizer
     }
 
     /// <summary>The group's blocks coordinate-major; lanes past its blocks hold 0.</summary>
-    private static void Gather(scoped ReadOnlySpan<double> blocks, out E8Lanes y)
+    private static void Gather(scoped ReadOnlySpan<double> blocks, out BlockLanes y)
     {
         y = default;
-        const int Full = E8Lattice.Dimension * E8Lattice.Lanes;
+        const int Full = BlockLattice.Dimension * BlockLattice.Lanes;
         Span<double> padded = stackalloc double[Full];
         if (blocks.Length < Full)
         {
@@ -369,7 +366,7 @@ public sealed class E8Quantizer : IQuantizer
             blocks = padded;
         }
 
-        for (var k = 0; k < E8Lattice.Dimension; k++)
+        for (var k = 0; k < BlockLattice.Dimension; k++)
         {
             y[k] = Vector256.Create(blocks[k], blocks[k + 8], blocks[k + 16], blocks[k + 24]);
         }
@@ -379,19 +376,19 @@ public sealed class E8Quantizer : IQuantizer
     /// Writes the reconstructions Δ_l·λ_l = Δ_l·(2λ_l)/2 of the blocks in <paramref name="lanes"/> (a mask), and their
     /// indices to <paramref name="fields"/>[8l …] unless it is empty.
     /// </summary>
-    private static void Store(in E8Lanes point, in E8IndexLanes index, Vector256<double> step, int lanes, Span<double> blocks, Span<long> fields)
+    private static void Store(in BlockLanes point, in BlockIndexLanes index, Vector256<double> step, int lanes, Span<double> blocks, Span<long> fields)
     {
-        for (var k = 0; k < E8Lattice.Dimension; k++)
+        for (var k = 0; k < BlockLattice.Dimension; k++)
         {
             var value = point[k] * 0.5 * step;
-            for (var lane = 0; lane < E8Lattice.Lanes; lane++)
+            for (var lane = 0; lane < BlockLattice.Lanes; lane++)
             {
                 if ((lanes >> lane & 1) != 0)
                 {
-                    blocks[(lane * E8Lattice.Dimension) + k] = value[lane];
+                    blocks[(lane * BlockLattice.Dimension) + k] = value[lane];
                     if (!fields.IsEmpty)
                     {
-                        fields[(lane * E8Lattice.Dimension) + k] = index[k][lane];
+                        fields[(lane * BlockLattice.Dimension) + k] = index[k][lane];
                     }
                 }
             }
@@ -404,7 +401,7 @@ public sealed class E8Quantizer : IQuantizer
     private static void PutFields(BitWriter writer, ref FieldPacker packer, ReadOnlySpan<long> fields, int bits)
     {
         var per = FieldsPerPut(bits);
-        for (var k = 0; k < E8Lattice.Dimension; k += per)
+        for (var k = 0; k < BlockLattice.Dimension; k += per)
         {
             ulong chunk = 0;
             foreach (var field in fields.Slice(k, per))
@@ -420,7 +417,7 @@ public sealed class E8Quantizer : IQuantizer
     {
         var per = FieldsPerPut(bits);
         var mask = (1UL << bits) - 1;
-        for (var k = 0; k < E8Lattice.Dimension; k += per)
+        for (var k = 0; k < BlockLattice.Dimension; k += per)
         {
             var chunk = unpacker.Take(ref reader, per * bits);
             for (var t = k + per - 1; t >= k; t--)
@@ -432,7 +429,7 @@ public sealed class E8Quantizer : IQuantizer
     }
 
     /// <summary>The budget's bits after the gain and the blocks' whole bytes (fewer than 8), sent as zeros.</summary>
-    private long PaddingBits => Dimension == 0 ? 0 : BudgetBits - RotatedQuantizer.ScaleBits - ((long)E8Lattice.Dimension * ((_blocks * _lowBits) + _highCount));
+    private long PaddingBits => Dimension == 0 ? 0 : BudgetBits - RotatedQuantizer.ScaleBits - ((long)BlockLattice.Dimension * ((_blocks * _lowBits) + _highCount));
 
     private void Pad(BitWriter writer, ref FieldPacker packer)
     {
