@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Encode + decode throughput of every ranged quantizer at R = 2 and n = 10^4 … 10^7, binary32 floats as the baseline in
-# the same BenchmarkDotNet run; prints a Markdown table of million coordinates per second (one core).
+# the same BenchmarkDotNet run, and the random rotation alone (hadamard: Θ and Θᵀ once each); prints a Markdown table
+# of million coordinates per second (one core).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 report=$(bench/benchmark-report.sh QuantizerBenchmarks quantizers)

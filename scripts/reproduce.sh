@@ -3,7 +3,7 @@
 #   dq figure3 (full defaults: 500 instances, R = 1..12, GD/NQ-GD/DQ-GD) on the Gaussian ensemble and on ash958,
 #   dq figure3 with the rotated code and with its entropy-coded variant, adaptive ranges, on the Gaussian ensemble
 #   (R = 0.5..6 step 0.25),
-#   dq bits (defaults: 20 instances, all nine methods, cube, dithered, rotated, rotated-ec, rotated-tcq and e8 under
+#   dq bits (defaults: 20 instances, all nine methods, cube, dithered, rotated, rotated-ec, rotated-tcq, e8 and d8 under
 #   worst-case and adaptive ranges, R = 0.5..12 step 0.25) on both,
 #   scripts/rates-table.sh (single runs of every method), dq quantizers and bench/quantizers.sh (every quantizer's
 #   error and speed),
