@@ -8,8 +8,9 @@ public class QuantizerTests
 {
     /// <summary>
     /// The cube's vectorized runs give the scalar grid's cells and values bit for bit, for every length 0…300 (SIMD
-    /// body and scalar tail), with inputs inside, on the edges of and outside the range, and pack them as field after
-    /// field would (chunks of 52, 48, 40 and 52 bits; none for b = 14).
+    /// body and scalar tail), with inputs inside, on the edges of and outside the range, count the overloads, refuse a
+    /// NaN by its index wherever it falls, and pack the cells as field after field would (chunks of 52, 48, 40 and 52
+    /// bits; none for b = 14).
     /// </summary>
     [Fact]
     public void The_cubes_vectorized_runs_match_its_scalar_grid()
@@ -24,7 +25,8 @@ public class QuantizerTests
                 var quantizer = new CubeQuantizer(n, bits);
                 var writer = new BitWriter();
                 var q = new double[n];
-                quantizer.Encode(u, new QuantizerContext(Range, 0, quantizer.BudgetBits), writer, q);
+                var overloads = quantizer.Encode(u, new QuantizerContext(Range, 0, quantizer.BudgetBits), writer, q);
+                Assert.Equal(u.Count(x => Math.Abs(x) > Range), overloads);
                 var grid = new CubeQuantizer.MidpointGrid(Range, Math.ScaleB(2 * Range, -bits), Math.ScaleB(1.0, bits) - 1);
                 var reader = new BitReader(writer.ToPayload());
                 for (var i = 0; i < n; i++)
@@ -34,6 +36,15 @@ public class QuantizerTests
                     Assert.Equal(BitConverter.DoubleToInt64Bits(grid.Value(cell, i)), BitConverter.DoubleToInt64Bits(q[i]));
                 }
             }
+        }
+
+        foreach (var at in new[] { 0, 5, 255, 256, 299 })
+        {
+            var u = new double[300];
+            u[at] = double.NaN;
+            var quantizer = new CubeQuantizer(300, 2);
+            var error = Assert.Throws<DiffQuantException>(() => quantizer.Encode(u, new QuantizerContext(1, 0, quantizer.BudgetBits), new BitWriter(), new double[300]));
+            Assert.Contains($"quantizer input [{at}] is NaN", error.Message);
         }
     }
 

@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Runtime.Intrinsics;
 
 namespace DiffQuant.Quantization;
@@ -20,21 +21,28 @@ public sealed class CubeQuantizer(int dimension, double rate) : CubeQuantizerBas
     protected override bool QuantizesInRuns => true;
 
     /// <summary>The grid's cells and values four coordinates at a time: the same operations in the same order as <see cref="MidpointGrid"/>.</summary>
-    protected override void QuantizeRun(in MidpointGrid grid, ReadOnlySpan<double> u, int start, Span<double> cells, Span<double> q)
+    protected override int QuantizeRun(in MidpointGrid grid, double range, ReadOnlySpan<double> u, int start, Span<double> cells, Span<double> q)
     {
-        var j = 0;
+        var (j, overloads) = (0, 0);
         if (Vector256.IsHardwareAccelerated)
         {
-            var (range, width, last, half) = (Vector256.Create(grid.Range), Vector256.Create(grid.Width), Vector256.Create(grid.Last), Vector256.Create(0.5));
+            var (r, width, last, half) = (Vector256.Create(grid.Range), Vector256.Create(grid.Width), Vector256.Create(grid.Last), Vector256.Create(0.5));
             for (; j <= u.Length - 4; j += 4)
             {
-                var cell = Vector256.Min(Vector256.Max(Vector256.Floor((Vector256.Create<double>(u[j..]) + range) / width), Vector256<double>.Zero), last);
+                var v = Vector256.Create<double>(u[j..]);
+                if (!Vector256.EqualsAll(v, v))
+                {
+                    break; // a NaN: the scalar tail names it
+                }
+
+                overloads += BitOperations.PopCount(Vector256.GreaterThan(Vector256.Abs(v), r).ExtractMostSignificantBits()); // r = the grid's range
+                var cell = Vector256.Min(Vector256.Max(Vector256.Floor((v + r) / width), Vector256<double>.Zero), last);
                 cell.CopyTo(cells[j..]);
-                (((cell + half) * width) - range).CopyTo(q[j..]);
+                (((cell + half) * width) - r).CopyTo(q[j..]);
             }
         }
 
-        base.QuantizeRun(grid, u[j..], start + j, cells[j..], q[j..]);
+        return overloads + base.QuantizeRun(grid, range, u[j..], start + j, cells[j..], q[j..]);
     }
 
     /// <summary>Cells [−r + kΔ, −r + (k+1)Δ), k = 0..2^b−1, decoded to their midpoints.</summary>

@@ -77,14 +77,14 @@ public abstract class CubeQuantizerBase<TGrid> : IQuantizer
         Guard.SameLength(q.Length, Dimension, "the quantizer output");
         var (range, step) = (context.Range, context.Step);
         context.Check(this);
-        var overloads = Overloads(u, range);
         var low = Grid(range, _lowBits, step);
-        var packer = default(FieldPacker);
         if (_uniform && QuantizesInRuns)
         {
-            EncodeRuns(low, u, writer, q);
-            return overloads;
+            return EncodeRuns(low, range, u, writer, q);
         }
+
+        var overloads = Overloads(u, range);
+        var packer = default(FieldPacker);
 
         if (_uniform)
         {
@@ -172,37 +172,33 @@ public abstract class CubeQuantizerBase<TGrid> : IQuantizer
         var overloads = 0;
         for (var i = 0; i < u.Length; i++)
         {
-            if (double.IsNaN(u[i]))
-            {
-                Guard.Throw($"quantizer input [{i}] is NaN.");
-            }
-
-            if (Math.Abs(u[i]) > range)
-            {
-                overloads++;
-            }
+            overloads += Overload(u[i], i, range);
         }
 
         return overloads;
     }
 
     /// <summary>
-    /// Integer rate, every coordinate b ≥ 1 bits: runs quantized at once, then packed. Apart from
-    /// <see cref="Encode"/> so that its stack buffer does not weigh on the fused loop there.
+    /// Integer rate, every coordinate b ≥ 1 bits: runs quantized at once, then packed; returns the overloads, counted
+    /// run by run (a long vector is read once, not once more for the check; a NaN is refused where its run meets it,
+    /// the message unfinished and unsent). Apart from <see cref="Encode"/> so that its stack buffer does not weigh on
+    /// the fused loop there.
     /// </summary>
-    private void EncodeRuns(in TGrid grid, ReadOnlySpan<double> u, BitWriter writer, Span<double> q)
+    private int EncodeRuns(in TGrid grid, double range, ReadOnlySpan<double> u, BitWriter writer, Span<double> q)
     {
         var b = _lowBits;
         var packer = default(FieldPacker);
+        var overloads = 0;
         Span<double> cells = stackalloc double[Run];
         for (var start = 0; start < u.Length; start += Run)
         {
             var length = Math.Min(Run, u.Length - start);
-            QuantizeRun(grid, u.Slice(start, length), start, cells[..length], q.Slice(start, length));
+            overloads += QuantizeRun(grid, range, u.Slice(start, length), start, cells[..length], q.Slice(start, length));
             packer.PutCells(writer, cells[..length], b);
         }
 
         packer.Flush(writer);
+        return overloads;
     }
 
     /// <summary>
@@ -213,16 +209,32 @@ public abstract class CubeQuantizerBase<TGrid> : IQuantizer
 
     /// <summary>
     /// cells[j] = Cell(u[j], start + j) (exact integers held as doubles) and q[j] = Value(cells[j], start + j) for a run
-    /// of coordinates; a grid with a vectorized form overrides this with the same results bit for bit.
+    /// of coordinates, returning how many lie outside [−r, r] (a NaN is refused, as <see cref="Encode"/> does); a grid
+    /// with a vectorized form overrides this with the same results bit for bit.
     /// </summary>
-    protected virtual void QuantizeRun(in TGrid grid, ReadOnlySpan<double> u, int start, Span<double> cells, Span<double> q)
+    protected virtual int QuantizeRun(in TGrid grid, double range, ReadOnlySpan<double> u, int start, Span<double> cells, Span<double> q)
     {
+        var overloads = 0;
         for (var j = 0; j < u.Length; j++)
         {
+            overloads += Overload(u[j], start + j, range);
             var cell = grid.Cell(u[j], start + j);
             cells[j] = cell;
             q[j] = grid.Value(cell, start + j);
         }
+
+        return overloads;
+    }
+
+    /// <summary>1 when |x| &gt; r, 0 inside; a NaN at coordinate <paramref name="index"/> is refused.</summary>
+    private protected static int Overload(double x, int index, double range)
+    {
+        if (double.IsNaN(x))
+        {
+            Guard.Throw($"quantizer input [{index}] is NaN.");
+        }
+
+        return Math.Abs(x) > range ? 1 : 0;
     }
 
     /// <summary>The worst |Q(u) − u| of one coordinate with b bits and range 1, for |u| ≤ 1.</summary>
