@@ -18,7 +18,7 @@ namespace DiffQuant.Quantization;
 /// of the Gaussian rate–distortion bound at high rates and closer at low ones, against the clipped fixed-rate
 /// code's larger gap; the fixed budget costs the coder's end (a few bits) and the step grid's slack.
 /// </summary>
-public sealed class EntropyCodedRotatedQuantizer : IQuantizer
+public sealed class EntropyCodedRotatedQuantizer : RotatedCode
 {
     /// <summary>Bits of the step index j.</summary>
     public const int StepBits = 7;
@@ -54,7 +54,6 @@ public sealed class EntropyCodedRotatedQuantizer : IQuantizer
     /// <summary>Indices each state of the trellis search tries: the nearest level of its codebook and two on each side.</summary>
     private const int Candidates = 1;
 
-    private readonly HadamardRotation _rotation;
     private readonly ScalarTrellis _trellis;
     private readonly GaussianMagnitudeModel[] _models;
     private readonly long[] _indices;
@@ -72,17 +71,9 @@ public sealed class EntropyCodedRotatedQuantizer : IQuantizer
     private readonly long _codeBits;
 
     public EntropyCodedRotatedQuantizer(int dimension, double rate, ulong seed, ScalarTrellis? trellis = null)
+        : base(dimension, rate, seed)
     {
         _trellis = trellis ?? ScalarTrellis.Single;
-        if (dimension < 0)
-        {
-            Guard.Throw($"the dimension must be non-negative, got {dimension}.");
-        }
-
-        BitAllocation.ValidateRate(rate);
-        Dimension = dimension;
-        Rate = rate;
-        BudgetBits = BitAllocation.Budget(dimension, rate);
         if (dimension > 0 && BudgetBits <= StepBits)
         {
             Guard.Throw($"rate {rate} gives floor(n·R) = {BudgetBits} bits per message for n = {dimension}; the {Name} code needs more than its {StepBits}-bit step (a rate of at least {(StepBits + 1.0) / dimension:G4}).");
@@ -90,7 +81,6 @@ public sealed class EntropyCodedRotatedQuantizer : IQuantizer
 
         _codeBits = Math.Max(0, BudgetBits - StepBits);
         _models = GaussianMagnitudeModel.ForRate(dimension == 0 ? 0 : (_codeBits - CoderAllowanceBits) / (double)dimension, [.. _trellis.Codebooks]);
-        _rotation = new HadamardRotation(dimension, seed);
         _rotated = new double[dimension];
         _cells = new double[dimension];
         _indices = new long[dimension];
@@ -100,23 +90,7 @@ public sealed class EntropyCodedRotatedQuantizer : IQuantizer
         _received = new byte[(int)((_codeBits + 7) / 8)];
     }
 
-    public string Name => _trellis == ScalarTrellis.Single ? "rotated-ec" : "rotated-tcq";
-
-    public int Dimension { get; }
-
-    public double Rate { get; }
-
-    public long BudgetBits { get; }
-
-    public bool UsesRange => true;
-
-    public double CoveringEfficiency => double.NaN;
-
-    /// <summary>NaN: the code saturates, so no bound holds for every input of a range.</summary>
-    public double CoveringRadius(double range) => double.NaN;
-
-    /// <summary>NaN, as <see cref="CoveringRadius"/>.</summary>
-    public double CoordinateErrorBound(double range) => double.NaN;
+    public override string Name => _trellis == ScalarTrellis.Single ? "rotated-ec" : "rotated-tcq";
 
     /// <summary>The λ of the code's own search: 0 (plain rounding) for the uniform code, <see cref="Lagrangian"/> for the trellis.</summary>
     private double OwnLagrangian => _trellis.States == 1 ? 0 : Lagrangian;
@@ -124,17 +98,9 @@ public sealed class EntropyCodedRotatedQuantizer : IQuantizer
     /// <summary>The model's step ratio t = Δ/σ = 2^(e/16): e.</summary>
     public int StepExponent => _models[0].StepExponent;
 
-    public int Encode(ReadOnlySpan<double> u, in QuantizerContext context, BitWriter writer, Span<double> q)
+    public override int Encode(ReadOnlySpan<double> u, in QuantizerContext context, BitWriter writer, Span<double> q)
     {
-        Guard.SameLength(u.Length, Dimension, "the quantizer input");
-        Guard.SameLength(q.Length, Dimension, "the quantizer output");
-        context.Check(this);
-        var energy = TensorPrimitives.SumOfSquares(u);
-        if (!double.IsFinite(energy))
-        {
-            Guard.Throw($"the entropy-coded rotated quantizer's input has a NaN, infinite or overflowing norm (‖u‖² = {energy}).");
-        }
-
+        var energy = CheckedEnergy(u, context, q);
         if (Dimension == 0)
         {
             return 0;
@@ -142,7 +108,7 @@ public sealed class EntropyCodedRotatedQuantizer : IQuantizer
 
         var v = _rotated.AsSpan();
         u.CopyTo(v);
-        _rotation.Forward(v, context.Step);
+        Rotation.Forward(v, context.Step);
         var rms = Math.Sqrt(energy / Dimension);
         var (step, overloads, length) = (ZeroMessage, 0, 0L);
         if (rms > 0)
@@ -218,17 +184,16 @@ public sealed class EntropyCodedRotatedQuantizer : IQuantizer
         {
             _encoder.CopyTo(writer, length);
             TensorPrimitives.Multiply(_cells, StepSize(context.Range, step), q);
-            _rotation.Inverse(q, context.Step);
+            Rotation.Inverse(q, context.Step);
         }
 
         WriteZeros(writer, _codeBits - (step == ZeroMessage ? 0 : length));
         return overloads;
     }
 
-    public void Decode(ref BitReader reader, in QuantizerContext context, Span<double> q)
+    public override void Decode(ref BitReader reader, in QuantizerContext context, Span<double> q)
     {
-        Guard.SameLength(q.Length, Dimension, "the quantizer output");
-        context.Check(this);
+        CheckOutput(context, q);
         if (Dimension == 0)
         {
             return;
@@ -269,7 +234,7 @@ public sealed class EntropyCodedRotatedQuantizer : IQuantizer
         }
 
         TensorPrimitives.Multiply(q, StepSize(context.Range, step), q);
-        _rotation.Inverse(q, context.Step);
+        Rotation.Inverse(q, context.Step);
     }
 
     /// <summary>Δ_j = r·t·2^((j − 112)/16), computed the same way at both ends.</summary>

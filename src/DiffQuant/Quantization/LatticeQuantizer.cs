@@ -1,4 +1,3 @@
-using System.Numerics.Tensors;
 using System.Runtime.Intrinsics;
 using DiffQuant.Bits;
 
@@ -16,7 +15,7 @@ namespace DiffQuant.Quantization;
 /// decodes to itself (an overload, counted per coordinate). A block with 0 bits decodes to 0, so rates below one bit
 /// a coordinate keep a random subspace. q = Θ_mᵀ(Δ·λ).
 /// </summary>
-public sealed class LatticeQuantizer : IQuantizer
+public sealed class LatticeQuantizer : RotatedCode
 {
     /// <summary>The most bits a coordinate may take.</summary>
     public const int MaxBitsPerCoordinate = 16;
@@ -30,7 +29,6 @@ public sealed class LatticeQuantizer : IQuantizer
     /// <summary>Each pass of the encoder's clipping shrinks the block by this factor.</summary>
     private const double Shrink = 0.9;
 
-    private readonly HadamardRotation _rotation;
     private readonly double[] _padded;
 
     /// <summary>The Voronoi indices of a chunk of blocks, block-major, and the chunk's blocks that need clipping.</summary>
@@ -47,17 +45,9 @@ public sealed class LatticeQuantizer : IQuantizer
     private readonly BlockLattice _lattice;
 
     public LatticeQuantizer(BlockLattice lattice, int dimension, double rate, ulong seed)
+        : base(dimension, rate, seed)
     {
         _lattice = lattice;
-        if (dimension < 0)
-        {
-            Guard.Throw($"the dimension must be non-negative, got {dimension}.");
-        }
-
-        BitAllocation.ValidateRate(rate);
-        Dimension = dimension;
-        Rate = rate;
-        BudgetBits = BitAllocation.Budget(dimension, rate);
         _blocks = (dimension + BlockLattice.Dimension - 1) / BlockLattice.Dimension;
         var units = Math.Max(0, BudgetBits - RotatedQuantizer.ScaleBits) / BlockLattice.Dimension; // one bit a coordinate of one block
         if (dimension > 0 && units == 0)
@@ -71,39 +61,14 @@ public sealed class LatticeQuantizer : IQuantizer
             Guard.Throw($"the {lattice.Name} code takes at most {MaxBitsPerCoordinate} bits a coordinate; rate {rate} asks for {_lowBits + 1}.");
         }
 
-        _rotation = new HadamardRotation(dimension, seed);
         _padded = new double[_blocks * BlockLattice.Dimension];
     }
 
-    public string Name => _lattice.Name.ToLowerInvariant();
+    public override string Name => _lattice.Name.ToLowerInvariant();
 
-    public int Dimension { get; }
-
-    public double Rate { get; }
-
-    public long BudgetBits { get; }
-
-    public bool UsesRange => true;
-
-    public double CoveringEfficiency => double.NaN;
-
-    /// <summary>NaN: the code clips, so no bound holds for every input of a range.</summary>
-    public double CoveringRadius(double range) => double.NaN;
-
-    /// <summary>NaN, as <see cref="CoveringRadius"/>.</summary>
-    public double CoordinateErrorBound(double range) => double.NaN;
-
-    public int Encode(ReadOnlySpan<double> u, in QuantizerContext context, BitWriter writer, Span<double> q)
+    public override int Encode(ReadOnlySpan<double> u, in QuantizerContext context, BitWriter writer, Span<double> q)
     {
-        Guard.SameLength(u.Length, Dimension, "the quantizer input");
-        Guard.SameLength(q.Length, Dimension, "the quantizer output");
-        context.Check(this);
-        var energy = TensorPrimitives.SumOfSquares(u);
-        if (!double.IsFinite(energy))
-        {
-            Guard.Throw($"the {_lattice.Name} quantizer's input has a NaN, infinite or overflowing norm (‖u‖² = {energy}).");
-        }
-
+        var energy = CheckedEnergy(u, context, q);
         if (Dimension == 0)
         {
             return 0;
@@ -113,7 +78,7 @@ public sealed class LatticeQuantizer : IQuantizer
         u.CopyTo(v);
         v[Dimension..].Clear(); // the last block's padding (the previous message left its reconstruction there)
         var rotated = v[..Dimension];
-        _rotation.Forward(rotated, context.Step);
+        Rotation.Forward(rotated, context.Step);
         var k = RotatedQuantizer.GainIndex(Math.Sqrt(energy / Math.Max(1, Dimension)), context.Range);
         var sigma = RotatedQuantizer.Gain(context.Range, k);
         var packer = default(FieldPacker);
@@ -134,14 +99,13 @@ public sealed class LatticeQuantizer : IQuantizer
         Pad(writer, ref packer);
         packer.Flush(writer);
         rotated.CopyTo(q);
-        _rotation.Inverse(q, context.Step);
+        Rotation.Inverse(q, context.Step);
         return overloads;
     }
 
-    public void Decode(ref BitReader reader, in QuantizerContext context, Span<double> q)
+    public override void Decode(ref BitReader reader, in QuantizerContext context, Span<double> q)
     {
-        Guard.SameLength(q.Length, Dimension, "the quantizer output");
-        context.Check(this);
+        CheckOutput(context, q);
         if (Dimension == 0)
         {
             return;
@@ -172,7 +136,7 @@ public sealed class LatticeQuantizer : IQuantizer
         }
 
         v[..Dimension].CopyTo(q);
-        _rotation.Inverse(q, context.Step);
+        Rotation.Inverse(q, context.Step);
     }
 
     private int BlockBits(int block) => block < _highCount ? _lowBits + 1 : _lowBits;

@@ -1,5 +1,4 @@
 using System.Numerics;
-using System.Numerics.Tensors;
 using System.Runtime.Intrinsics;
 using DiffQuant.Bits;
 
@@ -17,7 +16,7 @@ namespace DiffQuant.Quantization;
 /// bit per coordinate keep a random subspace. q = Θ_mᵀ(decoded v). No worst-case covering radius holds (it clips), so
 /// it runs under backward-adaptive ranges.
 /// </summary>
-public sealed class RotatedQuantizer : IQuantizer
+public sealed class RotatedQuantizer : RotatedCode
 {
     /// <summary>Bits of the gain k.</summary>
     public const int ScaleBits = 5;
@@ -35,7 +34,6 @@ public sealed class RotatedQuantizer : IQuantizer
     public static ReadOnlySpan<double> GaussianSteps =>
         [1.596, 0.9957, 0.586, 0.3352, 0.1881, 0.1041, 0.05687, 0.03076, 0.0165, 0.008785, 0.00465, 0.002448, 0.001284, 0.0006705, 0.0003491, 0.0001812];
 
-    private readonly HadamardRotation _rotation;
     private readonly double[] _rotated;
     private readonly double[] _cells;
 
@@ -46,16 +44,8 @@ public sealed class RotatedQuantizer : IQuantizer
     private readonly int _highCount;
 
     public RotatedQuantizer(int dimension, double rate, ulong seed)
+        : base(dimension, rate, seed)
     {
-        if (dimension < 0)
-        {
-            Guard.Throw($"the dimension must be non-negative, got {dimension}.");
-        }
-
-        BitAllocation.ValidateRate(rate);
-        Dimension = dimension;
-        Rate = rate;
-        BudgetBits = BitAllocation.Budget(dimension, rate);
         if (dimension > 0 && BudgetBits <= ScaleBits)
         {
             Guard.Throw($"rate {rate} gives floor(n·R) = {BudgetBits} bits per message for n = {dimension}; the rotated code needs more than its {ScaleBits}-bit gain (a rate of at least {(ScaleBits + 1.0) / dimension:G4}).");
@@ -68,40 +58,15 @@ public sealed class RotatedQuantizer : IQuantizer
             Guard.Throw($"the rotated code takes at most {MaxBitsPerCoordinate} bits a coordinate; rate {rate} asks for {_lowBits + 1}.");
         }
 
-        _rotation = new HadamardRotation(dimension, seed);
         _rotated = new double[dimension];
         _cells = new double[dimension];
     }
 
-    public string Name => "rotated";
+    public override string Name => "rotated";
 
-    public int Dimension { get; }
-
-    public double Rate { get; }
-
-    public long BudgetBits { get; }
-
-    public bool UsesRange => true;
-
-    public double CoveringEfficiency => double.NaN;
-
-    /// <summary>NaN: the code clips, so no bound holds for every input of a range.</summary>
-    public double CoveringRadius(double range) => double.NaN;
-
-    /// <summary>NaN, as <see cref="CoveringRadius"/>.</summary>
-    public double CoordinateErrorBound(double range) => double.NaN;
-
-    public int Encode(ReadOnlySpan<double> u, in QuantizerContext context, BitWriter writer, Span<double> q)
+    public override int Encode(ReadOnlySpan<double> u, in QuantizerContext context, BitWriter writer, Span<double> q)
     {
-        Guard.SameLength(u.Length, Dimension, "the quantizer input");
-        Guard.SameLength(q.Length, Dimension, "the quantizer output");
-        context.Check(this);
-        var energy = TensorPrimitives.SumOfSquares(u);
-        if (!double.IsFinite(energy))
-        {
-            Guard.Throw($"the rotated quantizer's input has a NaN, infinite or overflowing norm (‖u‖² = {energy}).");
-        }
-
+        var energy = CheckedEnergy(u, context, q);
         if (Dimension == 0)
         {
             return 0; // the budget floor(0·R) is 0 bits: not even the gain
@@ -109,7 +74,7 @@ public sealed class RotatedQuantizer : IQuantizer
 
         var v = _rotated.AsSpan();
         u.CopyTo(v);
-        _rotation.Forward(v, context.Step);
+        Rotation.Forward(v, context.Step);
         var rms = Math.Sqrt(energy / Math.Max(1, Dimension)); // ‖Θu‖ = ‖u‖
         var k = GainIndex(rms, context.Range);
         var sigma = Gain(context.Range, k);
@@ -120,15 +85,14 @@ public sealed class RotatedQuantizer : IQuantizer
         Pack(writer, ref packer, cells[.._highCount], _lowBits + 1);
         Pack(writer, ref packer, cells[_highCount..], _lowBits);
         packer.Flush(writer);
-        _rotation.Inverse(v, context.Step);
+        Rotation.Inverse(v, context.Step);
         v.CopyTo(q);
         return overloads;
     }
 
-    public void Decode(ref BitReader reader, in QuantizerContext context, Span<double> q)
+    public override void Decode(ref BitReader reader, in QuantizerContext context, Span<double> q)
     {
-        Guard.SameLength(q.Length, Dimension, "the quantizer output");
-        context.Check(this);
+        CheckOutput(context, q);
         if (Dimension == 0)
         {
             return;
@@ -141,7 +105,7 @@ public sealed class RotatedQuantizer : IQuantizer
         Unpack(ref reader, ref unpacker, cells[_highCount..], _lowBits);
         new Grid(sigma, _lowBits + 1).Reconstruct(cells[.._highCount], q[.._highCount]);
         new Grid(sigma, _lowBits).Reconstruct(cells[_highCount..], q[_highCount..]);
-        _rotation.Inverse(q, context.Step);
+        Rotation.Inverse(q, context.Step);
     }
 
     private static void Pack(BitWriter writer, ref FieldPacker packer, ReadOnlySpan<double> cells, int bits)
