@@ -28,14 +28,14 @@ public class SnapshotTests
         { "dq-gd", 3, "worst-case", false, true },
     };
 
-    private static (Problem Problem, MethodConfig Config, double[] X0) Setup(string method, int workers, string range, bool asynchronous, bool relay = false)
+    private static (Problem Problem, MethodConfig Config, double[] X0) Setup(string method, int workers, string range, bool asynchronous, bool relay = false, string quantizer = "dithered")
     {
         var problem = LeastSquaresShards.Split(TestData.SmallGaussian(), workers);
         var spec = MethodSpec.Parse(method);
         var config = new MethodConfig
         {
             Method = spec,
-            Quantizer = spec.Compensation.Quantizes ? QuantizerSpec.Parse("dithered", 5.5, 3) : QuantizerSpec.Float64,
+            Quantizer = spec.Compensation.Quantizes ? QuantizerSpec.Parse(quantizer, quantizer == "dithered" ? 5.5 : 2, 3) : QuantizerSpec.Float64,
             Dimension = problem.Dimension,
             Workers = workers,
             Range = RangePolicyNames.Parse(range),
@@ -47,9 +47,20 @@ public class SnapshotTests
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void A_restored_run_continues_bit_identically(string method, int workers, string range, bool asynchronous, bool relay)
+    public void A_restored_run_continues_bit_identically(string method, int workers, string range, bool asynchronous, bool relay) =>
+        AssertRestoredRunContinues(Setup(method, workers, range, asynchronous, relay));
+
+    /// <summary>The entropy-coded codes name each step by its change from the link's last ones: the history travels in the snapshot.</summary>
+    [Theory]
+    [InlineData("dq-hb", "rotated-ec", 1, false)]
+    [InlineData("dq-hb", "rotated-tcq", 1, false)]
+    [InlineData("dq-gd", "rotated-ec", 3, true)]
+    public void A_restored_run_continues_bit_identically_with_the_step_history(string method, string quantizer, int workers, bool asynchronous) =>
+        AssertRestoredRunContinues(Setup(method, workers, "adaptive", asynchronous, quantizer: quantizer));
+
+    private static void AssertRestoredRunContinues((Problem Problem, MethodConfig Config, double[] X0) setup)
     {
-        var (problem, config, x0) = Setup(method, workers, range, asynchronous, relay);
+        var (problem, config, x0) = setup;
         var whole = LocalRun.CreateSession(problem, config, x0);
         var uninterrupted = whole.Run(new StopRule { MaxIterations = 30 }, null);
 

@@ -7,12 +7,14 @@ namespace DiffQuant.Methods;
 
 /// <summary>
 /// What each end of link k derives, by the same code, from the config, the setup and the go message: its
-/// quantizer at the link's rate R_k (its shared seed mixed with k), its range policy and its message count
-/// m, the step of its shared randomness. Equal inputs give bit-equal ranges and codes on both ends.
+/// quantizer at the link's rate R_k (its shared seed mixed with k), its range policy, its
+/// <see cref="StepHistory"/> and its message count m, the step of its shared randomness. Equal inputs give
+/// bit-equal ranges, histories and codes on both ends.
 /// </summary>
 public sealed class LinkCodec
 {
     private readonly IRangePolicy? _range;
+    private readonly StepHistory _history = new();
 
     public LinkCodec(MethodConfig config, int link, SetupMessage setup, Tuning tuning, double rate)
     {
@@ -56,12 +58,14 @@ public sealed class LinkCodec
     {
         writer.Write(Messages);
         _range?.Save(writer);
+        _history.Save(writer);
     }
 
     public void Load(SnapshotReader reader)
     {
         Messages = reader.ReadInt32();
         _range?.Load(reader);
+        _history.Load(reader);
     }
 
     private QuantizerContext Next(double iterateStep)
@@ -72,7 +76,7 @@ public sealed class LinkCodec
             Guard.Throw($"the range of message {Messages} is {range}: the {RangeName} range is exhausted.");
         }
 
-        return new QuantizerContext(range, Messages++, Quantizer.BudgetBits);
+        return new QuantizerContext(range, Messages++, Quantizer.BudgetBits, _history);
     }
 
     private static bool Usable(double range) => double.IsNormal(range) && range > 0;

@@ -11,9 +11,11 @@ namespace DiffQuant.Quantization;
 /// decoder σ = Δ/t, so no gain is sent. With <see cref="ScalarTrellis.Single"/> (<c>rotated-ec</c>) k_i = round(v_i/Δ)
 /// decoded to its cell's centroid; with <see cref="ScalarTrellis.FourState"/> (<c>rotated-tcq</c>, entropy-coded
 /// trellis-coded quantization) a Viterbi search picks the path of indices minimizing Σ(v_i/Δ − level_i)² +
-/// <see cref="Lagrangian"/>·bits_i, each index coded under its state's codebook model. The payload opens with j in <see cref="StepBits"/> bits, Δ = r·t·2^((j − 112)/16)
-/// (σ from 2^−7·r to 2^(14/16)·r in sixteenth-octaves); the encoder takes the finest Δ whose code fits, and pads with
-/// zeros to the budget; j = 127 sends the zero vector when none fits. |k| saturates at the model's largest magnitude
+/// <see cref="Lagrangian"/>·bits_i, each index coded under its state's codebook model. Alone, a message opens with j in
+/// <see cref="StepBits"/> bits, Δ = r·t·2^((j − 112)/16) (σ from 2^−7·r to 2^(14/16)·r in sixteenth-octaves). On a link
+/// whose <see cref="StepHistory"/> knows a step and a change, the range code opens instead with the residual of Δ's change
+/// from the predicted one (about 3 bits where the input contracts steadily), or an escape and j. The encoder takes the
+/// finest Δ whose code fits, and pads with zeros to the budget; j = 127 sends the zero vector when none fits. |k| saturates at the model's largest magnitude
 /// (overloads, counted). q = Θ_mᵀ(k·Δ). A uniform quantizer with an ideal entropy coder is within ¼ bit a coordinate
 /// of the Gaussian rate–distortion bound at high rates and closer at low ones, against the clipped fixed-rate
 /// code's larger gap; the fixed budget costs the coder's end (a few bits) and the step grid's slack.
@@ -87,7 +89,7 @@ public sealed class EntropyCodedRotatedQuantizer : RotatedCode
         _slackLagrangians = [.. FittingLagrangians.Where(l => l > OwnLagrangian)];
         var searched = _trellis.States > 1 ? dimension * _trellis.States : 0;
         (_backStates, _backIndices) = (new int[searched], new long[searched]);
-        _received = new byte[(int)((_codeBits + 7) / 8)];
+        _received = new byte[(int)((BudgetBits + 7) / 8)];
     }
 
     public override string Name => _trellis == ScalarTrellis.Single ? "rotated-ec" : "rotated-tcq";
@@ -110,84 +112,52 @@ public sealed class EntropyCodedRotatedQuantizer : RotatedCode
         u.CopyTo(v);
         Rotation.Forward(v, context.Step);
         var rms = Math.Sqrt(energy / Dimension);
-        var (step, overloads, length) = (ZeroMessage, 0, 0L);
-        if (rms > 0)
+        var history = context.History is { CanPredict: true } h ? h : null;
+        var header = history is null ? Header.Indexed : Header.Predicted;
+        var found = rms > 0 ? FinestFit(v, context, header, rms) : null;
+        if (found is null && history is not null && rms > 0)
         {
-            // The finest step that fits (the code's length grows as the step shrinks): from the estimate, gallop finer
-            // while it fits or coarser until it does, then bisect between the last step that failed and the one that fit.
-            var start = (int)Math.Clamp(Math.Round(16 * Math.Log2(rms / context.Range)) + StepOffset, 0, ZeroMessage - 1);
-            var own = OwnLagrangian;
-            var current = (start, own);
-            var code = TryCode(v, StepSize(context.Range, start), own);
-            var (fits, failed) = code.Length >= 0 ? (start, -1) : (-1, start);
-            for (var stride = 1; fits >= 0 ? fits > 0 && failed < 0 : fits < 0 && failed < ZeroMessage - 1; stride *= 2)
-            {
-                current = (fits >= 0 ? Math.Max(0, fits - stride) : Math.Min(ZeroMessage - 1, failed + stride), own);
-                code = TryCode(v, StepSize(context.Range, current.Item1), own);
-                (fits, failed) = code.Length >= 0 ? (current.Item1, failed) : (fits, current.Item1);
-            }
-
-            while (fits >= 0 && failed >= 0 && fits - failed > 1)
-            {
-                current = ((fits + failed) / 2, own);
-                code = TryCode(v, StepSize(context.Range, current.Item1), own);
-                (fits, failed) = code.Length >= 0 ? (current.Item1, failed) : (fits, current.Item1);
-            }
-
-            if (fits >= 0)
-            {
-                if (current != (fits, own))
-                {
-                    code = TryCode(v, StepSize(context.Range, fits), own);
-                    current = (fits, own);
-                }
-
-                // Spend the slack: at each finer step the least λ whose code fits (a bisection: a larger λ never
-                // lengthens the code), keeping the fitting code with the least squared error; a step that does not fit
-                // at the largest λ ends the search.
-                var best = (Step: fits, Lambda: own, Code: code);
-                var lambdas = _slackLagrangians;
-                for (var finer = fits - 1; finer >= Math.Max(0, fits - SlackSteps) && lambdas.Length > 0; finer--)
-                {
-                    var size = StepSize(context.Range, finer);
-                    var trial = TryCode(v, size, lambdas[^1]);
-                    current = (finer, lambdas[^1]);
-                    if (trial.Length < 0)
-                    {
-                        break;
-                    }
-
-                    var (low, high, fitting) = (-1, lambdas.Length - 1, trial);
-                    while (high - low > 1)
-                    {
-                        var middle = (low + high) / 2;
-                        var attempt = TryCode(v, size, lambdas[middle]);
-                        current = (finer, lambdas[middle]);
-                        (low, high, fitting) = attempt.Length >= 0 ? (low, middle, attempt) : (middle, high, fitting);
-                    }
-
-                    best = fitting.Distortion < best.Code.Distortion ? (finer, lambdas[high], fitting) : best;
-                }
-
-                code = current == (best.Step, best.Lambda) ? best.Code : TryCode(v, StepSize(context.Range, best.Step), best.Lambda);
-                (step, overloads, length) = (best.Step, code.Overloads, code.Length);
-            }
+            // Larger than the window of residuals reaches: name the step by its index.
+            header = Header.Escaped;
+            found = FinestFit(v, context, header, rms);
         }
 
-        writer.Write((ulong)step, StepBits);
-        if (step == ZeroMessage)
+        var overloads = 0;
+        if (found is { } f)
         {
-            overloads = Dimension - CountZeros(v);
-            q.Clear();
+            overloads = f.Overloads;
+            var size = StepSize(context, header, f.Index);
+            if (header == Header.Indexed)
+            {
+                writer.Write((ulong)f.Index, StepBits);
+            }
+
+            _encoder.CopyTo(writer, f.Length);
+            WriteZeros(writer, CodeBits(header) - f.Length);
+            TensorPrimitives.Multiply(_cells, size, q);
+            Rotation.Inverse(q, context.Step);
+            Record(context.History, header, f.Index, size);
         }
         else
         {
-            _encoder.CopyTo(writer, length);
-            TensorPrimitives.Multiply(_cells, StepSize(context.Range, step), q);
-            Rotation.Inverse(q, context.Step);
+            // The zero vector: nothing fits, or u = 0.
+            overloads = Dimension - CountZeros(v);
+            q.Clear();
+            if (history is null)
+            {
+                writer.Write((ulong)ZeroMessage, StepBits);
+                WriteZeros(writer, _codeBits);
+            }
+            else
+            {
+                _encoder.Reset();
+                EncodeHeader(Header.Escaped, ZeroMessage);
+                var length = _encoder.Finish();
+                _encoder.CopyTo(writer, length);
+                WriteZeros(writer, BudgetBits - length);
+            }
         }
 
-        WriteZeros(writer, _codeBits - (step == ZeroMessage ? 0 : length));
         return overloads;
     }
 
@@ -199,27 +169,40 @@ public sealed class EntropyCodedRotatedQuantizer : RotatedCode
             return;
         }
 
-        var step = (int)reader.Read(StepBits);
-        var received = _received.AsSpan();
-        var whole = (int)(_codeBits / 8);
+        var history = context.History is { CanPredict: true } h ? h : null;
+        var header = history is null ? Header.Indexed : Header.Predicted;
+        var index = header == Header.Indexed ? (int)reader.Read(StepBits) : 0;
+        var bits = CodeBits(header);
+        var received = _received.AsSpan(0, (int)((bits + 7) / 8));
+        var whole = (int)(bits / 8);
         for (var i = 0; i < whole; i++)
         {
             received[i] = (byte)reader.Read(8);
         }
 
-        var rest = (int)(_codeBits % 8);
+        var rest = (int)(bits % 8);
         if (rest > 0)
         {
             received[whole] = (byte)(reader.Read(rest) << (8 - rest));
         }
 
-        if (step == ZeroMessage)
+        var decoder = new RangeDecoder(received);
+        if (history is not null)
+        {
+            index = StepHistory.FindSymbol(decoder.GetTarget(StepHistory.TotalBits));
+            decoder.Consume(StepHistory.SymbolCumulative(index), StepHistory.SymbolFrequency(index));
+            if (index == StepHistory.Escape)
+            {
+                (header, index) = (Header.Escaped, (int)decoder.DecodeBits(StepBits));
+            }
+        }
+
+        if (header != Header.Predicted && index == ZeroMessage)
         {
             q.Clear();
             return;
         }
 
-        var decoder = new RangeDecoder(received);
         var state = 0;
         for (var i = 0; i < q.Length; i++)
         {
@@ -233,22 +216,145 @@ public sealed class EntropyCodedRotatedQuantizer : RotatedCode
             state = _trellis.Next(state, negative ? -magnitude : magnitude);
         }
 
-        TensorPrimitives.Multiply(q, StepSize(context.Range, step), q);
+        var size = StepSize(context, header, index);
+        TensorPrimitives.Multiply(q, size, q);
         Rotation.Inverse(q, context.Step);
+        Record(context.History, header, index, size);
     }
 
-    /// <summary>Δ_j = r·t·2^((j − 112)/16), computed the same way at both ends.</summary>
-    private double StepSize(double range, int j) => OctaveScale.Scale(range, _models[0].StepExponent + j - StepOffset, OctaveScale.MaxStepsPerOctave);
+    /// <summary>How a message names its step.</summary>
+    private enum Header
+    {
+        /// <summary>No history: the 7-bit index j in front of the range code of floor(n·R) − 7 bits.</summary>
+        Indexed,
+
+        /// <summary>The residual symbol from the link's <see cref="StepHistory"/>, first in a range code of floor(n·R) bits.</summary>
+        Predicted,
+
+        /// <summary>The escape symbol and then j in 7 bits, first in a range code of floor(n·R) bits.</summary>
+        Escaped,
+    }
+
+    /// <summary>The bits of the range code (and its zero padding) after any raw index.</summary>
+    private long CodeBits(Header header) => header == Header.Indexed ? _codeBits : BudgetBits;
+
+    /// <summary>
+    /// The finest step of the header's ladder whose code fits — indices j (0…126, Δ_j = r·t·2^((j − 112)/16)) or
+    /// residual symbols (0…30 around the history's prediction); finer is a smaller index either way — with the budget's
+    /// slack spent; null when none fits. Leaves the chosen code in the encoder and its cells in the cells.
+    /// </summary>
+    private (int Index, long Length, int Overloads)? FinestFit(ReadOnlySpan<double> v, in QuantizerContext context, Header header, double rms)
+    {
+        // The code's length grows as the step shrinks: from the estimate, gallop finer while it fits or coarser until
+        // it does, then bisect between the last step that failed and the one that fit.
+        var last = header == Header.Predicted ? 2 * StepHistory.Reach : ZeroMessage - 1;
+        var start = header == Header.Predicted
+            ? StepHistory.Reach
+            : (int)Math.Clamp(Math.Round(16 * Math.Log2(rms / context.Range)) + StepOffset, 0, last);
+        var own = OwnLagrangian;
+        var current = (start, own);
+        var code = TryCode(v, context, header, start, own);
+        var (fits, failed) = code.Length >= 0 ? (start, -1) : (-1, start);
+        for (var stride = 1; fits >= 0 ? fits > 0 && failed < 0 : fits < 0 && failed < last; stride *= 2)
+        {
+            current = (fits >= 0 ? Math.Max(0, fits - stride) : Math.Min(last, failed + stride), own);
+            code = TryCode(v, context, header, current.Item1, own);
+            (fits, failed) = code.Length >= 0 ? (current.Item1, failed) : (fits, current.Item1);
+        }
+
+        while (fits >= 0 && failed >= 0 && fits - failed > 1)
+        {
+            current = ((fits + failed) / 2, own);
+            code = TryCode(v, context, header, current.Item1, own);
+            (fits, failed) = code.Length >= 0 ? (current.Item1, failed) : (fits, current.Item1);
+        }
+
+        if (fits < 0)
+        {
+            return null;
+        }
+
+        if (current != (fits, own))
+        {
+            code = TryCode(v, context, header, fits, own);
+            current = (fits, own);
+        }
+
+        // Spend the slack: at each finer step the least λ whose code fits (a bisection: a larger λ never lengthens the
+        // code), keeping the fitting code with the least squared error; a step that does not fit at the largest λ ends
+        // the search.
+        var best = (Index: fits, Lambda: own, Code: code);
+        var lambdas = _slackLagrangians;
+        for (var finer = fits - 1; finer >= Math.Max(0, fits - SlackSteps) && lambdas.Length > 0; finer--)
+        {
+            var trial = TryCode(v, context, header, finer, lambdas[^1]);
+            current = (finer, lambdas[^1]);
+            if (trial.Length < 0)
+            {
+                break;
+            }
+
+            var (low, high, fitting) = (-1, lambdas.Length - 1, trial);
+            while (high - low > 1)
+            {
+                var middle = (low + high) / 2;
+                var attempt = TryCode(v, context, header, finer, lambdas[middle]);
+                current = (finer, lambdas[middle]);
+                (low, high, fitting) = attempt.Length >= 0 ? (low, middle, attempt) : (middle, high, fitting);
+            }
+
+            best = fitting.Distortion < best.Code.Distortion ? (finer, lambdas[high], fitting) : best;
+        }
+
+        code = current == (best.Index, best.Lambda) ? best.Code : TryCode(v, context, header, best.Index, best.Lambda);
+        return (best.Index, code.Length, code.Overloads);
+    }
+
+    /// <summary>Δ_j = r·t·2^((j − 112)/16) for an index, computed the same way at both ends; the history's step for a residual symbol.</summary>
+    private double StepSize(in QuantizerContext context, Header header, int index) => header == Header.Predicted
+        ? context.History!.PredictedStep(index)
+        : OctaveScale.Scale(context.Range, _models[0].StepExponent + index - StepOffset, OctaveScale.MaxStepsPerOctave);
+
+    /// <summary>Advances the link's history (both ends alike) after a message with a step.</summary>
+    private static void Record(StepHistory? history, Header header, int index, double step)
+    {
+        if (header == Header.Predicted)
+        {
+            history!.RecordPredicted(index);
+        }
+        else
+        {
+            history?.RecordIndexed(step);
+        }
+    }
+
+    /// <summary>Starts a range code with the step's name (nothing for <see cref="Header.Indexed"/>: its index goes in front, raw).</summary>
+    private void EncodeHeader(Header header, int index)
+    {
+        var symbol = header == Header.Escaped ? StepHistory.Escape : index;
+        if (header != Header.Indexed)
+        {
+            _encoder.Encode(StepHistory.SymbolCumulative(symbol), StepHistory.SymbolFrequency(symbol), StepHistory.TotalBits);
+        }
+
+        if (header == Header.Escaped)
+        {
+            _encoder.EncodeBits((uint)index, StepBits);
+        }
+    }
 
     /// <summary>
     /// Chooses the indices for v/Δ at Lagrangian λ, codes them into the encoder and their values into the cells;
     /// Length −1 when the code exceeds the budget; Distortion Σ(v_i − Δ·cell_i)².
     /// </summary>
-    private (long Length, int Overloads, double Distortion) TryCode(ReadOnlySpan<double> v, double step, double lambda)
+    private (long Length, int Overloads, double Distortion) TryCode(ReadOnlySpan<double> v, in QuantizerContext context, Header header, int index, double lambda)
     {
+        var step = StepSize(context, header, index);
         var overloads = _trellis.States == 1 ? Round(v, 1 / step, lambda) : Search(v, 1 / step, lambda);
-        var limit = (_codeBits / 8) + 6; // bytes emitted (with the leading 0 and the end's four) past which it cannot fit
+        var bits = CodeBits(header);
+        var limit = (bits / 8) + 6; // bytes emitted (with the leading 0 and the end's four) past which it cannot fit
         _encoder.Reset();
+        EncodeHeader(header, index);
         var (state, distortion) = (0, 0.0);
         for (var i = 0; i < v.Length; i++)
         {
@@ -274,7 +380,7 @@ public sealed class EntropyCodedRotatedQuantizer : RotatedCode
         }
 
         var length = _encoder.Finish();
-        return (length <= _codeBits ? length : -1, overloads, distortion);
+        return (length <= bits ? length : -1, overloads, distortion);
     }
 
     /// <summary>

@@ -29,6 +29,25 @@ public static class OctaveScale
         return Math.ScaleB(x * Sixteenths[within], octaves);
     }
 
+    /// <summary>⌊16·log2 x⌋ for a positive normal x, exactly: the octave from the exponent, the sixteenth by comparing the mantissa with 2^(i/16).</summary>
+    public static int FloorSteps(double x)
+    {
+        if (!double.IsNormal(x) || x < 0)
+        {
+            Guard.Throw($"the sixteenth-octave of {x} is undefined (it must be a positive normal number).");
+        }
+
+        var octave = Math.ILogB(x);
+        var mantissa = Math.ScaleB(x, -octave);
+        var within = MaxStepsPerOctave - 1;
+        while (Sixteenths[within] > mantissa)
+        {
+            within--;
+        }
+
+        return (octave * MaxStepsPerOctave) + within;
+    }
+
     private static double[] BuildRoots()
     {
         var roots = new double[4];

@@ -10,7 +10,7 @@ namespace DiffQuant.State;
 public sealed class SnapshotWriter
 {
     internal const uint Magic = 0x4E535144; // "DQSN" little-endian
-    internal const int FormatVersion = 1;
+    internal const int FormatVersion = 2;
     private readonly MemoryStream _stream = new();
     private readonly BinaryWriter _writer;
 
