@@ -9,7 +9,7 @@ namespace DiffQuant.Quantization;
 /// (<see cref="RangeEncoder"/>) under Gaussian models (<see cref="GaussianMagnitudeModel"/>) whose step ratio
 /// t = Δ/σ is the finest whose expected cost fits the budget, fixed per instance: sending Δ then also tells the
 /// decoder σ = Δ/t, so no gain is sent. With <see cref="ScalarTrellis.Single"/> (<c>rotated-ec</c>) k_i = round(v_i/Δ)
-/// decoded to its cell's centroid; with <see cref="ScalarTrellis.FourState"/> (<c>rotated-tcq</c>, entropy-coded
+/// decoded to its cell's centroid; with <see cref="ScalarTrellis.SixtyFourState"/> (<c>rotated-tcq</c>, entropy-coded
 /// trellis-coded quantization) a Viterbi search picks the path of indices minimizing Σ(v_i/Δ − level_i)² +
 /// <see cref="Lagrangian"/>·bits_i, each index coded under its state's codebook model. Alone, a message opens with j in
 /// <see cref="StepBits"/> bits, Δ = r·t·2^((j − 112)/16) (σ from 2^−7·r to 2^(14/16)·r in sixteenth-octaves). On a link
@@ -62,8 +62,8 @@ public sealed class EntropyCodedRotatedQuantizer : RotatedCode
 
     /// <summary>The <see cref="FittingLagrangians"/> above the code's own λ.</summary>
     private readonly double[] _slackLagrangians;
-    private readonly int[] _backStates;
-    private readonly long[] _backIndices;
+    /// <summary>The Viterbi search's choices, one bit a state for each coordinate.</summary>
+    private readonly ulong[] _back;
     private readonly RangeEncoder _encoder = new();
     private readonly double[] _rotated;
     private readonly double[] _cells;
@@ -87,8 +87,12 @@ public sealed class EntropyCodedRotatedQuantizer : RotatedCode
         _cells = new double[dimension];
         _indices = new long[dimension];
         _slackLagrangians = [.. FittingLagrangians.Where(l => l > OwnLagrangian)];
-        var searched = _trellis.States > 1 ? dimension * _trellis.States : 0;
-        (_backStates, _backIndices) = (new int[searched], new long[searched]);
+        if (_trellis.States > 64)
+        {
+            Guard.Throw($"the trellis search keeps one bit a state in a 64-bit word: at most 64 states, got {_trellis.States}.");
+        }
+
+        _back = new ulong[_trellis.States > 1 ? dimension : 0];
         _received = new byte[(int)((BudgetBits + 7) / 8)];
     }
 
@@ -417,59 +421,34 @@ public sealed class EntropyCodedRotatedQuantizer : RotatedCode
     }
 
     /// <summary>
-    /// The Viterbi search of the trellis from state 0: for each coordinate and state, the indices near y = v_i/Δ in the
-    /// state's codebook, cost (y − level)² + λ·bits; keeps the cheapest path into each state and traces the cheapest
-    /// back. Returns the coordinates whose chosen magnitude saturated.
+    /// The Viterbi search of the trellis from state 0. For each coordinate, y = v_i/Δ: each codebook's indices near y,
+    /// cost (y − level)² + λ·bits, the cheapest of each parity (the branch it takes); then each state keeps the cheaper of
+    /// its two incoming branches, one bit a state (so at most 64 states). The cheapest end is traced back, the indices
+    /// found again from y. Returns the coordinates whose chosen magnitude saturated.
     /// </summary>
     private int Search(ReadOnlySpan<double> v, double inverse, double lambda)
     {
         var states = _trellis.States;
-        var codebooks = _models.Length;
-        const int Width = (2 * Candidates) + 1;
         Span<double> cost = stackalloc double[states];
         Span<double> next = stackalloc double[states];
-        Span<long> indices = stackalloc long[codebooks * Width];
-        Span<double> local = stackalloc double[codebooks * Width];
+        Span<double> branch = stackalloc double[2 * _models.Length]; // [2c + parity]
         cost.Fill(double.PositiveInfinity);
         cost[0] = 0;
         for (var i = 0; i < v.Length; i++)
         {
-            // Each codebook's candidates and their own costs, shared by the states that draw from it.
-            var y = v[i] * inverse;
-            for (var c = 0; c < codebooks; c++)
+            Branches(v[i] * inverse, lambda, branch, null);
+            var back = 0UL;
+            for (var t = 0; t < states; t++)
             {
-                var model = _models[c];
-                var odd = model.Cells == MagnitudeCells.TrellisOdd;
-                var nearest = (long)Math.Round(odd ? (y + Math.Sign(y)) / 2 : y / 2);
-                for (var j = 0; j < Width; j++)
-                {
-                    var k = nearest - Candidates + j;
-                    var magnitude = Math.Abs(k);
-                    var level = model.Reconstruction(magnitude) * Math.Sign(k);
-                    indices[(c * Width) + j] = k;
-                    local[(c * Width) + j] = magnitude > model.MaxMagnitude
-                        ? double.PositiveInfinity
-                        : ((y - level) * (y - level)) + (lambda * model.CostBits(magnitude));
-                }
+                var (a, parityA) = _trellis.Into(t, 0);
+                var (b, parityB) = _trellis.Into(t, 1);
+                var viaA = cost[a] + branch[(2 * _trellis.Codebook(a)) + parityA];
+                var viaB = cost[b] + branch[(2 * _trellis.Codebook(b)) + parityB];
+                next[t] = viaB < viaA ? viaB : viaA;
+                back |= viaB < viaA ? 1UL << t : 0;
             }
 
-            next.Fill(double.PositiveInfinity);
-            for (var s = 0; s < states; s++)
-            {
-                var offset = _trellis.Codebook(s) * Width;
-                for (var j = 0; j < Width; j++)
-                {
-                    var total = cost[s] + local[offset + j];
-                    var to = _trellis.Next(s, indices[offset + j]);
-                    if (total < next[to])
-                    {
-                        next[to] = total;
-                        _backStates[(i * states) + to] = s;
-                        _backIndices[(i * states) + to] = indices[offset + j];
-                    }
-                }
-            }
-
+            _back[i] = back;
             next.CopyTo(cost);
         }
 
@@ -479,17 +458,57 @@ public sealed class EntropyCodedRotatedQuantizer : RotatedCode
             state = cost[s] < cost[state] ? s : state;
         }
 
+        Span<long> chosen = stackalloc long[2 * _models.Length];
         var overloads = 0;
         for (var i = v.Length - 1; i >= 0; i--)
         {
-            var k = _backIndices[(i * states) + state];
+            var (from, parity) = _trellis.Into(state, (int)((_back[i] >> state) & 1));
+            var codebook = _trellis.Codebook(from);
+            Branches(v[i] * inverse, lambda, branch, chosen);
+            var k = chosen[(2 * codebook) + parity];
             _indices[i] = k;
-            var model = _models[_trellis.Codebook(_backStates[(i * states) + state])];
+            var model = _models[codebook];
             overloads += Math.Abs(k) == model.MaxMagnitude && Math.Abs(v[i] * inverse) > model.Reconstruction(model.MaxMagnitude) + 1 ? 1 : 0;
-            state = _backStates[(i * states) + state];
+            state = from;
         }
 
         return overloads;
+    }
+
+    /// <summary>
+    /// For y and each codebook c, the cheapest of the indices near y of each parity p: its cost (y − level)² + λ·bits at
+    /// [2c + p], and the index itself in <paramref name="chosen"/> when given. The nearest index is kept within the
+    /// model's largest magnitude, so a y beyond it saturates there.
+    /// </summary>
+    private void Branches(double y, double lambda, Span<double> cost, Span<long> chosen)
+    {
+        for (var c = 0; c < _models.Length; c++)
+        {
+            var model = _models[c];
+            var odd = model.Cells == MagnitudeCells.TrellisOdd;
+            var nearest = Math.Clamp((long)Math.Round(odd ? (y + Math.Sign(y)) / 2 : y / 2), -model.MaxMagnitude, model.MaxMagnitude);
+            cost[2 * c] = cost[(2 * c) + 1] = double.PositiveInfinity;
+            for (var k = nearest - Candidates; k <= nearest + Candidates; k++)
+            {
+                var magnitude = Math.Abs(k);
+                if (magnitude > model.MaxMagnitude)
+                {
+                    continue;
+                }
+
+                var level = model.Reconstruction(magnitude) * Math.Sign(k);
+                var total = ((y - level) * (y - level)) + (lambda * model.CostBits(magnitude));
+                var slot = (2 * c) + (int)(k & 1);
+                if (total < cost[slot])
+                {
+                    cost[slot] = total;
+                    if (!chosen.IsEmpty)
+                    {
+                        chosen[slot] = k;
+                    }
+                }
+            }
+        }
     }
 
     private static int CountZeros(ReadOnlySpan<double> v)

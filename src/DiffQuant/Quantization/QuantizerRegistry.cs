@@ -40,9 +40,9 @@ public static class QuantizerRegistry
             p => new EntropyCodedRotatedQuantizer(p.Dimension, p.Rate, p.Seed)));
         Register(new QuantizerRegistration(
             "rotated-tcq",
-            "the rotated code with entropy-coded trellis-coded quantization (4 states, a Viterbi search of distortion plus λ·bits), the finest step that fits",
+            "the rotated code with entropy-coded trellis-coded quantization (Ungerboeck's 64-state trellis, a Viterbi search of distortion plus λ·bits), the finest step that fits",
             new QuantizerCapabilities(InputNorm.None, NeedsRange: true, CarriesScale: true, UsesSharedRandomness: true, ImpliedRate: null),
-            p => new EntropyCodedRotatedQuantizer(p.Dimension, p.Rate, p.Seed, ScalarTrellis.FourState)));
+            p => new EntropyCodedRotatedQuantizer(p.Dimension, p.Rate, p.Seed, ScalarTrellis.SixtyFourState)));
         Register(new QuantizerRegistration(
             "e8",
             "the rotated code's rotation and gain with E8 lattice blocks in Voronoi codes (8 coordinates in 8·b bits), clipped rather than wrapped",
