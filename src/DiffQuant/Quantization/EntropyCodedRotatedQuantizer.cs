@@ -432,6 +432,7 @@ public sealed class EntropyCodedRotatedQuantizer : RotatedCode
         Span<double> cost = stackalloc double[states];
         Span<double> next = stackalloc double[states];
         Span<double> branch = stackalloc double[2 * _models.Length]; // [2c + parity]
+        var incoming = _trellis.Incoming;
         cost.Fill(double.PositiveInfinity);
         cost[0] = 0;
         for (var i = 0; i < v.Length; i++)
@@ -440,16 +441,17 @@ public sealed class EntropyCodedRotatedQuantizer : RotatedCode
             var back = 0UL;
             for (var t = 0; t < states; t++)
             {
-                var (a, parityA) = _trellis.Into(t, 0);
-                var (b, parityB) = _trellis.Into(t, 1);
-                var viaA = cost[a] + branch[(2 * _trellis.Codebook(a)) + parityA];
-                var viaB = cost[b] + branch[(2 * _trellis.Codebook(b)) + parityB];
+                var edges = incoming.Slice(4 * t, 4);
+                var viaA = cost[edges[0]] + branch[edges[1]];
+                var viaB = cost[edges[2]] + branch[edges[3]];
                 next[t] = viaB < viaA ? viaB : viaA;
                 back |= viaB < viaA ? 1UL << t : 0;
             }
 
             _back[i] = back;
-            next.CopyTo(cost);
+            var previous = cost;
+            cost = next;
+            next = previous;
         }
 
         var state = 0;

@@ -59,6 +59,9 @@ public sealed class ScalarTrellis
     /// <summary>The two branches into state t at [2t] and [2t + 1]: (from, parity).</summary>
     private readonly (int From, int Parity)[] _into;
 
+    /// <summary>The branches into state t flattened for the Viterbi search: [4t …] = from_0, slot_0, from_1, slot_1.</summary>
+    private readonly int[] _incoming;
+
     private ScalarTrellis(MagnitudeCells[] codebooks, int[] codebookOf, int[,] next)
     {
         Codebooks = codebooks;
@@ -83,6 +86,7 @@ public sealed class ScalarTrellis
         }
 
         _into = [.. into.SelectMany(branches => branches)];
+        _incoming = [.. _into.SelectMany(branch => new[] { branch.From, (2 * codebookOf[branch.From]) + branch.Parity })];
     }
 
     /// <summary>The codebooks, indexed by <see cref="Codebook"/>.</summary>
@@ -99,4 +103,10 @@ public sealed class ScalarTrellis
 
     /// <summary>Branch b (0 or 1) into state t: the state it leaves and the parity of the index it carries.</summary>
     public (int From, int Parity) Into(int state, int branch) => _into[(2 * state) + branch];
+
+    /// <summary>
+    /// For each state t, at [4t …]: the state each incoming branch leaves and its slot 2·codebook(from) + parity (the
+    /// branch's cost in a table of each codebook's cheapest index of each parity).
+    /// </summary>
+    public ReadOnlySpan<int> Incoming => _incoming;
 }
