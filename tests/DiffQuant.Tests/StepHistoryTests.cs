@@ -79,6 +79,26 @@ public class StepHistoryTests
         Assert.Equal(4, history.PredictedChange);
     }
 
+    /// <summary>At the ends of the doubles the history stands aside: no prediction whose steps would leave the normal
+    /// numbers, and no change recorded from a ratio that is not normal.</summary>
+    [Fact]
+    public void At_the_ends_of_the_doubles_the_index_takes_over()
+    {
+        var history = new StepHistory();
+        history.RecordIndexed(1e-300);
+        history.RecordIndexed(1e-306);
+        Assert.False(history.CanPredict); // the finest residual would name a subnormal step
+
+        var jump = new StepHistory();
+        jump.RecordIndexed(1e-300);
+        jump.RecordIndexed(1e300); // ratio 1e600: no change
+        Assert.False(jump.CanPredict);
+        Assert.Equal(1e300, jump.LastStep);
+        jump.RecordIndexed(1e299);
+        Assert.True(jump.CanPredict);
+        Assert.Equal(OctaveScale.FloorSteps(1e299 / 1e300), jump.PredictedChange);
+    }
+
     [Fact]
     public void A_history_round_trips_through_a_snapshot_and_a_bad_one_is_refused()
     {

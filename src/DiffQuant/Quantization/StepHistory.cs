@@ -41,8 +41,11 @@ public sealed class StepHistory
     /// <summary>Δ of the last message with a step (0 before any).</summary>
     public double LastStep { get; private set; }
 
-    /// <summary>Whether a message can name its step by a residual: a step and at least one change are known.</summary>
-    public bool CanPredict => LastStep > 0 && _count > 0;
+    /// <summary>
+    /// Whether a message can name its step by a residual: a step and at least one change are known, and every step the
+    /// residuals name is a normal, finite number (at the ends of the doubles the index takes over).
+    /// </summary>
+    public bool CanPredict => LastStep > 0 && _count > 0 && double.IsNormal(PredictedStep(0)) && double.IsFinite(PredictedStep(2 * Reach));
 
     /// <summary>The predicted change, round(mean of the last changes), in sixteenth-octaves.</summary>
     public int PredictedChange
@@ -83,8 +86,11 @@ public sealed class StepHistory
     /// <summary>Records a message whose step was named by residual symbol s.</summary>
     public void RecordPredicted(int symbol) => Record(PredictedStep(symbol), PredictedChange + symbol - Reach);
 
-    /// <summary>Records a message whose step Δ was sent as an index: its change is ⌊16·log2(Δ/Δ_{m−1})⌋.</summary>
-    public void RecordIndexed(double step) => Record(step, LastStep > 0 ? OctaveScale.FloorSteps(step / LastStep) : null);
+    /// <summary>
+    /// Records a message whose step Δ was sent as an index: its change is ⌊16·log2(Δ/Δ_{m−1})⌋ (none when there was no
+    /// step before, or the ratio leaves the normal doubles).
+    /// </summary>
+    public void RecordIndexed(double step) => Record(step, LastStep > 0 && double.IsNormal(step / LastStep) ? OctaveScale.FloorSteps(step / LastStep) : null);
 
     public void Save(SnapshotWriter writer)
     {
