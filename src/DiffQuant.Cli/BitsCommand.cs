@@ -11,7 +11,7 @@ internal static class BitsCommand
     public static Command Create(TextWriter output, TextWriter error)
     {
         var problem = new ProblemOptions();
-        var sweep = new SweepOptions(Path.Combine("dq-out", "bits"), new BitsOptions().Instances, BitsOptions.DefaultRates, string.Join(",", DiffQuant.Methods.MethodSpec.Paper.Select(m => m.Name)));
+        var sweep = new SweepOptions(Path.Combine("dq-out", "bits"), new BitsOptions().Instances, BitsOptions.DefaultRates, string.Join(",", new BitsOptions().Methods.Select(m => m.Name)));
         var quantizers = new Option<string>("--quantizers") { Description = $"Comma-separated quantizers of the nq-/dq- methods: {QuantizerChoices.Ranged}.", DefaultValueFactory = _ => string.Join(",", new BitsOptions().Quantizers) };
         var ranges = QuantizerChoices.RangesOption("Comma-separated range policies of the nq-/dq- methods (a pair a method refuses is skipped and listed)", new BitsOptions().Ranges);
         var eps = CliNumbers.Double("--eps", "Target relative error ‖x̂−x*‖/‖x̂_0−x*‖.", new BitsOptions().Eps);

@@ -23,7 +23,8 @@ public readonly record struct BitsOptions
 
     public const string DefaultRates = "0.5:12:0.25";
 
-    public IReadOnlyList<MethodSpec> Methods { get; init; } = MethodSpec.Paper;
+    /// <summary>The paper's nine and the momentum methods with momentum-filtered compensation (dqm-hb, dqm-agd; dqm-gd is dq-gd).</summary>
+    public IReadOnlyList<MethodSpec> Methods { get; init; } = [.. MethodSpec.Paper, new(Momentum.HeavyBall, Compensation.MomentumFiltered), new(Momentum.Nesterov, Compensation.MomentumFiltered)];
 
     /// <summary>The paper's cube, its dithered form, the rotated gain–shape code, its entropy-coded, trellis-coded, E8 and D8 variants.</summary>
     public IReadOnlyList<string> Quantizers { get; init; } = ["cube", "dithered", "rotated", "rotated-ec", "rotated-tcq", "e8", "d8"];

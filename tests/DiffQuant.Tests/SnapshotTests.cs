@@ -55,6 +55,8 @@ public class SnapshotTests
     [InlineData("dq-hb", "rotated-ec", 1, false)]
     [InlineData("dq-hb", "rotated-tcq", 1, false)]
     [InlineData("dq-gd", "rotated-ec", 3, true)]
+    [InlineData("dqm-hb", "rotated-tcq", 1, false)]
+    [InlineData("dqm-agd", "rotated-ec", 1, false)]
     public void A_restored_run_continues_bit_identically_with_the_step_history(string method, string quantizer, int workers, bool asynchronous) =>
         AssertRestoredRunContinues(Setup(method, workers, "adaptive", asynchronous, quantizer: quantizer));
 

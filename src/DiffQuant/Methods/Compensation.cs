@@ -4,8 +4,9 @@ namespace DiffQuant.Methods;
 
 /// <summary>
 /// How a worker turns gradients into the quantizer input u = ∇f_k(z) − c: where it takes the gradient (z)
-/// and what it subtracts (c), from its own past quantization errors e_{t−1}, e_{t−2} (e = q − u). One
-/// instance per strategy; methods are named by <see cref="Prefix"/> + the update rule ("dq-gd").
+/// and what it subtracts (c), from its own past quantization errors: e_{t−1} (e = q − u) and a memory the
+/// strategy keeps (<see cref="Remember"/>: e_{t−2} unless it says otherwise). One instance per strategy; methods
+/// are named by <see cref="Prefix"/> + the update rule ("dq-gd").
 /// </summary>
 public abstract class Compensation
 {
@@ -24,7 +25,16 @@ public abstract class Compensation
     /// <summary>EF: error feedback at the server's point, u = ∇f(p) − e_{t−1}.</summary>
     public static Compensation ErrorFeedback { get; } = new ServerPointErrorFeedback();
 
-    public static IReadOnlyList<Compensation> All { get; } = [None, Naive, Differential, ErrorFeedback];
+    /// <summary>
+    /// DQM (beyond the paper): the gradient on the unquantized trajectory, but only the last error subtracted,
+    /// c = e_{t−1}; the server's iterate then trails the unquantized one by d_t = −η·D_t with D_t = γD_{t−1} + e_{t−1}
+    /// (the momentum-filtered errors) instead of DQ's −η·e_{t−1}, and the input no longer carries DQ's
+    /// (1+γ)e_{t−1} − γe_{t−2}: where the code's error sets the pace, it contracts at the code's relative error rather
+    /// than about (1+γ) times it. z = p + η·D_t for GD and HB, p + η(γD_t + e_{t−1}) for AGD. With γ = 0 (GD) it is DQ.
+    /// </summary>
+    public static Compensation MomentumFiltered { get; } = new MomentumFilteredCompensation();
+
+    public static IReadOnlyList<Compensation> All { get; } = [None, Naive, Differential, ErrorFeedback, MomentumFiltered];
 
     /// <summary>The method-name prefix: "", "nq-", "dq-" or "ef-".</summary>
     public abstract string Prefix { get; }
@@ -42,7 +52,17 @@ public abstract class Compensation
     /// Moves <paramref name="point"/> (p on entry, z on return) and fills <paramref name="correction"/> with c;
     /// returns false when c = 0 (nothing to subtract).
     /// </summary>
-    public abstract bool Prepare(Span<double> point, Span<double> correction, ReadOnlySpan<double> iterate, ReadOnlySpan<double> error, ReadOnlySpan<double> errorBefore, Tuning tuning, Momentum momentum);
+    public abstract bool Prepare(Span<double> point, Span<double> correction, ReadOnlySpan<double> iterate, ReadOnlySpan<double> error, ReadOnlySpan<double> memory, Tuning tuning, Momentum momentum);
+
+    /// <summary>
+    /// After a message: <paramref name="error"/> ← e_t = q − u, and <paramref name="memory"/> ← what the next
+    /// <see cref="Prepare"/> reads besides it (here e_{t−1}, the error before).
+    /// </summary>
+    public virtual void Remember(Span<double> error, Span<double> memory, ReadOnlySpan<double> quantized, ReadOnlySpan<double> input, Tuning tuning)
+    {
+        error.CopyTo(memory);
+        TensorPrimitives.Subtract(quantized, input, error);
+    }
 
     public override string ToString() => Prefix.Length == 0 ? "plain" : Prefix.TrimEnd('-');
 
@@ -54,7 +74,7 @@ public abstract class Compensation
 
         public override (double, double, double) ShiftedRangeCoefficients => (0, 0, 0);
 
-        public override bool Prepare(Span<double> point, Span<double> correction, ReadOnlySpan<double> iterate, ReadOnlySpan<double> error, ReadOnlySpan<double> errorBefore, Tuning tuning, Momentum momentum) => false;
+        public override bool Prepare(Span<double> point, Span<double> correction, ReadOnlySpan<double> iterate, ReadOnlySpan<double> error, ReadOnlySpan<double> memory, Tuning tuning, Momentum momentum) => false;
     }
 
     private sealed class NaiveQuantization : Compensation
@@ -64,7 +84,7 @@ public abstract class Compensation
         // u_t = ∇f_k(x̃_t) − ∇f_k(x̃_{t−1}) − e_{t−1}
         public override (double, double, double) ShiftedRangeCoefficients => (0, 1, 0);
 
-        public override bool Prepare(Span<double> point, Span<double> correction, ReadOnlySpan<double> iterate, ReadOnlySpan<double> error, ReadOnlySpan<double> errorBefore, Tuning tuning, Momentum momentum) => false;
+        public override bool Prepare(Span<double> point, Span<double> correction, ReadOnlySpan<double> iterate, ReadOnlySpan<double> error, ReadOnlySpan<double> memory, Tuning tuning, Momentum momentum) => false;
     }
 
     private sealed class DifferentialCompensation : Compensation
@@ -74,10 +94,10 @@ public abstract class Compensation
         // u_t = ∇f_k(z_t) − ∇f_k(z_{t−1}) − 2e_{t−1} + e_{t−2}, ‖z_t − z_{t−1}‖ ≤ ‖Δx̃_t‖ + η(‖e_{t−1}‖ + ‖e_{t−2}‖)
         public override (double, double, double) ShiftedRangeCoefficients => (1, 2, 1);
 
-        public override bool Prepare(Span<double> point, Span<double> correction, ReadOnlySpan<double> iterate, ReadOnlySpan<double> error, ReadOnlySpan<double> errorBefore, Tuning tuning, Momentum momentum)
+        public override bool Prepare(Span<double> point, Span<double> correction, ReadOnlySpan<double> iterate, ReadOnlySpan<double> error, ReadOnlySpan<double> memory, Tuning tuning, Momentum momentum)
         {
             var (eta, gamma, _) = tuning;
-            TensorPrimitives.Multiply(errorBefore, -gamma, correction);
+            TensorPrimitives.Multiply(memory, -gamma, correction);
             TensorPrimitives.MultiplyAdd(error, 1 + gamma, correction, correction);
             TensorPrimitives.MultiplyAdd(momentum == Momentum.Nesterov ? correction : error, eta, point, point);
             return true;
@@ -91,10 +111,43 @@ public abstract class Compensation
         // u_t = ∇f_k(x̃_t) − ∇f_k(x̃_{t−1}) − 2e_{t−1} + e_{t−2}
         public override (double, double, double) ShiftedRangeCoefficients => (0, 2, 1);
 
-        public override bool Prepare(Span<double> point, Span<double> correction, ReadOnlySpan<double> iterate, ReadOnlySpan<double> error, ReadOnlySpan<double> errorBefore, Tuning tuning, Momentum momentum)
+        public override bool Prepare(Span<double> point, Span<double> correction, ReadOnlySpan<double> iterate, ReadOnlySpan<double> error, ReadOnlySpan<double> memory, Tuning tuning, Momentum momentum)
         {
             error.CopyTo(correction);
             return true;
+        }
+    }
+
+    private sealed class MomentumFilteredCompensation : Compensation
+    {
+        public override string Prefix => "dqm-";
+
+        // Several workers run only GD, where DQM is DQ: DQ's coefficients.
+        public override (double, double, double) ShiftedRangeCoefficients => Differential.ShiftedRangeCoefficients;
+
+        public override bool Prepare(Span<double> point, Span<double> correction, ReadOnlySpan<double> iterate, ReadOnlySpan<double> error, ReadOnlySpan<double> memory, Tuning tuning, Momentum momentum)
+        {
+            var (eta, gamma, _) = tuning;
+            error.CopyTo(correction);
+            if (momentum == Momentum.Nesterov)
+            {
+                // The unquantized p_t is p̂_t + η((1+γ)D_t − γD_{t−1}), and γD_{t−1} = D_t − e_{t−1}.
+                TensorPrimitives.MultiplyAdd(memory, eta * gamma, point, point);
+                TensorPrimitives.MultiplyAdd(error, eta, point, point);
+            }
+            else
+            {
+                TensorPrimitives.MultiplyAdd(memory, eta, point, point);
+            }
+
+            return true;
+        }
+
+        /// <summary>e ← q − u; D ← γD + e.</summary>
+        public override void Remember(Span<double> error, Span<double> memory, ReadOnlySpan<double> quantized, ReadOnlySpan<double> input, Tuning tuning)
+        {
+            TensorPrimitives.Subtract(quantized, input, error);
+            TensorPrimitives.MultiplyAdd(memory, tuning.Gamma, error, memory);
         }
     }
 }

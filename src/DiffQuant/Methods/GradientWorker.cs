@@ -35,7 +35,7 @@ public sealed class GradientWorker : IWorker
     private readonly double[] _input;
     private readonly double[] _quantized;
     private readonly double[] _error;
-    private readonly double[] _errorBefore;
+    private readonly double[] _memory;
     private readonly double[] _correction;
     private readonly double[] _shift;
     private Phase _phase;
@@ -74,7 +74,7 @@ public sealed class GradientWorker : IWorker
         _input = new double[n];
         _quantized = new double[n];
         _error = new double[n];
-        _errorBefore = new double[n];
+        _memory = new double[n];
         _correction = new double[n];
         _shift = new double[config.Shifted ? n : 0];
     }
@@ -159,7 +159,7 @@ public sealed class GradientWorker : IWorker
             writer.Write(value);
         }
 
-        foreach (var vector in new[] { _current, _previous, _error, _errorBefore, _shift })
+        foreach (var vector in new[] { _current, _previous, _error, _memory, _shift })
         {
             writer.Write(vector);
         }
@@ -191,7 +191,7 @@ public sealed class GradientWorker : IWorker
         reader.ReadDoubles(_current, "the iterate");
         reader.ReadDoubles(_previous, "the previous iterate");
         reader.ReadDoubles(_error, "the error memory");
-        reader.ReadDoubles(_errorBefore, "the older error memory");
+        reader.ReadDoubles(_memory, "the compensation's memory");
         reader.ReadDoubles(_shift, "the shift");
         _codec = _phase == Phase.Running ? new LinkCodec(_config, _link, _setup, Tuning, _go.Rate) : null;
         _codec?.Load(reader);
@@ -309,7 +309,7 @@ public sealed class GradientWorker : IWorker
             _current.CopyTo(_point.AsSpan());
         }
 
-        var corrected = _config.Method.Compensation.Prepare(_point, _correction, _current, _error, _errorBefore, tuning, momentum);
+        var corrected = _config.Method.Compensation.Prepare(_point, _correction, _current, _error, _memory, tuning, momentum);
         _objective.Gradient(_point, _input);
         if (corrected)
         {
@@ -323,8 +323,7 @@ public sealed class GradientWorker : IWorker
 
         Envelope.Begin(_writer, _config.Mode.Asynchronous ? MessageKind.AsyncGradient : MessageKind.Gradient, _version);
         Overloads += _codec!.Encode(_input, iterateStep, _writer, _quantized);
-        _error.CopyTo(_errorBefore.AsSpan());
-        TensorPrimitives.Subtract(_quantized, _input, _error);
+        _config.Method.Compensation.Remember(_error, _memory, _quantized, _input, tuning);
         if (_config.Shifted)
         {
             TensorPrimitives.Add(_shift, _quantized, _shift);
