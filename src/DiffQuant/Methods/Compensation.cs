@@ -36,7 +36,7 @@ public abstract class Compensation
 
     public static IReadOnlyList<Compensation> All { get; } = [None, Naive, Differential, ErrorFeedback, MomentumFiltered];
 
-    /// <summary>The method-name prefix: "", "nq-", "dq-" or "ef-".</summary>
+    /// <summary>The method-name prefix: "", "nq-", "dq-", "ef-" or "dqm-".</summary>
     public abstract string Prefix { get; }
 
     /// <summary>Whether the method quantizes to a dynamic range (false: it sends floats).</summary>
