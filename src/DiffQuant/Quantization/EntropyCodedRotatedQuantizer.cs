@@ -14,7 +14,7 @@ namespace DiffQuant.Quantization;
 /// <see cref="Lagrangian"/>·bits_i, each index coded under its state's codebook model. Alone, a message opens with j in
 /// <see cref="StepBits"/> bits, Δ = r·t·2^((j − 112)/16) (σ from 2^−7·r to 2^(14/16)·r in sixteenth-octaves). On a link
 /// whose <see cref="StepHistory"/> knows a step and a change, the range code opens instead with the residual of Δ's change
-/// from the predicted one (about 3 bits where the input contracts steadily), or an escape and j. The encoder takes the
+/// from the predicted one (a few bits where the input contracts steadily), or an escape and j. The encoder takes the
 /// finest Δ whose code fits, and pads with zeros to the budget; j = 127 sends the zero vector when none fits. |k| saturates at the model's largest magnitude
 /// (overloads, counted). q = Θ_mᵀ(k·Δ). A uniform quantizer with an ideal entropy coder is within ¼ bit a coordinate
 /// of the Gaussian rate–distortion bound at high rates and closer at low ones, against the clipped fixed-rate

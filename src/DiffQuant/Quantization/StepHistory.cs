@@ -7,7 +7,7 @@ namespace DiffQuant.Quantization;
 /// name its step Δ_m by its change from the last one instead of by a 7-bit index. Δ_m = Δ_{m−1}·2^(c_m/16); the
 /// prediction is the rounded mean of the last <see cref="Window"/> changes c (in sixteenth-octaves), and the message
 /// codes the residual d = c_m − prediction, |d| ≤ <see cref="Reach"/>, under a two-sided geometric model whose
-/// ratio 2^(−14/16) fits the residuals of DQ-HB on the Gaussian problem (about 3.2 bits against 7); anything else
+/// ratio 2^(−14/16) was fitted to a development trace of DQ-HB on the Gaussian problem; anything else
 /// escapes to the 7-bit index. Under a contraction the input's scale falls by a near-constant factor each step,
 /// which is what the mean of recent changes tracks. Advanced only by decoded messages, through integer changes and
 /// <see cref="OctaveScale"/>, so both ends hold bit-equal histories on any machine.
