@@ -18,13 +18,13 @@ public class RotatedQuantizerTests
         return [.. Enumerable.Range(0, n).Select(_ => Normal.Sample(random, 0, 1))];
     }
 
-    /// <summary>H/√P against the O(P²) definition H_ij = (−1)^popcount(i AND j), SIMD and scalar paths bit for bit alike.</summary>
+    /// <summary>H against the O(P²) definition H_ij = (−1)^popcount(i AND j) for P = 1 … 256, SIMD and scalar paths bit for bit alike.</summary>
     [Fact]
-    public void The_fast_transform_is_the_normalized_hadamard_matrix_on_every_path()
+    public void The_fast_transform_is_the_hadamard_matrix_on_every_path()
     {
         for (var p = 1; p <= 256; p <<= 1)
         {
-            var x = Gaussian(p, p);
+            var x = Floats(p, p);
             var reference = new double[p];
             for (var i = 0; i < p; i++)
             {
@@ -32,8 +32,6 @@ public class RotatedQuantizerTests
                 {
                     reference[i] += (System.Numerics.BitOperations.PopCount((uint)(i & j)) % 2 == 0 ? 1 : -1) * x[j];
                 }
-
-                reference[i] /= Math.Sqrt(p);
             }
 
             var (simd, scalar) = (x.ToArray(), x.ToArray());
@@ -42,58 +40,71 @@ public class RotatedQuantizerTests
             Assert.Equal(scalar, simd);
             for (var i = 0; i < p; i++)
             {
-                Assert.Equal(reference[i], simd[i], 1e-12);
+                Assert.Equal(reference[i], simd[i], 1e-5 * Math.Sqrt(p));
             }
         }
 
-        Assert.Contains("power-of-two length, got 12", Assert.Throws<DiffQuantException>(() => FastHadamard.Transform(new double[12])).Message);
+        Assert.Contains("power-of-two length, got 12", Assert.Throws<DiffQuantException>(() => FastHadamard.Transform(new float[12])).Message);
     }
 
-    /// <summary>Beyond one cache block the transform runs in two phases; it is still its own inverse and keeps the norm.</summary>
+    /// <summary>Beyond one cache block the transform runs in two phases; H·H = P·I still holds and both paths agree.</summary>
     [Theory]
     [InlineData(FastHadamard.BlockLength * 2)]
     [InlineData(FastHadamard.BlockLength * 8)]
-    public void A_long_transform_is_its_own_inverse(int p)
+    [InlineData(FastHadamard.BlockLength * 64)]
+    public void A_long_transform_is_its_own_inverse_up_to_p(int p)
     {
-        var x = Gaussian(p, 5);
+        var x = Floats(p, 5);
         var y = x.ToArray();
         FastHadamard.Transform(y);
-        Assert.Equal(TestData.Norm(x), TestData.Norm(y), 1e-9);
         var scalar = x.ToArray();
         FastHadamard.Transform(scalar, scalar: true);
         Assert.Equal(scalar, y);
         FastHadamard.Transform(y);
         for (var i = 0; i < p; i++)
         {
-            Assert.Equal(x[i], y[i], 1e-12);
+            Assert.Equal(x[i], y[i] / p, 1e-5);
         }
     }
 
-    /// <summary>For every n from 0 to 300, every step's rotation keeps the norm, is undone by its inverse, and differs between steps.</summary>
+    private static float[] Floats(int n, int seed) => [.. Gaussian(n, seed).Select(v => (float)v)];
+
+    /// <summary>
+    /// For every n from 0 to 300, every step's rotation keeps the norm and is undone by its inverse to binary32's
+    /// precision (at any double scale, subnormal to near overflow), runs alike on both paths, and differs between steps.
+    /// </summary>
     [Fact]
     public void Rotations_of_any_length_are_orthogonal_and_fresh_each_step()
     {
         for (var n = 0; n <= 300; n++)
         {
             var rotation = new HadamardRotation(n, seed: 42);
-            var x = Gaussian(n, n);
-            var y = x.ToArray();
-            rotation.Forward(y, step: 3);
-            Assert.Equal(TestData.Norm(x), TestData.Norm(y), 1e-9);
-            var scalar = x.ToArray();
-            rotation.Forward(scalar, step: 3, scalar: true);
-            Assert.Equal(scalar, y);
-            if (n >= 16) // two steps share all n signs with probability 2^−n
+            foreach (var scale in (double[])[1, 1e300, 1e-300, 1e-320])
             {
-                var other = x.ToArray();
-                rotation.Forward(other, step: 4);
-                Assert.NotEqual(y, other);
-            }
+                var x = Gaussian(n, n).Select(v => v * scale).ToArray();
+                var tolerance = scale < 1e-310 ? 1e-2 : 1e-6; // subnormal inputs hold a few significant bits
+                var norm = TestData.Norm([.. x.Select(v => v / scale)]);
+                var y = x.ToArray();
+                rotation.Forward(y, step: 3);
+                Assert.Equal(norm, TestData.Norm([.. y.Select(v => v / scale)]), tolerance * Math.Max(1, norm));
+                var scalar = x.ToArray();
+                rotation.Forward(scalar, step: 3, scalar: true);
+                Assert.Equal(scalar, y);
+                if (n >= 16) // two steps share all n signs with probability 2^−n
+                {
+                    var other = x.ToArray();
+                    rotation.Forward(other, step: 4);
+                    Assert.NotEqual(y, other);
+                }
 
-            rotation.Inverse(y, step: 3);
-            for (var i = 0; i < n; i++)
-            {
-                Assert.Equal(x[i], y[i], 1e-12);
+                var back = y.ToArray();
+                rotation.Inverse(back, step: 3);
+                rotation.Inverse(y, step: 3, scalar: true);
+                Assert.Equal(y, back);
+                for (var i = 0; i < n; i++)
+                {
+                    Assert.Equal(x[i] / scale, y[i] / scale, tolerance);
+                }
             }
         }
     }

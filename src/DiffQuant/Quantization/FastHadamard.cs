@@ -4,19 +4,26 @@ using System.Runtime.Intrinsics;
 namespace DiffQuant.Quantization;
 
 /// <summary>
-/// The orthonormal Walsh–Hadamard transform x ← H x / √P of a power-of-two length P, in place, in O(P log P). The
-/// butterfly passes (a, b) → (a + b, a − b) go two at a time (radix 4: four values in, the two passes' sums out), so a
-/// long vector crosses memory half as often; passes whose butterflies stay inside a block of <see cref="BlockLength"/>
-/// values run block by block, in cache. The SIMD and the scalar paths do the same additions in the same order, so they
-/// agree bit for bit (both ends of a link may run either). H/√P is symmetric and orthogonal: its own inverse.
+/// The Walsh–Hadamard transform x ← H_P x of a power-of-two length P in binary32, in place, in O(P log P). H_P is
+/// Sylvester's ±1 matrix, H_P[i, j] = (−1)^popcount(i AND j): symmetric, H_P·H_P = P·I, so H_P/√P is orthogonal and its
+/// own inverse (the caller scales; <see cref="HadamardRotation"/> folds 1/√P into its conversions). The butterfly passes
+/// (a, b) → (a + b, a − b) run three at a time: the half-widths 1, 2 and 4 inside one 8-lane register, the others on
+/// eight registers at offsets 0, h, …, 7h (radix 8), so a long vector crosses memory a third as often; passes whose
+/// butterflies stay inside a block of <see cref="BlockLength"/> values run block by block, in cache. Every path does the
+/// same additions on the same pairs, pass after pass, so the SIMD and the scalar paths agree bit for bit (both ends of a
+/// link may run either). binary32 rather than binary64: twice the lanes and half the memory traffic, and its rounding
+/// (a few 2^−24 of a coordinate's size) is far below any code's step; both ends compute the same rounding.
 /// </summary>
 public static class FastHadamard
 {
-    /// <summary>Values a cache-resident block holds (16 KB of binary64).</summary>
-    public const int BlockLength = 2048;
+    /// <summary>Values a cache-resident block holds (16 KB of binary32).</summary>
+    public const int BlockLength = 4096;
 
-    /// <summary>Transforms <paramref name="x"/> (length a power of two, or 0); <paramref name="scalar"/> forces the portable path.</summary>
-    public static void Transform(Span<double> x, bool scalar = false)
+    /// <summary>Lanes of one SIMD register; the SIMD path needs P ≥ this.</summary>
+    private static readonly int Lanes = Vector256<float>.Count;
+
+    /// <summary>x ← H_P x (length a power of two, or 0); <paramref name="scalar"/> forces the portable path.</summary>
+    public static void Transform(Span<float> x, bool scalar = false)
     {
         var p = x.Length;
         if (p <= 1)
@@ -29,115 +36,133 @@ public static class FastHadamard
             Guard.Throw($"a Hadamard transform needs a power-of-two length, got {p}.");
         }
 
-        var simd = !scalar && Vector256.IsHardwareAccelerated;
+        if (scalar || !Vector256.IsHardwareAccelerated || p < Lanes)
+        {
+            for (var h = 1; h < p; h *= 2)
+            {
+                Radix2Scalar(x, h);
+            }
+
+            return;
+        }
+
         var block = Math.Min(p, BlockLength);
         for (var start = 0; start < p; start += block)
         {
-            Passes(x.Slice(start, block), 1, block, simd);
+            var piece = x.Slice(start, block);
+            InRegister(piece);
+            Passes(piece, Lanes, block);
         }
 
-        Passes(x, block, p, simd);
-        System.Numerics.Tensors.TensorPrimitives.Multiply(x, 1 / Math.Sqrt(p), x);
+        Passes(x, block, p);
     }
 
-    /// <summary>The passes of half-widths h = <paramref name="from"/>, 2h, … below <paramref name="to"/>, two at a time.</summary>
-    private static void Passes(Span<double> x, int from, int to, bool simd)
+    /// <summary>The passes of half-widths h = <paramref name="from"/>, 2h, … below <paramref name="to"/> (h ≥ 8), three at a time.</summary>
+    private static void Passes(Span<float> x, int from, int to)
     {
         var h = from;
-        if (h == 1 && to >= 4)
+        for (; 8 * h <= to; h *= 8)
         {
-            FirstTwo(x, simd);
-            h = 4;
+            Radix8(x, h);
         }
 
-        for (; 4 * h <= to; h *= 4)
+        if (4 * h <= to)
         {
-            Radix4(x, h, simd);
+            Radix4(x, h);
+            h *= 4;
         }
 
-        if (h < to)
+        if (2 * h <= to)
         {
-            Radix2(x, h, simd);
+            Radix2(x, h);
         }
     }
 
-    /// <summary>The passes h = 1 and 2 on each four consecutive values (a, b, c, d), within one register.</summary>
-    private static void FirstTwo(Span<double> x, bool simd)
+    /// <summary>Passes 1, 2 and 4 on each eight consecutive values: swap within pairs, quads, octets and add the sign-flipped register.</summary>
+    private static void InRegister(Span<float> x)
     {
-        var i = 0;
-        if (simd)
+        ref var r = ref x[0];
+        var pairs = Vector256.Create(0f, -0f, 0f, -0f, 0f, -0f, 0f, -0f);
+        var quads = Vector256.Create(0f, 0f, -0f, -0f, 0f, 0f, -0f, -0f);
+        var octets = Vector256.Create(0f, 0f, 0f, 0f, -0f, -0f, -0f, -0f);
+        for (nuint i = 0; i < (nuint)x.Length; i += 8)
         {
-            var pairSigns = Vector256.Create(1.0, -1, 1, -1);
-            var halfSigns = Vector256.Create(1.0, 1, -1, -1);
-            for (; i <= x.Length - 4; i += 4)
-            {
-                var v = Vector256.Create<double>(x[i..]);
-                var s = Vector256.Shuffle(v, Vector256.Create(1L, 0, 3, 2)) + (v * pairSigns); // (b + a, a − b, d + c, c − d)
-                (Vector256.Shuffle(s, Vector256.Create(2L, 3, 0, 1)) + (s * halfSigns)).CopyTo(x[i..]);
-            }
+            var v = Vector256.LoadUnsafe(ref r, i);
+            v = Vector256.Shuffle(v, Vector256.Create(1, 0, 3, 2, 5, 4, 7, 6)) + (v ^ pairs); // (b + a, a − b, …)
+            v = Vector256.Shuffle(v, Vector256.Create(2, 3, 0, 1, 6, 7, 4, 5)) + (v ^ quads);
+            v = Vector256.Shuffle(v, Vector256.Create(4, 5, 6, 7, 0, 1, 2, 3)) + (v ^ octets);
+            v.StoreUnsafe(ref r, i);
         }
+    }
 
-        for (; i < x.Length; i += 4)
+    /// <summary>The passes h, 2h and 4h at once on the eight values at offsets 0, h, …, 7h of each group of 8h.</summary>
+    private static void Radix8(Span<float> x, int h)
+    {
+        ref var r = ref x[0];
+        var w = (nuint)h;
+        for (nuint i = 0; i < (nuint)x.Length; i += 8 * w)
         {
-            var (a, b, c, d) = (x[i], x[i + 1], x[i + 2], x[i + 3]);
-            var (p0, p1, p2, p3) = (b + a, -b + a, d + c, -d + c);
-            (x[i], x[i + 1], x[i + 2], x[i + 3]) = (p2 + p0, p3 + p1, -p2 + p0, -p3 + p1);
+            for (var j = i; j < i + w; j += 8)
+            {
+                var (a0, a1, a2, a3) = (Vector256.LoadUnsafe(ref r, j), Vector256.LoadUnsafe(ref r, j + w), Vector256.LoadUnsafe(ref r, j + (2 * w)), Vector256.LoadUnsafe(ref r, j + (3 * w)));
+                var (a4, a5, a6, a7) = (Vector256.LoadUnsafe(ref r, j + (4 * w)), Vector256.LoadUnsafe(ref r, j + (5 * w)), Vector256.LoadUnsafe(ref r, j + (6 * w)), Vector256.LoadUnsafe(ref r, j + (7 * w)));
+                var (b0, b1, b2, b3, b4, b5, b6, b7) = (a0 + a1, a0 - a1, a2 + a3, a2 - a3, a4 + a5, a4 - a5, a6 + a7, a6 - a7);
+                var (c0, c1, c2, c3, c4, c5, c6, c7) = (b0 + b2, b1 + b3, b0 - b2, b1 - b3, b4 + b6, b5 + b7, b4 - b6, b5 - b7);
+                (c0 + c4).StoreUnsafe(ref r, j);
+                (c1 + c5).StoreUnsafe(ref r, j + w);
+                (c2 + c6).StoreUnsafe(ref r, j + (2 * w));
+                (c3 + c7).StoreUnsafe(ref r, j + (3 * w));
+                (c0 - c4).StoreUnsafe(ref r, j + (4 * w));
+                (c1 - c5).StoreUnsafe(ref r, j + (5 * w));
+                (c2 - c6).StoreUnsafe(ref r, j + (6 * w));
+                (c3 - c7).StoreUnsafe(ref r, j + (7 * w));
+            }
         }
     }
 
     /// <summary>The passes h and 2h at once: (a, b, c, d) at offsets 0, h, 2h, 3h become (a+b)±(c+d) and (a−b)±(c−d).</summary>
-    private static void Radix4(Span<double> x, int h, bool simd)
+    private static void Radix4(Span<float> x, int h)
     {
-        for (var i = 0; i < x.Length; i += 4 * h)
+        ref var r = ref x[0];
+        var w = (nuint)h;
+        for (nuint i = 0; i < (nuint)x.Length; i += 4 * w)
         {
-            var a = x.Slice(i, h);
-            var b = x.Slice(i + h, h);
-            var c = x.Slice(i + (2 * h), h);
-            var d = x.Slice(i + (3 * h), h);
-            var j = 0;
-            if (simd)
+            for (var j = i; j < i + w; j += 8)
             {
-                for (; j <= h - 4; j += 4)
-                {
-                    var (va, vb, vc, vd) = (Vector256.Create<double>(a[j..]), Vector256.Create<double>(b[j..]), Vector256.Create<double>(c[j..]), Vector256.Create<double>(d[j..]));
-                    var (p0, p1, p2, p3) = (va + vb, va - vb, vc + vd, vc - vd);
-                    (p0 + p2).CopyTo(a[j..]);
-                    (p1 + p3).CopyTo(b[j..]);
-                    (p0 - p2).CopyTo(c[j..]);
-                    (p1 - p3).CopyTo(d[j..]);
-                }
-            }
-
-            for (; j < h; j++)
-            {
-                var (p0, p1, p2, p3) = (a[j] + b[j], a[j] - b[j], c[j] + d[j], c[j] - d[j]);
-                (a[j], b[j], c[j], d[j]) = (p0 + p2, p1 + p3, p0 - p2, p1 - p3);
+                var (a0, a1, a2, a3) = (Vector256.LoadUnsafe(ref r, j), Vector256.LoadUnsafe(ref r, j + w), Vector256.LoadUnsafe(ref r, j + (2 * w)), Vector256.LoadUnsafe(ref r, j + (3 * w)));
+                var (b0, b1, b2, b3) = (a0 + a1, a0 - a1, a2 + a3, a2 - a3);
+                (b0 + b2).StoreUnsafe(ref r, j);
+                (b1 + b3).StoreUnsafe(ref r, j + w);
+                (b0 - b2).StoreUnsafe(ref r, j + (2 * w));
+                (b1 - b3).StoreUnsafe(ref r, j + (3 * w));
             }
         }
     }
 
-    /// <summary>One pass of half-width h (the last, when the number of passes is odd).</summary>
-    private static void Radix2(Span<double> x, int h, bool simd)
+    /// <summary>One pass of half-width h (the last, when the passes left are not a multiple of three).</summary>
+    private static void Radix2(Span<float> x, int h)
+    {
+        ref var r = ref x[0];
+        var w = (nuint)h;
+        for (nuint i = 0; i < (nuint)x.Length; i += 2 * w)
+        {
+            for (var j = i; j < i + w; j += 8)
+            {
+                var (a, b) = (Vector256.LoadUnsafe(ref r, j), Vector256.LoadUnsafe(ref r, j + w));
+                (a + b).StoreUnsafe(ref r, j);
+                (a - b).StoreUnsafe(ref r, j + w);
+            }
+        }
+    }
+
+    /// <summary>One pass of half-width h, one value at a time: the portable path, and the reference the SIMD path matches.</summary>
+    private static void Radix2Scalar(Span<float> x, int h)
     {
         for (var i = 0; i < x.Length; i += 2 * h)
         {
-            var low = x.Slice(i, h);
-            var high = x.Slice(i + h, h);
-            var j = 0;
-            if (simd)
+            for (var j = i; j < i + h; j++)
             {
-                for (; j <= h - 4; j += 4)
-                {
-                    var (a, b) = (Vector256.Create<double>(low[j..]), Vector256.Create<double>(high[j..]));
-                    (a + b).CopyTo(low[j..]);
-                    (a - b).CopyTo(high[j..]);
-                }
-            }
-
-            for (; j < h; j++)
-            {
-                var (a, b) = (low[j], high[j]);
-                (low[j], high[j]) = (a + b, a - b);
+                (x[j], x[j + h]) = (x[j] + x[j + h], x[j] - x[j + h]);
             }
         }
     }

@@ -1,77 +1,248 @@
+using System.Buffers.Binary;
 using System.Numerics;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
 namespace DiffQuant.Quantization;
 
 /// <summary>
 /// Random orthogonal maps of ℝⁿ both ends draw from a shared seed, a fresh one for each step:
-/// Θ_t = H_B S_B H_A S_A, where S_A and S_B flip the signs of random coordinates (64 signs from each 64 random bits)
-/// and H_A and H_B are orthonormal Hadamard transforms (<see cref="FastHadamard"/>) of the first and the last P
-/// coordinates, P the largest power of two ≤ n (one block when n is a power of two). The two overlapping blocks cover
-/// every coordinate without padding, so Θ_t keeps n and ‖u‖₂ and costs O(n log n). After it the coordinates of any
-/// fixed u are near-Gaussian with variance ‖u‖²/n. A fresh Θ_t each step matters under error feedback: an error a
-/// code left in one coordinate returns in the next input, and the same rotation would put it back in that coordinate.
+/// Θ_t = (H_B/√P) S_B (H_A/√P) S_A, where S_A and S_B flip the signs of random coordinates (64 signs from each 64 random
+/// bits) and H_A and H_B are Hadamard transforms (<see cref="FastHadamard"/>) of the first and the last P coordinates,
+/// P the largest power of two ≤ n (one block when n is a power of two). The two overlapping blocks cover every
+/// coordinate without padding, so Θ_t keeps n and ‖u‖₂ and costs O(n log n). After it the coordinates of any fixed u
+/// are near-Gaussian with variance ‖u‖²/n. A fresh Θ_t each step matters under error feedback: an error a code left in
+/// one coordinate returns in the next input, and the same rotation would put it back in that coordinate.
+/// <para>
+/// The transforms run in binary32 on x·2^−e, 2^e the power of two at x's largest magnitude (exact scalings, so any
+/// finite double range works), and the result returns to binary64: Θ_t is orthogonal to within a few 2^−24 of a
+/// coordinate, and both ends compute the same map bit for bit, so what the rounding moves is part of the code's error,
+/// which the methods' error feedback carries.
+/// </para>
 /// </summary>
-public sealed class HadamardRotation(int dimension, ulong seed)
+public sealed class HadamardRotation
 {
-    private readonly int _block = dimension == 0 ? 0 : 1 << BitOperations.Log2((uint)dimension);
+    private readonly int _dimension;
+    private readonly ulong _seed;
+    private readonly int _block;
+    private readonly float[] _work;
 
-    public int Dimension => dimension;
+    /// <summary>The sign bits of S_A and S_B for the current step: bit i mod 8 of byte i/8 for coordinate i (each 64 from one random word, little-endian).</summary>
+    private readonly byte[] _signsA;
+    private readonly byte[] _signsB;
+    private long? _drawnStep;
+
+    public HadamardRotation(int dimension, ulong seed)
+    {
+        _dimension = dimension;
+        _seed = seed;
+        _block = dimension == 0 ? 0 : 1 << BitOperations.Log2((uint)dimension);
+        _work = new float[dimension];
+        _signsA = new byte[8 * ((dimension + 63) / 64)];
+        _signsB = new byte[_signsA.Length];
+    }
+
+    public int Dimension => _dimension;
 
     /// <summary>x ← Θ_step x.</summary>
     public void Forward(Span<double> x, long step, bool scalar = false)
     {
-        Guard.SameLength(x.Length, dimension, "the rotated vector");
-        FlipSigns(x, step, 0, scalar);
-        FastHadamard.Transform(x[.._block], scalar);
-        if (_block < dimension)
+        Guard.SameLength(x.Length, _dimension, "the rotated vector");
+        if (_dimension == 0)
         {
-            FlipSigns(x, step, 1, scalar);
-            FastHadamard.Transform(x[^_block..], scalar);
+            return;
         }
+
+        var w = _work.AsSpan();
+        DrawSigns(step);
+        var up = Load(x, w, _signsA, scalar);
+        FastHadamard.Transform(w[.._block], scalar);
+        var unit = up / Math.Sqrt(_block);
+        if (_block == _dimension)
+        {
+            Store(w, x, 0, _dimension, unit, null, scalar);
+            return;
+        }
+
+        Rescale(w, 0, _block, _signsB, scalar);
+        FastHadamard.Transform(w[^_block..], scalar);
+        Store(w, x, 0, _dimension - _block, up, null, scalar);
+        Store(w, x, _dimension - _block, _dimension, unit, null, scalar);
     }
 
     /// <summary>x ← Θ_stepᵀ x (the steps of <see cref="Forward"/> in reverse, each its own inverse).</summary>
     public void Inverse(Span<double> x, long step, bool scalar = false)
     {
-        Guard.SameLength(x.Length, dimension, "the rotated vector");
-        if (_block < dimension)
+        Guard.SameLength(x.Length, _dimension, "the rotated vector");
+        if (_dimension == 0)
         {
-            FastHadamard.Transform(x[^_block..], scalar);
-            FlipSigns(x, step, 1, scalar);
+            return;
         }
 
-        FastHadamard.Transform(x[.._block], scalar);
-        FlipSigns(x, step, 0, scalar);
+        var w = _work.AsSpan();
+        DrawSigns(step);
+        var up = Load(x, w, null, scalar);
+        var unit = up / Math.Sqrt(_block);
+        if (_block == _dimension)
+        {
+            FastHadamard.Transform(w, scalar);
+            Store(w, x, 0, _dimension, unit, _signsA, scalar);
+            return;
+        }
+
+        FastHadamard.Transform(w[^_block..], scalar);
+        Rescale(w, _dimension - _block, _dimension, _signsB, scalar);
+        FastHadamard.Transform(w[.._block], scalar);
+        Store(w, x, 0, _block, unit, _signsA, scalar);
+        Store(w, x, _block, _dimension, up, _signsA, scalar);
     }
 
-    /// <summary>Sign-bit masks of four lanes for each 4-bit pattern (lane k negated when bit k is set).</summary>
-    private static readonly Vector256<long>[] LaneMasks = [.. Enumerable.Range(0, 16).Select(m => Vector256.Create(
-        (long)((ulong)(m & 1) << 63), (long)((ulong)((m >> 1) & 1) << 63), (long)((ulong)((m >> 2) & 1) << 63), (long)((ulong)((m >> 3) & 1) << 63)))];
-
-    /// <summary>Negates x_i where bit i mod 64 of the (i / 64)-th random word is set: an exact, branch-free sign-bit flip.</summary>
-    private void FlipSigns(Span<double> x, long step, int stage, bool scalar)
+    /// <summary>
+    /// Loads x into w in binary32 (<see cref="Convert"/>) and returns the power of two 2^e it divided x by: 1 while
+    /// max|x_i| lies in [2^−64, 2^64], where binary32 holds every coordinate that matters and the transforms cannot
+    /// overflow; else 2^e ≤ max|x_i| &lt; 2^(e+1) (e ≥ −1022 keeps 2^−e finite), a second pass at the ends of the doubles.
+    /// </summary>
+    private static double Load(ReadOnlySpan<double> x, Span<float> w, byte[]? signs, bool scalar)
     {
-        var stream = (2 * step) + stage;
-        var simd = !scalar && Vector256.IsHardwareAccelerated;
-        for (var start = 0; start < x.Length; start += 64)
+        var largest = Convert(x, w, 1, signs, scalar);
+        if (largest == 0 || (largest >= SafeLow && largest <= SafeHigh))
         {
-            var bits = SharedRandom.Bits(seed, stream, start >> 6);
-            var end = Math.Min(64, x.Length - start);
-            var j = 0;
-            if (simd)
-            {
-                for (; j <= end - 4; j += 4)
-                {
-                    var lanes = x.Slice(start + j, 4);
-                    (Vector256.Create<double>(lanes).AsInt64() ^ LaneMasks[(int)((bits >> j) & 15)]).AsDouble().CopyTo(lanes);
-                }
-            }
+            return 1;
+        }
 
-            for (; j < end; j++)
+        var e = Math.Max(Math.ILogB(largest), -1022);
+        Convert(x, w, Math.ScaleB(1.0, -e), signs, scalar);
+        return Math.ScaleB(1.0, e);
+    }
+
+    /// <summary>2^∓64: the largest magnitudes loaded as they are.</summary>
+    private static readonly double SafeLow = Math.ScaleB(1.0, -64), SafeHigh = Math.ScaleB(1.0, 64);
+
+    /// <summary>Fills the sign bits of <paramref name="step"/> unless they are the ones held (an encoder's forward and inverse maps share them).</summary>
+    private void DrawSigns(long step)
+    {
+        if (step == _drawnStep)
+        {
+            return;
+        }
+
+        var a = MemoryMarshal.Cast<byte, ulong>(_signsA.AsSpan());
+        var b = MemoryMarshal.Cast<byte, ulong>(_signsB.AsSpan());
+        for (var k = 0; k < a.Length; k++)
+        {
+            a[k] = LittleEndian(SharedRandom.Bits(_seed, 2 * step, k));
+            if (_block < _dimension)
             {
-                x[start + j] = BitConverter.Int64BitsToDouble(BitConverter.DoubleToInt64Bits(x[start + j]) ^ (long)((bits >> j) << 63));
+                b[k] = LittleEndian(SharedRandom.Bits(_seed, (2 * step) + 1, k));
             }
         }
+
+        _drawnStep = step;
     }
+
+    /// <summary>The word whose bytes in memory are its little-endian bytes (bit i of the word in byte i/8).</summary>
+    private static ulong LittleEndian(ulong word) => BitConverter.IsLittleEndian ? word : BinaryPrimitives.ReverseEndianness(word);
+
+    /// <summary>w_i = ±(float)(x_i·<paramref name="scale"/>), negated where coordinate i's sign bit is set (no flips without signs); returns max|x_i| (exact on every path).</summary>
+    private static double Convert(ReadOnlySpan<double> x, Span<float> w, double scale, byte[]? signs, bool scalar)
+    {
+        var i = 0;
+        var largest = 0.0;
+        if (!scalar && Vector256.IsHardwareAccelerated)
+        {
+            var factor = Vector256.Create(scale);
+            var (low, high) = (Vector256<double>.Zero, Vector256<double>.Zero);
+            ref var source = ref MemoryMarshal.GetReference(x);
+            ref var target = ref MemoryMarshal.GetReference(w);
+            for (; i <= x.Length - 8; i += 8)
+            {
+                var (a, b) = (Vector256.LoadUnsafe(ref source, (nuint)i), Vector256.LoadUnsafe(ref source, (nuint)i + 4));
+                (low, high) = (Vector256.MaxNative(low, Vector256.Abs(a)), Vector256.MaxNative(high, Vector256.Abs(b)));
+                (Vector256.Narrow(a * factor, b * factor) ^ Flips(signs, i)).StoreUnsafe(ref target, (nuint)i);
+            }
+
+            var both = Vector256.MaxNative(low, high);
+            largest = Math.Max(Math.Max(both[0], both[1]), Math.Max(both[2], both[3]));
+        }
+
+        for (; i < x.Length; i++)
+        {
+            largest = Math.Max(largest, Math.Abs(x[i]));
+            w[i] = Flip((float)(x[i] * scale), signs, i);
+        }
+
+        return largest;
+    }
+
+    /// <summary>Between the transforms: w_i ×= (float)(1/√P) on [<paramref name="from"/>, <paramref name="to"/>) (the block just transformed), and every w_i takes S_B's sign.</summary>
+    private void Rescale(Span<float> w, int from, int to, byte[] signs, bool scalar)
+    {
+        Flip(w, 0, from, 1, signs, scalar);
+        Flip(w, from, to, (float)(1 / Math.Sqrt(_block)), signs, scalar);
+        Flip(w, to, w.Length, 1, signs, scalar);
+    }
+
+    /// <summary>w_i = ±(w_i·<paramref name="scale"/>) on [<paramref name="from"/>, <paramref name="to"/>).</summary>
+    private static void Flip(Span<float> w, int from, int to, float scale, byte[] signs, bool scalar)
+    {
+        var i = from;
+        if (!scalar && Vector256.IsHardwareAccelerated)
+        {
+            for (; i < to && i % 8 != 0; i++) // to the first whole octet of sign bits
+            {
+                w[i] = Flip(w[i] * scale, signs, i);
+            }
+
+            var factor = Vector256.Create(scale);
+            ref var values = ref MemoryMarshal.GetReference(w);
+            for (; i <= to - 8; i += 8)
+            {
+                ((Vector256.LoadUnsafe(ref values, (nuint)i) * factor) ^ Flips(signs, i)).StoreUnsafe(ref values, (nuint)i);
+            }
+        }
+
+        for (; i < to; i++)
+        {
+            w[i] = Flip(w[i] * scale, signs, i);
+        }
+    }
+
+    /// <summary>x_i = (double)(±w_i)·<paramref name="scale"/> on [<paramref name="from"/>, <paramref name="to"/>).</summary>
+    private static void Store(ReadOnlySpan<float> w, Span<double> x, int from, int to, double scale, byte[]? signs, bool scalar)
+    {
+        var i = from;
+        if (!scalar && Vector256.IsHardwareAccelerated)
+        {
+            for (; i < to && i % 8 != 0; i++) // to the first whole octet of sign bits
+            {
+                x[i] = Flip(w[i], signs, i) * scale;
+            }
+
+            var factor = Vector256.Create(scale);
+            ref var source = ref MemoryMarshal.GetReference(w);
+            ref var target = ref MemoryMarshal.GetReference(x);
+            for (; i <= to - 8; i += 8)
+            {
+                var (low, high) = Vector256.Widen(Vector256.LoadUnsafe(ref source, (nuint)i) ^ Flips(signs, i));
+                (low * factor).StoreUnsafe(ref target, (nuint)i);
+                (high * factor).StoreUnsafe(ref target, (nuint)i + 4);
+            }
+        }
+
+        for (; i < to; i++)
+        {
+            x[i] = Flip(w[i], signs, i) * scale;
+        }
+    }
+
+    /// <summary>Sign-bit masks of eight binary32 lanes for each 8-bit pattern (lane k negated when bit k is set).</summary>
+    private static readonly Vector256<float>[] LaneMasks = [.. Enumerable.Range(0, 256).Select(m =>
+        Vector256.Create([.. Enumerable.Range(0, 8).Select(k => ((m >> k) & 1) == 1 ? 0x8000_0000u : 0u)]).AsSingle())];
+
+    /// <summary>The lane mask of coordinates i … i + 7 (i a multiple of 8; zero without signs).</summary>
+    private static Vector256<float> Flips(byte[]? signs, int i) => signs is null ? Vector256<float>.Zero : LaneMasks[signs[i >> 3]];
+
+    /// <summary>−v where coordinate i's sign bit is set: an exact sign-bit flip.</summary>
+    private static float Flip(float v, byte[]? signs, int i) =>
+        signs is null ? v : BitConverter.Int32BitsToSingle(BitConverter.SingleToInt32Bits(v) ^ (((signs[i >> 3] >> (i & 7)) & 1) << 31));
 }
