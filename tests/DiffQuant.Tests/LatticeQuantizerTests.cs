@@ -33,6 +33,82 @@ public class LatticeQuantizerTests
         }
     }
 
+    /// <summary>
+    /// The reach is the largest inner product of 2λ with a Voronoi-relevant vector (E8: its 240 roots; D8: its 112),
+    /// against all of them; a point with reach below 2M decodes to itself in the Voronoi code of 2^b, one above it never does.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Lattices))]
+    public void The_reach_is_the_largest_inner_product_with_a_relevant_vector(string name)
+    {
+        var lattice = Lattice(name);
+        var roots = Roots(lattice == E8Lattice.Instance);
+        var random = new Random(7);
+        Span<long> point = stackalloc long[8];
+        Span<long> index = stackalloc long[8];
+        Span<long> back = stackalloc long[8];
+        var (inside, outside) = (0, 0);
+        for (var trial = 0; trial < 3000; trial++)
+        {
+            var scale = ((double[])[3, 8, 12])[trial % 3];
+            var y = Enumerable.Range(0, 8).Select(_ => (random.NextDouble() - 0.5) * scale).ToArray();
+            lattice.ClosestPoint(y, point);
+            var lanes = default(BlockLanes);
+            for (var k = 0; k < 8; k++)
+            {
+                lanes[k] = System.Runtime.Intrinsics.Vector256.CreateScalar((float)point[k]);
+            }
+
+            var reach = lattice.Reach(lanes)[0];
+            var p = point.ToArray();
+            Assert.Equal(roots.Max(r => r.Select((c, i) => c * p[i]).Sum()), reach);
+            const int Bits = 2;
+            lattice.ToIndex(point, Bits, index);
+            lattice.FromIndex(index, Bits, back);
+            if (reach < 2 << Bits)
+            {
+                inside++;
+                Assert.True(back.SequenceEqual(point));
+            }
+            else if (reach > 2 << Bits)
+            {
+                outside++;
+                Assert.False(back.SequenceEqual(point));
+            }
+        }
+
+        Assert.True(inside > 300 && outside > 300, $"{inside} inside, {outside} outside");
+    }
+
+    /// <summary>The roots ±e_i ± e_j and, for E8, the (±½)⁸ with an even number of minus signs.</summary>
+    private static List<double[]> Roots(bool e8)
+    {
+        var roots = new List<double[]>();
+        for (var i = 0; i < 8; i++)
+        {
+            for (var j = i + 1; j < 8; j++)
+            {
+                foreach (var (a, b) in ((int, int)[])[(1, 1), (1, -1), (-1, 1), (-1, -1)])
+                {
+                    var r = new double[8];
+                    (r[i], r[j]) = (a, b);
+                    roots.Add(r);
+                }
+            }
+        }
+
+        for (var signs = 0; e8 && signs < 256; signs++)
+        {
+            if (System.Numerics.BitOperations.PopCount((uint)signs) % 2 == 0)
+            {
+                roots.Add([.. Enumerable.Range(0, 8).Select(k => (signs >> k & 1) == 1 ? -0.5 : 0.5)]);
+            }
+        }
+
+        Assert.Equal(e8 ? 240 : 112, roots.Count);
+        return roots;
+    }
+
     /// <summary>Whether 2λ is a point of the lattice: λ integral (or, in E8, all half-odd) with an even sum.</summary>
     private static bool IsMember(BlockLattice lattice, ReadOnlySpan<long> doubled)
     {
@@ -191,13 +267,13 @@ public class LatticeQuantizerTests
     private static double MeanSquare(BlockLattice lattice, double[] data, int bits, double step)
     {
         Span<double> coded = stackalloc double[8];
-        Span<long> fields = stackalloc long[32];
+        Span<int> fields = stackalloc int[64];
         var sum = 0.0;
         for (var b = 0; b < data.Length / 8; b++)
         {
             var block = data.AsSpan(b * 8, 8);
             block.CopyTo(coded);
-            LatticeQuantizer.CodeBlocks(lattice, coded, [bits], [step], fields);
+            LatticeQuantizer.CodeBlocks(lattice, coded, [bits], step / lattice.Steps[bits - 1], fields);
             for (var i = 0; i < 8; i++)
             {
                 var e = block[i] - coded[i];

@@ -4,19 +4,19 @@ using System.Runtime.Intrinsics;
 namespace DiffQuant.Quantization;
 
 /// <summary>
-/// Four blocks of 8 coordinates held coordinate-major: element k is a register whose lane l is coordinate k of block l.
-/// Laid out this way, every step of a <see cref="BlockLattice"/>'s algorithms is lane-wise, so four blocks cost about
-/// what one did, with no horizontal operation.
+/// Eight blocks of 8 coordinates held coordinate-major in binary32: element k is a register whose lane l is coordinate
+/// k of block l. Laid out this way, every step of a <see cref="BlockLattice"/>'s algorithms is lane-wise, so eight
+/// blocks cost about what one did, with no horizontal operation.
 /// </summary>
 [InlineArray(BlockLattice.Dimension)]
 internal struct BlockLanes
 {
-    private Vector256<double> _coordinate;
+    private Vector256<float> _coordinate;
 }
 
-/// <summary>Integer fields (Voronoi indices) of four blocks, coordinate-major as <see cref="BlockLanes"/>.</summary>
+/// <summary>Integer fields (Voronoi indices) of eight blocks, coordinate-major as <see cref="BlockLanes"/>.</summary>
 [InlineArray(BlockLattice.Dimension)]
 internal struct BlockIndexLanes
 {
-    private Vector256<long> _coordinate;
+    private Vector256<int> _coordinate;
 }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace DiffQuant.Quantization;
@@ -6,8 +7,9 @@ namespace DiffQuant.Quantization;
 /// An 8-dimensional lattice Λ ⊂ ½ℤ⁸ and its Voronoi (nested-lattice) codes: the points of Λ in the Voronoi cell of
 /// M·Λ, M = 2^b, are indexed by 8 numbers in [0, M) (a point's coordinates in a generator basis, mod M), so a block of
 /// 8 coordinates costs exactly 8b bits; decoding subtracts M·Q(λ'/M), Q the closest point of Λ. Points are held as
-/// doubled coordinates (2λ ∈ ℤ⁸) in doubles, so every step is exact integer arithmetic. The algorithms run lane-wise on
-/// four blocks at once (<see cref="BlockLanes"/>); the span methods run them on one block.
+/// doubled coordinates (2λ ∈ ℤ⁸) in binary32, exact integers below 2^24 (the codes' points stay below 2^19), so every
+/// step on them is exact integer arithmetic; an input is rounded to binary32 first. The algorithms run lane-wise on
+/// eight blocks at once (<see cref="BlockLanes"/>); the span methods run them on one block.
 /// </summary>
 public abstract class BlockLattice : ILattice
 {
@@ -15,7 +17,7 @@ public abstract class BlockLattice : ILattice
     public const int Dimension = 8;
 
     /// <summary>Blocks a call of the lane-wise algorithms handles at once.</summary>
-    internal const int Lanes = 4;
+    internal const int Lanes = 8;
 
     public abstract string Name { get; }
 
@@ -29,7 +31,7 @@ public abstract class BlockLattice : ILattice
     /// </summary>
     public abstract ReadOnlySpan<double> Steps { get; }
 
-    /// <summary>The point of Λ nearest y, in its own coordinates.</summary>
+    /// <summary>The point of Λ nearest y (rounded to binary32), in its own coordinates.</summary>
     public void Nearest(ReadOnlySpan<double> y, Span<double> point)
     {
         Span<long> doubled = stackalloc long[Dimension];
@@ -40,14 +42,14 @@ public abstract class BlockLattice : ILattice
         }
     }
 
-    /// <summary>Writes 2λ for λ the point of Λ nearest <paramref name="y"/> (ties broken the same way every time).</summary>
+    /// <summary>Writes 2λ for λ the point of Λ nearest <paramref name="y"/> (rounded to binary32; ties broken the same way every time).</summary>
     public void ClosestPoint(ReadOnlySpan<double> y, Span<long> doubled)
     {
         Guard.SameLength(y.Length, Dimension, $"the {Name} block");
         var lanes = default(BlockLanes);
         for (var k = 0; k < Dimension; k++)
         {
-            lanes[k] = Vector256.CreateScalar(y[k]);
+            lanes[k] = Vector256.CreateScalar((float)y[k]);
         }
 
         ClosestDoubled(lanes, out var point);
@@ -63,10 +65,10 @@ public abstract class BlockLattice : ILattice
         var lanes = default(BlockLanes);
         for (var k = 0; k < Dimension; k++)
         {
-            lanes[k] = Vector256.CreateScalar((double)doubled[k]);
+            lanes[k] = Vector256.CreateScalar((float)doubled[k]);
         }
 
-        ToIndex(lanes, Vector256.Create((1L << bits) - 1), out var fields);
+        ToIndex(lanes, Vector256.Create((1 << bits) - 1), out var fields);
         for (var k = 0; k < Dimension; k++)
         {
             index[k] = fields[k][0];
@@ -82,37 +84,37 @@ public abstract class BlockLattice : ILattice
         var fields = default(BlockIndexLanes);
         for (var k = 0; k < Dimension; k++)
         {
-            fields[k] = Vector256.CreateScalar(index[k]);
+            fields[k] = Vector256.CreateScalar((int)index[k]);
         }
 
-        FromIndex(fields, Vector256.Create((double)(1L << bits)), out var point);
+        FromIndex(fields, Vector256.Create((float)(1 << bits)), out var point);
         for (var k = 0; k < Dimension; k++)
         {
             doubled[k] = (long)point[k][0];
         }
     }
 
-    /// <summary>2λ for λ the point of Λ nearest y, in each lane, as exact integers held in doubles (never −0).</summary>
+    /// <summary>2λ for λ the point of Λ nearest y, in each lane, as exact integers held in binary32 (never −0).</summary>
     internal abstract void ClosestDoubled(in BlockLanes y, out BlockLanes doubled);
 
     /// <summary>
     /// The Voronoi indices of the points 2λ in each lane, reduced with <paramref name="mask"/> = M − 1 (M a power of two;
     /// two's complement makes a negative coordinate's residue right too).
     /// </summary>
-    internal abstract void ToIndex(in BlockLanes doubled, Vector256<long> mask, out BlockIndexLanes index);
+    internal abstract void ToIndex(in BlockLanes doubled, Vector256<int> mask, out BlockIndexLanes index);
 
     /// <summary>2λ' for λ' = Σ k_i b_i, the generator basis combined with the indices k in each lane.</summary>
     internal abstract void Generate(in BlockIndexLanes index, out BlockLanes doubled);
 
     /// <summary>The points 2λ the indices name in each lane, M = <paramref name="modulus"/> lane by lane.</summary>
-    internal void FromIndex(in BlockIndexLanes index, Vector256<double> modulus, out BlockLanes doubled)
+    internal void FromIndex(in BlockIndexLanes index, Vector256<float> modulus, out BlockLanes doubled)
     {
         Generate(index, out doubled);
-        var twice = modulus + modulus;
-        var scaled = default(BlockLanes);
+        var inverse = Vector256<float>.One / (modulus + modulus); // 1/(2M): a power of two, so the products are exact
+        Unsafe.SkipInit(out BlockLanes scaled);
         for (var k = 0; k < Dimension; k++)
         {
-            scaled[k] = doubled[k] / twice;
+            scaled[k] = doubled[k] * inverse;
         }
 
         ClosestDoubled(scaled, out var coarse);
@@ -123,37 +125,58 @@ public abstract class BlockLattice : ILattice
     }
 
     /// <summary>
+    /// max ⟨2λ, r⟩ over the Voronoi-relevant vectors r of Λ, lane by lane; λ lies in the Voronoi cell of M·Λ iff it is
+    /// at most 2M (every relevant vector has ‖r‖² = 2). Here D8's, whose relevant vectors are its 112 roots ±e_i ± e_j:
+    /// the two largest |2λ_i| summed. Exact: integers below 2^24.
+    /// </summary>
+    internal virtual Vector256<float> Reach(in BlockLanes doubled)
+    {
+        var (first, second) = (Vector256<float>.Zero, Vector256<float>.Zero);
+        for (var k = 0; k < Dimension; k++)
+        {
+            var a = Vector256.Abs(doubled[k]);
+            second = Vector256.Max(second, Vector256.Min(first, a));
+            first = Vector256.Max(first, a);
+        }
+
+        return first + second;
+    }
+
+    /// <summary>
     /// The point z of D8 + shift·1 nearest y in each lane (as z − shift, integers) and the squared distance (Conway and
     /// Sloane, Sphere Packings, Lattices and Groups, ch. 20): round every coordinate; if the sum is odd, re-round the
     /// coordinate farthest from its integer (the first, on ties) the other way — the nearest point with an even sum.
     /// Lane-wise selects, no branches: the parity is a coin flip a branch predictor cannot learn.
     /// </summary>
-    private protected static Vector256<double> ClosestInD8(in BlockLanes y, Vector256<double> shift, out BlockLanes z)
+    private protected static Vector256<float> ClosestInD8(in BlockLanes y, Vector256<float> shift, out BlockLanes z)
     {
-        z = default;
-        var v = default(BlockLanes);
-        var sum = Vector256<double>.Zero;
-        var worstGap = Vector256.Create(-1.0);
-        var worst = Vector256<double>.Zero;
-        for (var k = 0; k < Dimension; k++)
+        Unsafe.SkipInit(out z);
+        var sum = Vector256<float>.Zero;
+        var worstGap = Vector256.Create(-1f);
+        var (worst, position) = (Vector256<float>.Zero, Vector256<float>.Zero);
+        for (var k = 0; k < Dimension; k++, position += Vector256<float>.One)
         {
-            v[k] = y[k] - shift;
-            z[k] = Vector256.Round(v[k]); // to nearest, ties to even, as Math.Round
-            sum += z[k]; // exact: integers far below 2^53
-            var gap = Vector256.Abs(v[k] - z[k]);
+            var v = y[k] - shift;
+            var rounded = Vector256.Round(v); // to nearest, ties to even, as Math.Round
+            z[k] = rounded;
+            sum += rounded; // exact: integers far below 2^24
+            var gap = Vector256.Abs(v - rounded);
             var wider = Vector256.GreaterThan(gap, worstGap);
             worstGap = Vector256.ConditionalSelect(wider, gap, worstGap);
-            worst = Vector256.ConditionalSelect(wider, Vector256.Create((double)k), worst);
+            worst = Vector256.ConditionalSelect(wider, position, worst);
         }
 
-        var odd = Vector256.Equals(Vector256.ConvertToInt64(sum) & Vector256<long>.One, Vector256<long>.One).AsDouble();
-        var distance = Vector256<double>.Zero;
-        for (var k = 0; k < Dimension; k++)
+        var odd = Vector256.Equals(Vector256.ConvertToInt32(sum) & Vector256<int>.One, Vector256<int>.One).AsSingle();
+        var distance = Vector256<float>.Zero;
+        position = Vector256<float>.Zero;
+        for (var k = 0; k < Dimension; k++, position += Vector256<float>.One)
         {
-            var move = odd & Vector256.Equals(worst, Vector256.Create((double)k));
-            var away = Vector256.ConditionalSelect(Vector256.GreaterThanOrEqual(v[k], z[k]), Vector256<double>.One, Vector256.Create(-1.0));
-            z[k] += away & move;
-            var d = v[k] - z[k];
+            var v = y[k] - shift;
+            var move = odd & Vector256.Equals(worst, position);
+            var away = Vector256.ConditionalSelect(Vector256.GreaterThanOrEqual(v, z[k]), Vector256<float>.One, Vector256.Create(-1f));
+            var point = z[k] + (away & move);
+            z[k] = point;
+            var d = v - point;
             distance += d * d;
         }
 

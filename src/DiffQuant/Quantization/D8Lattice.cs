@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace DiffQuant.Quantization;
@@ -30,11 +31,11 @@ public sealed class D8Lattice : BlockLattice
 
     internal override void ClosestDoubled(in BlockLanes y, out BlockLanes doubled)
     {
-        doubled = default;
-        ClosestInD8(y, Vector256<double>.Zero, out var point);
+        Unsafe.SkipInit(out doubled);
+        ClosestInD8(y, Vector256<float>.Zero, out var point);
         for (var k = 0; k < Dimension; k++)
         {
-            doubled[k] = point[k] + point[k] + Vector256<double>.Zero; // + 0: no −0 from rounding
+            doubled[k] = point[k] + point[k] + Vector256<float>.Zero; // + 0: no −0 from rounding
         }
     }
 
@@ -42,31 +43,31 @@ public sealed class D8Lattice : BlockLattice
     /// In the generator basis, λ = d/2 has λ8 = k8, λ_c = k_c − k_(c+1) (c = 2…7) and λ1 = 2k1 − k2; the last division is
     /// exact (λ1 + k2 = Σλ is even).
     /// </summary>
-    internal override void ToIndex(in BlockLanes doubled, Vector256<long> mask, out BlockIndexLanes index)
+    internal override void ToIndex(in BlockLanes doubled, Vector256<int> mask, out BlockIndexLanes index)
     {
-        index = default;
-        var half = Vector256.Create(0.5);
+        Unsafe.SkipInit(out index);
+        var half = Vector256.Create(0.5f);
         var next = doubled[7] * half;
-        index[7] = Vector256.ConvertToInt64(next) & mask;
+        index[7] = Vector256.ConvertToInt32(next) & mask;
         for (var c = 6; c >= 1; c--)
         {
             next = (doubled[c] * half) + next;
-            index[c] = Vector256.ConvertToInt64(next) & mask;
+            index[c] = Vector256.ConvertToInt32(next) & mask;
         }
 
-        index[0] = Vector256.ConvertToInt64(((doubled[0] * half) + next) * half) & mask;
+        index[0] = Vector256.ConvertToInt32(((doubled[0] * half) + next) * half) & mask;
     }
 
     internal override void Generate(in BlockIndexLanes index, out BlockLanes doubled)
     {
-        doubled = default;
-        var two = Vector256.Create(2.0);
-        doubled[0] = two * ((two * Vector256.ConvertToDouble(index[0])) - Vector256.ConvertToDouble(index[1]));
+        Unsafe.SkipInit(out doubled);
+        var two = Vector256.Create(2f);
+        doubled[0] = two * ((two * Vector256.ConvertToSingle(index[0])) - Vector256.ConvertToSingle(index[1]));
         for (var c = 1; c <= 6; c++)
         {
-            doubled[c] = two * (Vector256.ConvertToDouble(index[c]) - Vector256.ConvertToDouble(index[c + 1]));
+            doubled[c] = two * (Vector256.ConvertToSingle(index[c]) - Vector256.ConvertToSingle(index[c + 1]));
         }
 
-        doubled[7] = two * Vector256.ConvertToDouble(index[7]);
+        doubled[7] = two * Vector256.ConvertToSingle(index[7]);
     }
 }

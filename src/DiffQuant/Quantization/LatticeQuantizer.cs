@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using DiffQuant.Bits;
 
@@ -11,8 +12,9 @@ namespace DiffQuant.Quantization;
 /// bytes spread evenly, the extra byte on the first blocks) sends the Voronoi index
 /// (<see cref="BlockLattice.ToIndex(ReadOnlySpan{long}, int, Span{long})"/>, 8·b_j bits) of λ, the lattice point
 /// nearest v_j/Δ, Δ = σ·<see cref="BlockLattice.Steps"/>[b_j]. A point outside the Voronoi cell of 2^b·Λ would decode
-/// to the wrong side (a Voronoi code wraps), so the encoder clips instead: it shrinks v_j by 0.9 until the point
-/// decodes to itself (an overload, counted per coordinate). A block with 0 bits decodes to 0, so rates below one bit
+/// to the wrong side (a Voronoi code wraps), so the encoder clips instead: it shrinks v_j by powers of 0.9, from about
+/// where the unshrunk point's distance from the cell says (<see cref="CodeBlocks"/>), until the point decodes to itself
+/// (an overload, counted per coordinate). A block with 0 bits decodes to 0, so rates below one bit
 /// a coordinate keep a random subspace. q = Θ_mᵀ(Δ·λ).
 /// </summary>
 public sealed class LatticeQuantizer : RotatedCode
@@ -20,20 +22,28 @@ public sealed class LatticeQuantizer : RotatedCode
     /// <summary>The most bits a coordinate may take.</summary>
     public const int MaxBitsPerCoordinate = 16;
 
-    /// <summary>The sign mask of a register whose four lanes are all set (masks are compared by their signs: as doubles they are NaN).</summary>
+    /// <summary>The sign mask of a register whose lanes are all set (masks are compared by their signs: as floats they are NaN).</summary>
     private const uint AllLanes = (1 << BlockLattice.Lanes) - 1;
 
     /// <summary>Blocks the encoder codes before packing them (a multiple of <see cref="BlockLattice.Lanes"/>).</summary>
     private const int ChunkBlocks = 256;
 
     /// <summary>Each pass of the encoder's clipping shrinks the block by this factor.</summary>
-    private const double Shrink = 0.9;
+    private const float Shrink = 0.9f;
+
+    /// <summary>
+    /// A point whose reach (<see cref="BlockLattice.Reach"/>) is below 2M·this lies in (1 − 2^−16)·V, V the Voronoi cell
+    /// of M·Λ: every other point of M·Λ is then farther by at least 2^−15·M², far beyond the binary32 rounding of the
+    /// decoder's distances, so it decodes to itself without a decoding to tell.
+    /// </summary>
+    private const float Clearance = 1 - (1f / (1 << 16));
 
     private readonly double[] _padded;
 
-    /// <summary>The Voronoi indices of a chunk of blocks, block-major, and the chunk's blocks that need clipping.</summary>
-    private readonly long[] _fields = new long[ChunkBlocks * BlockLattice.Dimension];
+    /// <summary>The Voronoi indices of a chunk of blocks, block-major, and the chunk's blocks that need clipping with their first pass's reaches.</summary>
+    private readonly int[] _fields = new int[ChunkBlocks * BlockLattice.Dimension];
     private readonly int[] _pending = new int[ChunkBlocks];
+    private readonly float[] _reaches = new float[ChunkBlocks];
     private readonly int _blocks;
 
     /// <summary>b: every block has b or b + 1 bits a coordinate.</summary>
@@ -116,18 +126,17 @@ public sealed class LatticeQuantizer : RotatedCode
         var v = _padded.AsSpan();
         var coded = CodedBlocks;
         v[(coded * BlockLattice.Dimension)..].Clear();
-        Span<long> fields = stackalloc long[BlockLattice.Dimension * BlockLattice.Lanes];
+        Span<int> fields = stackalloc int[BlockLattice.Dimension * BlockLattice.Lanes];
         Span<int> bits = stackalloc int[BlockLattice.Lanes];
-        Span<double> steps = stackalloc double[BlockLattice.Lanes];
         for (var j = 0; j < coded; j += BlockLattice.Lanes)
         {
-            var count = GroupParameters(j, coded, sigma, bits, steps);
+            var count = GroupBits(j, coded, bits);
             for (var lane = 0; lane < count; lane++)
             {
                 TakeFields(ref reader, ref unpacker, fields.Slice(lane * BlockLattice.Dimension, BlockLattice.Dimension), bits[lane]);
             }
 
-            DecodeBlocks(_lattice, v.Slice(j * BlockLattice.Dimension, count * BlockLattice.Dimension), bits, steps, fields);
+            DecodeBlocks(_lattice, v.Slice(j * BlockLattice.Dimension, count * BlockLattice.Dimension), bits, sigma, fields);
         }
 
         for (var rest = PaddingBits; rest > 0; rest -= 32)
@@ -144,62 +153,58 @@ public sealed class LatticeQuantizer : RotatedCode
     /// <summary>The blocks with at least one bit: all, or the first ones when b = 0.</summary>
     private int CodedBlocks => _lowBits > 0 ? _blocks : _highCount;
 
-    /// <summary>The bits and steps of the group of blocks from <paramref name="first"/>; returns how many blocks it has.</summary>
-    private int GroupParameters(int first, int end, double sigma, Span<int> bits, Span<double> steps)
+    /// <summary>The bits of the group of blocks from <paramref name="first"/>; returns how many blocks it has.</summary>
+    private int GroupBits(int first, int end, Span<int> bits)
     {
         var count = Math.Min(BlockLattice.Lanes, end - first);
         for (var lane = 0; lane < count; lane++)
         {
-            (bits[lane], steps[lane]) = BlockParameters(first + lane, sigma);
+            bits[lane] = BlockBits(first + lane);
         }
 
         return count;
     }
 
-    private (int Bits, double Step) BlockParameters(int block, double sigma)
-    {
-        var bits = BlockBits(block);
-        return (bits, sigma * _lattice.Steps[bits - 1]);
-    }
-
     /// <summary>
     /// Codes the blocks [start, start + count) of v into <see cref="_fields"/> (block-major) and returns the overloaded
-    /// coordinates. Groups of four take one pass each; the blocks whose point did not decode to itself are then
-    /// clipped four at a time from copies, so the shrinking passes run on full groups.
+    /// coordinates. Groups of eight take one pass each; the blocks whose point did not decode to itself are then
+    /// clipped eight at a time from copies, so the shrinking passes run on full groups.
     /// </summary>
     private int CodeChunk(Span<double> v, int start, int count, double sigma)
     {
         Span<int> bits = stackalloc int[BlockLattice.Lanes];
-        Span<double> steps = stackalloc double[BlockLattice.Lanes];
+        Span<float> reaches = stackalloc float[BlockLattice.Lanes];
         var pending = 0;
         for (var j = start; j < start + count; j += BlockLattice.Lanes)
         {
-            var lanes = GroupParameters(j, start + count, sigma, bits, steps);
+            var lanes = GroupBits(j, start + count, bits);
             var blocks = v.Slice(j * BlockLattice.Dimension, lanes * BlockLattice.Dimension);
-            var coded = CodeGroup(_lattice, blocks, bits, steps, _fields.AsSpan((j - start) * BlockLattice.Dimension, lanes * BlockLattice.Dimension), Vector256<double>.One, clip: false);
+            var coded = CodeGroup(_lattice, blocks, bits, sigma, _fields.AsSpan((j - start) * BlockLattice.Dimension, lanes * BlockLattice.Dimension), clip: false, reaches);
             for (var lane = 0; lane < lanes; lane++)
             {
                 if ((coded >> lane & 1) == 0)
                 {
-                    _pending[pending++] = j + lane;
+                    (_pending[pending], _reaches[pending]) = (j + lane, reaches[lane]);
+                    pending++;
                 }
             }
         }
 
         Span<double> copies = stackalloc double[BlockLattice.Dimension * BlockLattice.Lanes];
-        Span<long> fields = stackalloc long[BlockLattice.Dimension * BlockLattice.Lanes];
+        Span<int> fields = stackalloc int[BlockLattice.Dimension * BlockLattice.Lanes];
         var overloads = 0;
         for (var p = 0; p < pending; p += BlockLattice.Lanes)
         {
             var lanes = Math.Min(BlockLattice.Lanes, pending - p);
+            reaches.Clear();
             for (var lane = 0; lane < lanes; lane++)
             {
                 v.Slice(_pending[p + lane] * BlockLattice.Dimension, BlockLattice.Dimension).CopyTo(copies[(lane * BlockLattice.Dimension)..]);
-                (bits[lane], steps[lane]) = BlockParameters(_pending[p + lane], sigma);
+                bits[lane] = BlockBits(_pending[p + lane]);
+                reaches[lane] = _reaches[p + lane];
             }
 
-            // The first pass (factor 1) failed for these: resume at the next factor.
-            CodeGroup(_lattice, copies[..(lanes * BlockLattice.Dimension)], bits, steps, fields, Vector256.Create(Shrink), clip: true);
+            ClipGroup(_lattice, copies[..(lanes * BlockLattice.Dimension)], bits, sigma, fields, Vector256.Create<float>(reaches));
             for (var lane = 0; lane < lanes; lane++)
             {
                 var block = _pending[p + lane];
@@ -213,115 +218,165 @@ public sealed class LatticeQuantizer : RotatedCode
     }
 
     /// <summary>
-    /// Codes one block of 8 or a group of up to four (<paramref name="blocks"/>, block l with b_l =
-    /// <paramref name="bits"/>[l] bits a coordinate at step Δ_l = <paramref name="steps"/>[l]): λ_l is the lattice point
-    /// nearest v_l/Δ_l, v_l shrunk by 0.9 until λ_l decodes to itself; writes λ_l's Voronoi index to
-    /// <paramref name="fields"/>[8l …], replaces v_l by its reconstruction Δ_l·λ_l and returns the mask of the blocks
-    /// that shrank (overloads). The blocks go through the lattice side by side, each lane on its own, so a block codes
-    /// the same alone or in any group.
+    /// Codes one block of 8 or a group of up to eight (<paramref name="blocks"/>, block l with b_l =
+    /// <paramref name="bits"/>[l] bits a coordinate at step Δ_l = σ·<see cref="BlockLattice.Steps"/>[b_l], σ =
+    /// <paramref name="sigma"/>): λ_l is the lattice point
+    /// nearest v_l/Δ_l, or, when that one does not decode to itself, nearest 0.9^j·v_l/Δ_l for the first j from
+    /// <see cref="StartFactor"/> on at which it does; writes λ_l's Voronoi index to <paramref name="fields"/>[8l …],
+    /// replaces v_l by its reconstruction Δ_l·λ_l and returns the mask of the blocks that shrank (overloads). The blocks
+    /// go through the lattice side by side, each lane on its own, so a block codes the same alone or in any group.
     /// </summary>
-    internal static int CodeBlocks(BlockLattice lattice, Span<double> blocks, ReadOnlySpan<int> bits, ReadOnlySpan<double> steps, Span<long> fields) =>
-        CodeGroup(lattice, blocks, bits, steps, fields, Vector256<double>.One, clip: true);
+    internal static int CodeBlocks(BlockLattice lattice, Span<double> blocks, ReadOnlySpan<int> bits, double sigma, Span<int> fields) =>
+        CodeGroup(lattice, blocks, bits, sigma, fields, clip: true, []);
 
     /// <summary>
-    /// <see cref="CodeBlocks"/> from shrink <paramref name="factor"/> on. Without <paramref name="clip"/>, one pass:
-    /// only the blocks whose point decodes to itself are coded, and their mask is returned.
+    /// <see cref="CodeBlocks"/>. Without <paramref name="clip"/>, one pass: only the blocks whose point decodes to
+    /// itself are coded, their mask is returned, and the others' reaches go to <paramref name="reaches"/>.
     /// </summary>
-    private static int CodeGroup(BlockLattice lattice, Span<double> blocks, ReadOnlySpan<int> bits, ReadOnlySpan<double> steps, Span<long> fields, Vector256<double> factor, bool clip)
+    private static int CodeGroup(BlockLattice lattice, Span<double> blocks, ReadOnlySpan<int> bits, double sigma, Span<int> fields, bool clip, Span<float> reaches)
     {
         var count = blocks.Length / BlockLattice.Dimension;
         var used = (1 << count) - 1;
-        var (step, modulus) = LaneParameters(count, bits, steps);
-        Gather(blocks, out var y);
-        var done = Attempt(lattice, y, factor, step, modulus, out var point, out var index);
+        var (step, modulus) = LaneParameters(lattice, count, bits);
+        Gather(blocks, sigma, out var y);
+        var done = Attempt(lattice, y, Vector256<float>.One, step, modulus, out var point, out var index, out var reach);
+        var coded = (int)done.ExtractMostSignificantBits() & used;
         if (!clip)
         {
-            var coded = (int)done.ExtractMostSignificantBits() & used;
-            Store(point, index, step, coded, blocks, fields);
+            reach.CopyTo(reaches);
+            Store(point, index, step, sigma, coded, blocks, fields);
             return coded;
         }
 
+        Clip(lattice, y, StartFactor(reach, modulus), step, modulus, done, ref point, ref index);
+        Store(point, index, step, sigma, used, blocks, fields);
+        return ~coded & used;
+    }
+
+    /// <summary>The clipping of <see cref="CodeBlocks"/> for blocks whose first pass, of the given reaches, failed.</summary>
+    private static void ClipGroup(BlockLattice lattice, Span<double> blocks, ReadOnlySpan<int> bits, double sigma, Span<int> fields, Vector256<float> reach)
+    {
+        var count = blocks.Length / BlockLattice.Dimension;
+        var (step, modulus) = LaneParameters(lattice, count, bits);
+        Gather(blocks, sigma, out var y);
+        var (point, index) = (default(BlockLanes), default(BlockIndexLanes));
+        Clip(lattice, y, StartFactor(reach, modulus), step, modulus, Vector256<float>.Zero, ref point, ref index);
+        Store(point, index, step, sigma, (1 << count) - 1, blocks, fields);
+    }
+
+    /// <summary>
+    /// The lanes not <paramref name="done"/> take the point nearest y·f/Δ for f = <paramref name="factor"/>,
+    /// f·<see cref="Shrink"/>, … — the first that decodes to itself (f → 0 gives 0, which does).
+    /// </summary>
+    private static void Clip(BlockLattice lattice, in BlockLanes y, Vector256<float> factor, Vector256<float> step, Vector256<float> modulus, Vector256<float> done, ref BlockLanes point, ref BlockIndexLanes index)
+    {
         while (done.ExtractMostSignificantBits() != AllLanes)
         {
-            factor = Vector256.ConditionalSelect(done, factor, factor * Shrink);
-            var fits = Attempt(lattice, y, factor, step, modulus, out var candidate, out var candidateIndex) & ~done;
+            var fits = Attempt(lattice, y, factor, step, modulus, out var candidate, out var candidateIndex, out _) & ~done;
             for (var k = 0; k < BlockLattice.Dimension; k++)
             {
                 point[k] = Vector256.ConditionalSelect(fits, candidate[k], point[k]);
-                index[k] = Vector256.ConditionalSelect(fits.AsInt64(), candidateIndex[k], index[k]);
+                index[k] = Vector256.ConditionalSelect(fits.AsInt32(), candidateIndex[k], index[k]);
             }
 
             done |= fits;
+            factor = Vector256.ConditionalSelect(done, factor, factor * Shrink);
+        }
+    }
+
+    /// <summary>
+    /// The first shrink a clipped block tries: 0.9^(j−1) for j the first with 0.9^j·reach &lt; 2M (but at least 0.9),
+    /// reach that of its unshrunk point. A point's reach grows about in proportion to the input, so the factors before
+    /// would clip again; starting a step early keeps the chance of a point that clips less.
+    /// </summary>
+    private static Vector256<float> StartFactor(Vector256<float> reach, Vector256<float> modulus)
+    {
+        var limit = modulus + modulus;
+        var start = Vector256.Create(Shrink);
+        var next = start * Shrink;
+        var beyond = Vector256.GreaterThanOrEqual(next * reach, limit);
+        while (beyond != Vector256<float>.Zero)
+        {
+            start = Vector256.ConditionalSelect(beyond, next, start);
+            next = Vector256.ConditionalSelect(beyond, next * Shrink, next);
+            beyond = Vector256.GreaterThanOrEqual(next * reach, limit);
         }
 
-        Store(point, index, step, used, blocks, fields);
-        return (int)Vector256.LessThan(factor, Vector256<double>.One).ExtractMostSignificantBits() & used;
+        return start;
     }
 
     /// <summary>
     /// One pass of <see cref="CodeBlocks"/> at shrink <paramref name="factor"/>: the points 2λ nearest y·factor/Δ, their
-    /// indices, and the mask of the lanes whose point decodes to itself. A point with ‖λ‖² &lt; M²/2 lies strictly inside
-    /// the packing ball of M·Λ around 0 (the packing radius of E8 and of D8 is 1/√2), so it needs no decoding to tell.
+    /// indices, and the mask of the lanes whose point decodes to itself. λ in V's interior with room to spare
+    /// (<see cref="Clearance"/>) does; λ outside V cannot (or is refused, which only costs a shrink); only the lanes
+    /// between are decoded to tell.
     /// </summary>
-    private static Vector256<double> Attempt(BlockLattice lattice, in BlockLanes y, Vector256<double> factor, Vector256<double> step, Vector256<double> modulus, out BlockLanes point, out BlockIndexLanes index)
+    private static Vector256<float> Attempt(BlockLattice lattice, in BlockLanes y, Vector256<float> factor, Vector256<float> step, Vector256<float> modulus, out BlockLanes point, out BlockIndexLanes index, out Vector256<float> reach)
     {
-        var scaled = default(BlockLanes);
+        Unsafe.SkipInit(out BlockLanes scaled);
         for (var k = 0; k < BlockLattice.Dimension; k++)
         {
             scaled[k] = y[k] * factor / step;
         }
 
         lattice.ClosestDoubled(scaled, out point);
-        lattice.ToIndex(point, Vector256.ConvertToInt64(modulus) - Vector256<long>.One, out index);
-        var norm = Vector256<double>.Zero;
-        for (var k = 0; k < BlockLattice.Dimension; k++)
-        {
-            norm += point[k] * point[k]; // ‖2λ‖²: exact integers
-        }
-
-        var fits = Vector256.LessThan(norm, 2 * modulus * modulus);
-        if (fits.ExtractMostSignificantBits() != AllLanes)
+        lattice.ToIndex(point, Vector256.ConvertToInt32(modulus) - Vector256<int>.One, out index);
+        reach = lattice.Reach(point);
+        var twice = modulus + modulus;
+        var fits = Vector256.LessThan(reach, twice * Clearance);
+        var near = Vector256.LessThanOrEqual(reach, twice) & ~fits;
+        if (near != Vector256<float>.Zero)
         {
             lattice.FromIndex(index, modulus, out var decoded);
-            var same = Vector256<double>.AllBitsSet;
+            var same = Vector256<float>.AllBitsSet;
             for (var k = 0; k < BlockLattice.Dimension; k++)
             {
                 same &= Vector256.Equals(decoded[k], point[k]);
             }
 
-            fits |= same;
+            fits |= near & same;
         }
 
         return fits;
     }
 
     /// <summary>The decoder's side of <see cref="CodeBlocks"/>: the blocks' reconstructions Δ_l·λ_l from their indices.</summary>
-    private static void DecodeBlocks(BlockLattice lattice, Span<double> blocks, ReadOnlySpan<int> bits, ReadOnlySpan<double> steps, ReadOnlySpan<long> fields)
+    private static void DecodeBlocks(BlockLattice lattice, Span<double> blocks, ReadOnlySpan<int> bits, double sigma, ReadOnlySpan<int> fields)
     {
         var count = blocks.Length / BlockLattice.Dimension;
-        var (step, modulus) = LaneParameters(count, bits, steps);
-        var index = default(BlockIndexLanes);
+        var (step, modulus) = LaneParameters(lattice, count, bits);
+        Unsafe.SkipInit(out BlockIndexLanes index);
         for (var k = 0; k < BlockLattice.Dimension; k++)
         {
-            index[k] = Vector256.Create(fields[k], fields[k + 8], fields[k + 16], fields[k + 24]); // lanes past count: not stored
+            index[k] = Vector256.Create(fields[k], fields[k + 8], fields[k + 16], fields[k + 24], fields[k + 32], fields[k + 40], fields[k + 48], fields[k + 56]); // lanes past count: not stored
         }
 
         lattice.FromIndex(index, modulus, out var point);
-        Store(point, index, step, (1 << count) - 1, blocks, []);
+        Store(point, index, step, sigma, (1 << count) - 1, blocks, []);
     }
 
-    /// <summary>Δ_l and M_l = 2^b_l lane by lane; lanes past <paramref name="count"/> repeat the first block's.</summary>
-    private static (Vector256<double> Step, Vector256<double> Modulus) LaneParameters(int count, ReadOnlySpan<int> bits, ReadOnlySpan<double> steps)
+    /// <summary>Δ_l/σ and M_l = 2^b_l lane by lane; lanes past <paramref name="count"/> repeat the first block's.</summary>
+    private static (Vector256<float> Step, Vector256<float> Modulus) LaneParameters(BlockLattice lattice, int count, ReadOnlySpan<int> bits)
     {
-        var (l1, l2, l3) = (count > 1 ? 1 : 0, count > 2 ? 2 : 0, count > 3 ? 3 : 0);
-        return (Vector256.Create(steps[0], steps[l1], steps[l2], steps[l3]),
-            Vector256.Create((double)(1L << bits[0]), 1L << bits[l1], 1L << bits[l2], 1L << bits[l3]));
+        Span<float> step = stackalloc float[BlockLattice.Lanes];
+        Span<float> modulus = stackalloc float[BlockLattice.Lanes];
+        var steps = lattice.Steps;
+        for (var lane = 0; lane < BlockLattice.Lanes; lane++)
+        {
+            var b = bits[lane < count ? lane : 0];
+            (step[lane], modulus[lane]) = ((float)steps[b - 1], 1 << b);
+        }
+
+        return (Vector256.Create<float>(step), Vector256.Create<float>(modulus));
     }
 
-    /// <summary>The group's blocks coordinate-major; lanes past its blocks hold 0.</summary>
-    private static void Gather(scoped ReadOnlySpan<double> blocks, out BlockLanes y)
+    /// <summary>
+    /// The group's blocks in units of σ (so binary32 holds them whatever the scale of the doubles), coordinate-major;
+    /// lanes past its blocks hold 0.
+    /// </summary>
+    private static void Gather(scoped ReadOnlySpan<double> blocks, double sigma, out BlockLanes y)
     {
-        y = default;
+        Unsafe.SkipInit(out y);
         const int Full = BlockLattice.Dimension * BlockLattice.Lanes;
         Span<double> padded = stackalloc double[Full];
         if (blocks.Length < Full)
@@ -330,26 +385,44 @@ public sealed class LatticeQuantizer : RotatedCode
             blocks = padded;
         }
 
+        Span<float> units = stackalloc float[Full];
+        var inverse = 1 / sigma;
+        if (double.IsNormal(inverse))
+        {
+            var factor = Vector256.Create(inverse);
+            for (var i = 0; i < Full; i += 8)
+            {
+                Vector256.Narrow(Vector256.Create(blocks[i..]) * factor, Vector256.Create(blocks[(i + 4)..]) * factor).CopyTo(units[i..]);
+            }
+        }
+        else
+        {
+            for (var i = 0; i < Full; i++)
+            {
+                units[i] = (float)(blocks[i] / sigma); // a subnormal σ: its inverse overflows
+            }
+        }
+
         for (var k = 0; k < BlockLattice.Dimension; k++)
         {
-            y[k] = Vector256.Create(blocks[k], blocks[k + 8], blocks[k + 16], blocks[k + 24]);
+            y[k] = Vector256.Create(units[k], units[k + 8], units[k + 16], units[k + 24], units[k + 32], units[k + 40], units[k + 48], units[k + 56]);
         }
     }
 
     /// <summary>
-    /// Writes the reconstructions Δ_l·λ_l = Δ_l·(2λ_l)/2 of the blocks in <paramref name="lanes"/> (a mask), and their
-    /// indices to <paramref name="fields"/>[8l …] unless it is empty.
+    /// Writes the reconstructions Δ_l·λ_l = σ·((Δ_l/σ)·(2λ_l)/2) of the blocks in <paramref name="lanes"/> (a mask),
+    /// the bracket in binary32, and their indices to <paramref name="fields"/>[8l …] unless it is empty.
     /// </summary>
-    private static void Store(in BlockLanes point, in BlockIndexLanes index, Vector256<double> step, int lanes, Span<double> blocks, Span<long> fields)
+    private static void Store(in BlockLanes point, in BlockIndexLanes index, Vector256<float> step, double sigma, int lanes, Span<double> blocks, Span<int> fields)
     {
         for (var k = 0; k < BlockLattice.Dimension; k++)
         {
-            var value = point[k] * 0.5 * step;
+            var value = point[k] * 0.5f * step;
             for (var lane = 0; lane < BlockLattice.Lanes; lane++)
             {
                 if ((lanes >> lane & 1) != 0)
                 {
-                    blocks[(lane * BlockLattice.Dimension) + k] = value[lane];
+                    blocks[(lane * BlockLattice.Dimension) + k] = sigma * value[lane];
                     if (!fields.IsEmpty)
                     {
                         fields[(lane * BlockLattice.Dimension) + k] = index[k][lane];
@@ -362,7 +435,7 @@ public sealed class LatticeQuantizer : RotatedCode
     /// <summary>Fields of one block in a chunk of the packer: eight b-bit fields, MSB first, in as few puts as fit.</summary>
     private static int FieldsPerPut(int bits) => 52 / bits >= 8 ? 8 : 52 / bits >= 4 ? 4 : 2;
 
-    private static void PutFields(BitWriter writer, ref FieldPacker packer, ReadOnlySpan<long> fields, int bits)
+    private static void PutFields(BitWriter writer, ref FieldPacker packer, ReadOnlySpan<int> fields, int bits)
     {
         var per = FieldsPerPut(bits);
         for (var k = 0; k < BlockLattice.Dimension; k += per)
@@ -370,14 +443,14 @@ public sealed class LatticeQuantizer : RotatedCode
             ulong chunk = 0;
             foreach (var field in fields.Slice(k, per))
             {
-                chunk = (chunk << bits) | (ulong)field;
+                chunk = (chunk << bits) | (uint)field;
             }
 
             packer.Put(writer, chunk, per * bits);
         }
     }
 
-    private static void TakeFields(ref BitReader reader, ref FieldUnpacker unpacker, scoped Span<long> fields, int bits)
+    private static void TakeFields(ref BitReader reader, ref FieldUnpacker unpacker, scoped Span<int> fields, int bits)
     {
         var per = FieldsPerPut(bits);
         var mask = (1UL << bits) - 1;
@@ -386,7 +459,7 @@ public sealed class LatticeQuantizer : RotatedCode
             var chunk = unpacker.Take(ref reader, per * bits);
             for (var t = k + per - 1; t >= k; t--)
             {
-                fields[t] = (long)(chunk & mask);
+                fields[t] = (int)(chunk & mask);
                 chunk >>= bits;
             }
         }
