@@ -319,7 +319,7 @@ public class EntropyCodedQuantizerTests
     {
         Assert.Contains("needs more than its 7-bit step", Assert.Throws<DiffQuantException>(() => new EntropyCodedRotatedQuantizer(100, 0.07, 1)).Message);
         var quantizer = new EntropyCodedRotatedQuantizer(4, 4, 1);
-        Assert.Contains("NaN, infinite or overflowing", Assert.Throws<DiffQuantException>(() => quantizer.Encode([1, double.PositiveInfinity, 0, 0], new QuantizerContext(1, 0, 16), new BitWriter(), new double[4])).Message);
+        Assert.Contains("NaN or infinite coordinate", Assert.Throws<DiffQuantException>(() => quantizer.Encode([1, double.PositiveInfinity, 0, 0], new QuantizerContext(1, 0, 16), new BitWriter(), new double[4])).Message);
         Assert.Contains("range must be a positive finite number", Assert.Throws<DiffQuantException>(() => quantizer.Encode([1, 0, 0, 0], new QuantizerContext(0, 0, 16), new BitWriter(), new double[4])).Message);
     }
 

@@ -106,7 +106,7 @@ public sealed class EntropyCodedRotatedQuantizer : RotatedCode
 
     public override int Encode(ReadOnlySpan<double> u, in QuantizerContext context, BitWriter writer, Span<double> q)
     {
-        var energy = CheckedEnergy(u, context, q);
+        var rms = CheckedRms(u, context, q);
         if (Dimension == 0)
         {
             return 0;
@@ -115,7 +115,6 @@ public sealed class EntropyCodedRotatedQuantizer : RotatedCode
         var v = _rotated.AsSpan();
         u.CopyTo(v);
         Rotation.Forward(v, context.Step);
-        var rms = Math.Sqrt(energy / Dimension);
         var history = context.History is { CanPredict: true } h ? h : null;
         var header = history is null ? Header.Indexed : Header.Predicted;
         var found = rms > 0 ? FinestFit(v, context, header, rms) : null;

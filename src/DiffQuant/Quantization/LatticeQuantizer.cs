@@ -78,7 +78,7 @@ public sealed class LatticeQuantizer : RotatedCode
 
     public override int Encode(ReadOnlySpan<double> u, in QuantizerContext context, BitWriter writer, Span<double> q)
     {
-        var energy = CheckedEnergy(u, context, q);
+        var rms = CheckedRms(u, context, q);
         if (Dimension == 0)
         {
             return 0;
@@ -89,7 +89,7 @@ public sealed class LatticeQuantizer : RotatedCode
         v[Dimension..].Clear(); // the last block's padding (the previous message left its reconstruction there)
         var rotated = v[..Dimension];
         Rotation.Forward(rotated, context.Step);
-        var k = RotatedQuantizer.GainIndex(Math.Sqrt(energy / Math.Max(1, Dimension)), context.Range);
+        var k = RotatedQuantizer.GainIndex(rms, context.Range);
         var sigma = RotatedQuantizer.Gain(context.Range, k);
         var packer = default(FieldPacker);
         packer.Put(writer, (ulong)k, RotatedQuantizer.ScaleBits);

@@ -49,19 +49,40 @@ public abstract class RotatedCode : IQuantizer
 
     public abstract void Decode(ref BitReader reader, in QuantizerContext context, Span<double> q);
 
-    /// <summary>‖u‖² (= ‖Θu‖²) after an encode's checks: the lengths, the range and the budget, a finite norm.</summary>
-    private protected double CheckedEnergy(ReadOnlySpan<double> u, in QuantizerContext context, Span<double> q)
+    /// <summary>
+    /// σ̂ = ‖u‖₂/√n (= ‖Θu‖₂/√n; 0 for n = 0) after an encode's checks: the lengths, the range and the budget, finite
+    /// coordinates. Where ‖u‖² would underflow or overflow (largest |u_i| outside 2^±500) it is summed over u/2^e, 2^e
+    /// at the largest, so the gain is right at every scale of the doubles.
+    /// </summary>
+    private protected double CheckedRms(ReadOnlySpan<double> u, in QuantizerContext context, Span<double> q)
     {
         Guard.SameLength(u.Length, Dimension, "the quantizer input");
         CheckOutput(context, q);
-        var energy = TensorPrimitives.SumOfSquares(u);
-        if (!double.IsFinite(energy))
+        var largest = u.IsEmpty ? 0 : Math.Abs(TensorPrimitives.MaxMagnitude(u));
+        if (!double.IsFinite(largest))
         {
-            Guard.Throw($"the {Name} quantizer's input has a NaN, infinite or overflowing norm (‖u‖² = {energy}).");
+            Guard.Throw($"the {Name} quantizer's input has a NaN or infinite coordinate (max |u_i| = {largest}).");
         }
 
-        return energy;
+        var n = Math.Max(1, u.Length);
+        if (largest == 0 || (largest >= MinPlainScale && largest <= MaxPlainScale))
+        {
+            return Math.Sqrt(TensorPrimitives.SumOfSquares(u) / n);
+        }
+
+        var e = Math.ILogB(largest);
+        var sum = 0.0;
+        foreach (var x in u)
+        {
+            var scaled = Math.ScaleB(x, -e);
+            sum += scaled * scaled;
+        }
+
+        return Math.ScaleB(Math.Sqrt(sum / n), e);
     }
+
+    /// <summary>2^∓500: largest magnitudes whose squares a sum holds without underflow or overflow.</summary>
+    private static readonly double MinPlainScale = Math.ScaleB(1.0, -500), MaxPlainScale = Math.ScaleB(1.0, 500);
 
     /// <summary>A decode's checks (and an encode's for its output): the output's length, the range and the budget.</summary>
     private protected void CheckOutput(in QuantizerContext context, Span<double> q)

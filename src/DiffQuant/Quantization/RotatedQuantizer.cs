@@ -66,7 +66,7 @@ public sealed class RotatedQuantizer : RotatedCode
 
     public override int Encode(ReadOnlySpan<double> u, in QuantizerContext context, BitWriter writer, Span<double> q)
     {
-        var energy = CheckedEnergy(u, context, q);
+        var rms = CheckedRms(u, context, q);
         if (Dimension == 0)
         {
             return 0; // the budget floor(0·R) is 0 bits: not even the gain
@@ -75,7 +75,6 @@ public sealed class RotatedQuantizer : RotatedCode
         var v = _rotated.AsSpan();
         u.CopyTo(v);
         Rotation.Forward(v, context.Step);
-        var rms = Math.Sqrt(energy / Math.Max(1, Dimension)); // ‖Θu‖ = ‖u‖
         var k = GainIndex(rms, context.Range);
         var sigma = Gain(context.Range, k);
         var cells = _cells.AsSpan();
