@@ -90,6 +90,9 @@ public class RotatedQuantizerTests
                 var scalar = x.ToArray();
                 rotation.Forward(scalar, step: 3, scalar: true);
                 Assert.Equal(scalar, y);
+                var apart = new double[n];
+                rotation.Forward(x, apart, step: 3);
+                Assert.Equal(y, apart); // into another vector as in place
                 if (n >= 16) // two steps share all n signs with probability 2^−n
                 {
                     var other = x.ToArray();
@@ -97,8 +100,8 @@ public class RotatedQuantizerTests
                     Assert.NotEqual(y, other);
                 }
 
-                var back = y.ToArray();
-                rotation.Inverse(back, step: 3);
+                var back = new double[n];
+                rotation.Inverse(y, back, step: 3);
                 rotation.Inverse(y, step: 3, scalar: true);
                 Assert.Equal(y, back);
                 for (var i = 0; i < n; i++)

@@ -113,8 +113,7 @@ public sealed class EntropyCodedRotatedQuantizer : RotatedCode
         }
 
         var v = _rotated.AsSpan();
-        u.CopyTo(v);
-        Rotation.Forward(v, context.Step);
+        Rotation.Forward(u, v, context.Step);
         var history = context.History is { CanPredict: true } h ? h : null;
         var header = history is null ? Header.Indexed : Header.Predicted;
         var found = rms > 0 ? FinestFit(v, context, header, rms) : null;

@@ -45,9 +45,13 @@ public sealed class HadamardRotation
     public int Dimension => _dimension;
 
     /// <summary>x ← Θ_step x.</summary>
-    public void Forward(Span<double> x, long step, bool scalar = false)
+    public void Forward(Span<double> x, long step, bool scalar = false) => Forward(x, x, step, scalar);
+
+    /// <summary>y = Θ_step x (<paramref name="y"/> may be <paramref name="x"/>).</summary>
+    public void Forward(ReadOnlySpan<double> x, Span<double> y, long step, bool scalar = false)
     {
         Guard.SameLength(x.Length, _dimension, "the rotated vector");
+        Guard.SameLength(y.Length, _dimension, "the rotation's output");
         if (_dimension == 0)
         {
             return;
@@ -60,20 +64,24 @@ public sealed class HadamardRotation
         var unit = up / Math.Sqrt(_block);
         if (_block == _dimension)
         {
-            Store(w, x, 0, _dimension, unit, null, scalar);
+            Store(w, y, 0, _dimension, unit, null, scalar);
             return;
         }
 
         Rescale(w, 0, _block, _signsB, scalar);
         FastHadamard.Transform(w[^_block..], scalar);
-        Store(w, x, 0, _dimension - _block, up, null, scalar);
-        Store(w, x, _dimension - _block, _dimension, unit, null, scalar);
+        Store(w, y, 0, _dimension - _block, up, null, scalar);
+        Store(w, y, _dimension - _block, _dimension, unit, null, scalar);
     }
 
-    /// <summary>x ← Θ_stepᵀ x (the steps of <see cref="Forward"/> in reverse, each its own inverse).</summary>
-    public void Inverse(Span<double> x, long step, bool scalar = false)
+    /// <summary>x ← Θ_stepᵀ x (the steps of <see cref="Forward(ReadOnlySpan{double}, Span{double}, long, bool)"/> in reverse, each its own inverse).</summary>
+    public void Inverse(Span<double> x, long step, bool scalar = false) => Inverse(x, x, step, scalar);
+
+    /// <summary>y = Θ_stepᵀ x (<paramref name="y"/> may be <paramref name="x"/>).</summary>
+    public void Inverse(ReadOnlySpan<double> x, Span<double> y, long step, bool scalar = false)
     {
         Guard.SameLength(x.Length, _dimension, "the rotated vector");
+        Guard.SameLength(y.Length, _dimension, "the rotation's output");
         if (_dimension == 0)
         {
             return;
@@ -86,15 +94,15 @@ public sealed class HadamardRotation
         if (_block == _dimension)
         {
             FastHadamard.Transform(w, scalar);
-            Store(w, x, 0, _dimension, unit, _signsA, scalar);
+            Store(w, y, 0, _dimension, unit, _signsA, scalar);
             return;
         }
 
         FastHadamard.Transform(w[^_block..], scalar);
         Rescale(w, _dimension - _block, _dimension, _signsB, scalar);
         FastHadamard.Transform(w[.._block], scalar);
-        Store(w, x, 0, _block, unit, _signsA, scalar);
-        Store(w, x, _block, _dimension, up, _signsA, scalar);
+        Store(w, y, 0, _block, unit, _signsA, scalar);
+        Store(w, y, _block, _dimension, up, _signsA, scalar);
     }
 
     /// <summary>

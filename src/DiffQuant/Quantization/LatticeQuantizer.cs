@@ -85,10 +85,8 @@ public sealed class LatticeQuantizer : RotatedCode
         }
 
         var v = _padded.AsSpan();
-        u.CopyTo(v);
+        Rotation.Forward(u, v[..Dimension], context.Step);
         v[Dimension..].Clear(); // the last block's padding (the previous message left its reconstruction there)
-        var rotated = v[..Dimension];
-        Rotation.Forward(rotated, context.Step);
         var k = RotatedQuantizer.GainIndex(rms, context.Range);
         var sigma = RotatedQuantizer.Gain(context.Range, k);
         var packer = default(FieldPacker);
@@ -102,14 +100,13 @@ public sealed class LatticeQuantizer : RotatedCode
             overloads += CodeChunk(v, start, count, sigma);
             for (var block = 0; block < count; block++)
             {
-                PutFields(writer, ref packer, _fields.AsSpan(block * BlockLattice.Dimension, BlockLattice.Dimension), BlockBits(start + block));
+                PutFields(writer, ref packer, GroupFields(block), block % BlockLattice.Lanes, BlockBits(start + block));
             }
         }
 
         Pad(writer, ref packer);
         packer.Flush(writer);
-        rotated.CopyTo(q);
-        Rotation.Inverse(q, context.Step);
+        Rotation.Inverse(v[..Dimension], q, context.Step);
         return overloads;
     }
 
@@ -133,7 +130,7 @@ public sealed class LatticeQuantizer : RotatedCode
             var count = GroupBits(j, coded, bits);
             for (var lane = 0; lane < count; lane++)
             {
-                TakeFields(ref reader, ref unpacker, fields.Slice(lane * BlockLattice.Dimension, BlockLattice.Dimension), bits[lane]);
+                TakeFields(ref reader, ref unpacker, fields, lane, bits[lane]);
             }
 
             DecodeBlocks(_lattice, v.Slice(j * BlockLattice.Dimension, count * BlockLattice.Dimension), bits, sigma, fields);
@@ -144,11 +141,13 @@ public sealed class LatticeQuantizer : RotatedCode
             unpacker.Take(ref reader, (int)Math.Min(rest, 32));
         }
 
-        v[..Dimension].CopyTo(q);
-        Rotation.Inverse(q, context.Step);
+        Rotation.Inverse(v[..Dimension], q, context.Step);
     }
 
     private int BlockBits(int block) => block < _highCount ? _lowBits + 1 : _lowBits;
+
+    /// <summary>The Voronoi indices of the group holding the chunk's block <paramref name="block"/> (64 slots, coordinate-major).</summary>
+    private Span<int> GroupFields(int block) => _fields.AsSpan(block / BlockLattice.Lanes * BlockLattice.Dimension * BlockLattice.Lanes, BlockLattice.Dimension * BlockLattice.Lanes);
 
     /// <summary>The blocks with at least one bit: all, or the first ones when b = 0.</summary>
     private int CodedBlocks => _lowBits > 0 ? _blocks : _highCount;
@@ -166,7 +165,7 @@ public sealed class LatticeQuantizer : RotatedCode
     }
 
     /// <summary>
-    /// Codes the blocks [start, start + count) of v into <see cref="_fields"/> (block-major) and returns the overloaded
+    /// Codes the blocks [start, start + count) of v into <see cref="_fields"/> (by group, coordinate-major) and returns the overloaded
     /// coordinates. Groups of eight take one pass each; the blocks whose point did not decode to itself are then
     /// clipped eight at a time from copies, so the shrinking passes run on full groups.
     /// </summary>
@@ -179,7 +178,7 @@ public sealed class LatticeQuantizer : RotatedCode
         {
             var lanes = GroupBits(j, start + count, bits);
             var blocks = v.Slice(j * BlockLattice.Dimension, lanes * BlockLattice.Dimension);
-            var coded = CodeGroup(_lattice, blocks, bits, sigma, _fields.AsSpan((j - start) * BlockLattice.Dimension, lanes * BlockLattice.Dimension), clip: false, reaches);
+            var coded = CodeGroup(_lattice, blocks, bits, sigma, GroupFields(j - start), clip: false, reaches);
             for (var lane = 0; lane < lanes; lane++)
             {
                 if ((coded >> lane & 1) == 0)
@@ -209,7 +208,13 @@ public sealed class LatticeQuantizer : RotatedCode
             {
                 var block = _pending[p + lane];
                 copies.Slice(lane * BlockLattice.Dimension, BlockLattice.Dimension).CopyTo(v[(block * BlockLattice.Dimension)..]);
-                fields.Slice(lane * BlockLattice.Dimension, BlockLattice.Dimension).CopyTo(_fields.AsSpan((block - start) * BlockLattice.Dimension));
+                var target = GroupFields(block - start);
+                var slot = (block - start) % BlockLattice.Lanes;
+                for (var k = 0; k < BlockLattice.Dimension; k++)
+                {
+                    target[(k * BlockLattice.Lanes) + slot] = fields[(k * BlockLattice.Lanes) + lane];
+                }
+
                 overloads += Math.Clamp(Dimension - (block * BlockLattice.Dimension), 0, BlockLattice.Dimension);
             }
         }
@@ -222,7 +227,7 @@ public sealed class LatticeQuantizer : RotatedCode
     /// <paramref name="bits"/>[l] bits a coordinate at step Δ_l = σ·<see cref="BlockLattice.Steps"/>[b_l], σ =
     /// <paramref name="sigma"/>): λ_l is the lattice point
     /// nearest v_l/Δ_l, or, when that one does not decode to itself, nearest 0.9^j·v_l/Δ_l for the first j from
-    /// <see cref="StartFactor"/> on at which it does; writes λ_l's Voronoi index to <paramref name="fields"/>[8l …],
+    /// <see cref="StartFactor"/> on at which it does; writes λ_l's Voronoi index to <paramref name="fields"/>[8k + l] (k = 0…7; 64 slots),
     /// replaces v_l by its reconstruction Δ_l·λ_l and returns the mask of the blocks that shrank (overloads). The blocks
     /// go through the lattice side by side, each lane on its own, so a block codes the same alone or in any group.
     /// </summary>
@@ -340,7 +345,7 @@ public sealed class LatticeQuantizer : RotatedCode
         return fits;
     }
 
-    /// <summary>The decoder's side of <see cref="CodeBlocks"/>: the blocks' reconstructions Δ_l·λ_l from their indices.</summary>
+    /// <summary>The decoder's side of <see cref="CodeBlocks"/>: the blocks' reconstructions Δ_l·λ_l from their indices (field k of block l at [8k + l]).</summary>
     private static void DecodeBlocks(BlockLattice lattice, Span<double> blocks, ReadOnlySpan<int> bits, double sigma, ReadOnlySpan<int> fields)
     {
         var count = blocks.Length / BlockLattice.Dimension;
@@ -348,7 +353,7 @@ public sealed class LatticeQuantizer : RotatedCode
         Unsafe.SkipInit(out BlockIndexLanes index);
         for (var k = 0; k < BlockLattice.Dimension; k++)
         {
-            index[k] = Vector256.Create(fields[k], fields[k + 8], fields[k + 16], fields[k + 24], fields[k + 32], fields[k + 40], fields[k + 48], fields[k + 56]); // lanes past count: not stored
+            index[k] = Vector256.Create<int>(fields.Slice(k * BlockLattice.Lanes, BlockLattice.Lanes)); // coordinate-major; lanes past count: not stored
         }
 
         lattice.FromIndex(index, modulus, out var point);
@@ -358,9 +363,21 @@ public sealed class LatticeQuantizer : RotatedCode
     /// <summary>Δ_l/σ and M_l = 2^b_l lane by lane; lanes past <paramref name="count"/> repeat the first block's.</summary>
     private static (Vector256<float> Step, Vector256<float> Modulus) LaneParameters(BlockLattice lattice, int count, ReadOnlySpan<int> bits)
     {
+        var steps = lattice.Steps;
+        var first = bits[0];
+        var uniform = true;
+        for (var lane = 1; lane < count; lane++)
+        {
+            uniform &= bits[lane] == first;
+        }
+
+        if (uniform) // all but the one group where b + 1 bits give way to b
+        {
+            return (Vector256.Create((float)steps[first - 1]), Vector256.Create((float)(1 << first)));
+        }
+
         Span<float> step = stackalloc float[BlockLattice.Lanes];
         Span<float> modulus = stackalloc float[BlockLattice.Lanes];
-        var steps = lattice.Steps;
         for (var lane = 0; lane < BlockLattice.Lanes; lane++)
         {
             var b = bits[lane < count ? lane : 0];
@@ -411,22 +428,23 @@ public sealed class LatticeQuantizer : RotatedCode
 
     /// <summary>
     /// Writes the reconstructions Δ_l·λ_l = σ·((Δ_l/σ)·(2λ_l)/2) of the blocks in <paramref name="lanes"/> (a mask),
-    /// the bracket in binary32, and their indices to <paramref name="fields"/>[8l …] unless it is empty.
+    /// the bracket in binary32, and all eight lanes' indices to <paramref name="fields"/>[8k + l] unless it is empty.
     /// </summary>
     private static void Store(in BlockLanes point, in BlockIndexLanes index, Vector256<float> step, double sigma, int lanes, Span<double> blocks, Span<int> fields)
     {
         for (var k = 0; k < BlockLattice.Dimension; k++)
         {
             var value = point[k] * 0.5f * step;
+            if (!fields.IsEmpty)
+            {
+                index[k].CopyTo(fields[(k * BlockLattice.Lanes)..]);
+            }
+
             for (var lane = 0; lane < BlockLattice.Lanes; lane++)
             {
                 if ((lanes >> lane & 1) != 0)
                 {
                     blocks[(lane * BlockLattice.Dimension) + k] = sigma * value[lane];
-                    if (!fields.IsEmpty)
-                    {
-                        fields[(lane * BlockLattice.Dimension) + k] = index[k][lane];
-                    }
                 }
             }
         }
@@ -435,22 +453,24 @@ public sealed class LatticeQuantizer : RotatedCode
     /// <summary>Fields of one block in a chunk of the packer: eight b-bit fields, MSB first, in as few puts as fit.</summary>
     private static int FieldsPerPut(int bits) => 52 / bits >= 8 ? 8 : 52 / bits >= 4 ? 4 : 2;
 
-    private static void PutFields(BitWriter writer, ref FieldPacker packer, ReadOnlySpan<int> fields, int bits)
+    /// <summary>The fields of the group's block <paramref name="lane"/> (coordinate-major: field k at [8k + lane]).</summary>
+    private static void PutFields(BitWriter writer, ref FieldPacker packer, ReadOnlySpan<int> fields, int lane, int bits)
     {
         var per = FieldsPerPut(bits);
         for (var k = 0; k < BlockLattice.Dimension; k += per)
         {
             ulong chunk = 0;
-            foreach (var field in fields.Slice(k, per))
+            for (var t = k; t < k + per; t++)
             {
-                chunk = (chunk << bits) | (uint)field;
+                chunk = (chunk << bits) | (uint)fields[(t * BlockLattice.Lanes) + lane];
             }
 
             packer.Put(writer, chunk, per * bits);
         }
     }
 
-    private static void TakeFields(ref BitReader reader, ref FieldUnpacker unpacker, scoped Span<int> fields, int bits)
+    /// <summary>The fields of the group's block <paramref name="lane"/>, coordinate-major: field k to [8k + lane], as <see cref="DecodeBlocks"/> loads them.</summary>
+    private static void TakeFields(ref BitReader reader, ref FieldUnpacker unpacker, scoped Span<int> fields, int lane, int bits)
     {
         var per = FieldsPerPut(bits);
         var mask = (1UL << bits) - 1;
@@ -459,7 +479,7 @@ public sealed class LatticeQuantizer : RotatedCode
             var chunk = unpacker.Take(ref reader, per * bits);
             for (var t = k + per - 1; t >= k; t--)
             {
-                fields[t] = (int)(chunk & mask);
+                fields[(t * BlockLattice.Lanes) + lane] = (int)(chunk & mask);
                 chunk >>= bits;
             }
         }

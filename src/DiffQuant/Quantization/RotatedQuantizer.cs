@@ -73,8 +73,7 @@ public sealed class RotatedQuantizer : RotatedCode
         }
 
         var v = _rotated.AsSpan();
-        u.CopyTo(v);
-        Rotation.Forward(v, context.Step);
+        Rotation.Forward(u, v, context.Step);
         var k = GainIndex(rms, context.Range);
         var sigma = Gain(context.Range, k);
         var cells = _cells.AsSpan();
@@ -84,8 +83,7 @@ public sealed class RotatedQuantizer : RotatedCode
         Pack(writer, ref packer, cells[.._highCount], _lowBits + 1);
         Pack(writer, ref packer, cells[_highCount..], _lowBits);
         packer.Flush(writer);
-        Rotation.Inverse(v, context.Step);
-        v.CopyTo(q);
+        Rotation.Inverse(v, q, context.Step);
         return overloads;
     }
 
