@@ -50,15 +50,12 @@ public sealed class HadamardRotation
     /// <summary>y = Θ_step x (<paramref name="y"/> may be <paramref name="x"/>).</summary>
     public void Forward(ReadOnlySpan<double> x, Span<double> y, long step, bool scalar = false)
     {
-        Guard.SameLength(x.Length, _dimension, "the rotated vector");
-        Guard.SameLength(y.Length, _dimension, "the rotation's output");
-        if (_dimension == 0)
+        if (!Begin(x, y, step))
         {
             return;
         }
 
         var w = _work.AsSpan();
-        DrawSigns(step);
         var up = Load(x, w, _signsA, scalar);
         FastHadamard.Transform(w[.._block], scalar);
         var unit = up / Math.Sqrt(_block);
@@ -80,15 +77,12 @@ public sealed class HadamardRotation
     /// <summary>y = Θ_stepᵀ x (<paramref name="y"/> may be <paramref name="x"/>).</summary>
     public void Inverse(ReadOnlySpan<double> x, Span<double> y, long step, bool scalar = false)
     {
-        Guard.SameLength(x.Length, _dimension, "the rotated vector");
-        Guard.SameLength(y.Length, _dimension, "the rotation's output");
-        if (_dimension == 0)
+        if (!Begin(x, y, step))
         {
             return;
         }
 
         var w = _work.AsSpan();
-        DrawSigns(step);
         var up = Load(x, w, null, scalar);
         var unit = up / Math.Sqrt(_block);
         if (_block == _dimension)
@@ -103,6 +97,20 @@ public sealed class HadamardRotation
         FastHadamard.Transform(w[.._block], scalar);
         Store(w, y, 0, _block, unit, _signsA, scalar);
         Store(w, y, _block, _dimension, up, _signsA, scalar);
+    }
+
+    /// <summary>A map's checks of the lengths and its step's sign bits; false for n = 0, where there is nothing to map.</summary>
+    private bool Begin(ReadOnlySpan<double> x, Span<double> y, long step)
+    {
+        Guard.SameLength(x.Length, _dimension, "the rotated vector");
+        Guard.SameLength(y.Length, _dimension, "the rotation's output");
+        if (_dimension == 0)
+        {
+            return false;
+        }
+
+        DrawSigns(step);
+        return true;
     }
 
     /// <summary>
