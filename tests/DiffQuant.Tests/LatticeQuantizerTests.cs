@@ -34,6 +34,43 @@ public class LatticeQuantizerTests
     }
 
     /// <summary>
+    /// The transposition of eight registers moves lane l of register k to lane k of register l, on the shuffle path and
+    /// the forced lane-move path alike, and twice is the identity.
+    /// </summary>
+    [Fact]
+    public void Transposing_eight_registers_swaps_lanes_and_registers()
+    {
+        var random = new Random(5);
+        var cells = Enumerable.Range(0, 64).Select(_ => (float)random.NextDouble()).ToArray();
+        foreach (var scalar in (bool[])[false, true])
+        {
+            var lanes = default(BlockLanes);
+            for (var k = 0; k < 8; k++)
+            {
+                lanes[k] = System.Runtime.Intrinsics.Vector256.Create<float>(cells.AsSpan(8 * k, 8));
+            }
+
+            BlockLanes.Transpose(ref lanes, scalar);
+            for (var k = 0; k < 8; k++)
+            {
+                for (var l = 0; l < 8; l++)
+                {
+                    Assert.Equal(cells[(8 * l) + k], lanes[k][l]);
+                }
+            }
+
+            BlockLanes.Transpose(ref lanes, scalar);
+            for (var k = 0; k < 8; k++)
+            {
+                for (var l = 0; l < 8; l++)
+                {
+                    Assert.Equal(cells[(8 * k) + l], lanes[k][l]);
+                }
+            }
+        }
+    }
+
+    /// <summary>
     /// The reach is the largest inner product of 2λ with a Voronoi-relevant vector (E8: its 240 roots; D8: its 112),
     /// against all of them; a point with reach below 2M decodes to itself in the Voronoi code of 2^b, one above it never does.
     /// </summary>

@@ -402,28 +402,31 @@ public sealed class LatticeQuantizer : RotatedCode
             blocks = padded;
         }
 
-        Span<float> units = stackalloc float[Full];
         var inverse = 1 / sigma;
         if (double.IsNormal(inverse))
         {
             var factor = Vector256.Create(inverse);
-            for (var i = 0; i < Full; i += 8)
+            for (var l = 0; l < BlockLattice.Lanes; l++)
             {
-                Vector256.Narrow(Vector256.Create(blocks[i..]) * factor, Vector256.Create(blocks[(i + 4)..]) * factor).CopyTo(units[i..]);
+                var block = blocks.Slice(l * BlockLattice.Dimension, BlockLattice.Dimension);
+                y[l] = Vector256.Narrow(Vector256.Create(block) * factor, Vector256.Create(block[4..]) * factor);
             }
         }
         else
         {
-            for (var i = 0; i < Full; i++)
+            Span<float> units = stackalloc float[BlockLattice.Dimension];
+            for (var l = 0; l < BlockLattice.Lanes; l++)
             {
-                units[i] = (float)(blocks[i] / sigma); // a subnormal σ: its inverse overflows
+                for (var k = 0; k < BlockLattice.Dimension; k++)
+                {
+                    units[k] = (float)(blocks[(l * BlockLattice.Dimension) + k] / sigma); // a subnormal σ: its inverse overflows
+                }
+
+                y[l] = Vector256.Create<float>(units);
             }
         }
 
-        for (var k = 0; k < BlockLattice.Dimension; k++)
-        {
-            y[k] = Vector256.Create(units[k], units[k + 8], units[k + 16], units[k + 24], units[k + 32], units[k + 40], units[k + 48], units[k + 56]);
-        }
+        BlockLanes.Transpose(ref y); // block l in register l → coordinate k in register k
     }
 
     /// <summary>
@@ -432,20 +435,26 @@ public sealed class LatticeQuantizer : RotatedCode
     /// </summary>
     private static void Store(in BlockLanes point, in BlockIndexLanes index, Vector256<float> step, double sigma, int lanes, Span<double> blocks, Span<int> fields)
     {
+        Unsafe.SkipInit(out BlockLanes values);
         for (var k = 0; k < BlockLattice.Dimension; k++)
         {
-            var value = point[k] * 0.5f * step;
+            values[k] = point[k] * 0.5f * step;
             if (!fields.IsEmpty)
             {
                 index[k].CopyTo(fields[(k * BlockLattice.Lanes)..]);
             }
+        }
 
-            for (var lane = 0; lane < BlockLattice.Lanes; lane++)
+        BlockLanes.Transpose(ref values); // coordinate k in register k → block l in register l
+        var factor = Vector256.Create(sigma);
+        for (var l = 0; l < BlockLattice.Lanes; l++)
+        {
+            if ((lanes >> l & 1) != 0)
             {
-                if ((lanes >> lane & 1) != 0)
-                {
-                    blocks[(lane * BlockLattice.Dimension) + k] = sigma * value[lane];
-                }
+                var (low, high) = Vector256.Widen(values[l]);
+                var block = blocks.Slice(l * BlockLattice.Dimension, BlockLattice.Dimension);
+                (low * factor).CopyTo(block);
+                (high * factor).CopyTo(block[4..]);
             }
         }
     }
