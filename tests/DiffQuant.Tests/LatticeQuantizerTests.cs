@@ -273,6 +273,51 @@ public class LatticeQuantizerTests
     }
 
     /// <summary>
+    /// The payload is the 5-bit gain, then block j's eight Voronoi indices of b_j bits, MSB first: read back by hand,
+    /// they are the indices of the points the reconstruction holds (Θ q = Δ_j·λ_j), at rates whose puts hold eight, four
+    /// and two fields and whose blocks change b inside a group of eight.
+    /// </summary>
+    [Theory]
+    [InlineData("E8", 2.5)]
+    [InlineData("D8", 7.3)]
+    [InlineData("E8", 13.4)]
+    public void The_payload_is_the_gain_and_each_blocks_indices(string name, double rate)
+    {
+        const int N = 200; // 25 blocks: three full groups and one of a single block
+        var lattice = Lattice(name);
+        var quantizer = new LatticeQuantizer(lattice, N, rate, 4);
+        var u = GaussianSource.Vector(N, 2, GaussianSource.Stream.Target);
+        var q = new double[N];
+        var writer = new BitWriter();
+        var context = new QuantizerContext(u.Max(Math.Abs), 3, quantizer.BudgetBits);
+        quantizer.Encode(u, context, writer, q);
+        var rotated = new double[N];
+        new HadamardRotation(N, 4).Forward(q, rotated, 3);
+        var reader = new BitReader(writer.ToPayload());
+        var sigma = RotatedQuantizer.Gain(context.Range, (int)reader.Read(RotatedQuantizer.ScaleBits));
+        var units = (quantizer.BudgetBits - RotatedQuantizer.ScaleBits) / 8;
+        var (low, high) = ((int)(units / 25), (int)(units % 25));
+        Assert.True(high % 8 != 0, "a group mixes b and b + 1");
+        Span<long> doubled = stackalloc long[8];
+        Span<long> index = stackalloc long[8];
+        for (var j = 0; j < 25; j++)
+        {
+            var bits = j < high ? low + 1 : low;
+            var step = sigma * lattice.Steps[bits - 1];
+            for (var i = 0; i < 8; i++)
+            {
+                doubled[i] = (long)Math.Round(2 * rotated[(8 * j) + i] / step);
+            }
+
+            lattice.ToIndex(doubled, bits, index);
+            for (var i = 0; i < 8; i++)
+            {
+                Assert.Equal((ulong)index[i], reader.Read(bits));
+            }
+        }
+    }
+
+    /// <summary>
     /// G measured: 1/12 for ℤ, 0.0717 for E8 (Conway and Sloane's 0.071682), 0.0759 for D8 (their formula for D_n,
     /// (n/12 + 1/(2(n+1)))/(n·2^(2/n)) = 0.075914 at n = 8).
     /// </summary>

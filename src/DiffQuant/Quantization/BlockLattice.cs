@@ -11,6 +11,7 @@ namespace DiffQuant.Quantization;
 /// step on them is exact integer arithmetic; an input is rounded to binary32 first. The algorithms run lane-wise on
 /// eight blocks at once (<see cref="BlockLanes"/>); the span methods run them on one block.
 /// </summary>
+[SkipLocalsInit] // every lane register is written before it is read; see DiffQuant.csproj
 public abstract class BlockLattice : ILattice
 {
     /// <summary>The lattices' dimension.</summary>

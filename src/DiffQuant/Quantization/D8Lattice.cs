@@ -9,6 +9,7 @@ namespace DiffQuant.Quantization;
 /// coordinate the other way. Generator basis: 2·e1; e_i − e_(i−1) for i = 2…8. D8 has determinant 2, packing radius
 /// 1/√2 and normalized second moment 0.0758, between ℤ's 1/12 and E8's 0.0717.
 /// </summary>
+[SkipLocalsInit] // as BlockLattice
 public sealed class D8Lattice : BlockLattice
 {
     public static readonly D8Lattice Instance = new();

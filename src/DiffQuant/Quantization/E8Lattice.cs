@@ -9,6 +9,7 @@ namespace DiffQuant.Quantization;
 /// basis: 2·e1; e_i − e_(i−1) for i = 2…7; ½·1. E8 has determinant 1, packing radius 1/√2 and normalized second moment
 /// 0.0717 (the cube's is 1/12 = 0.0833): 0.65 dB less mean-square error at the same density.
 /// </summary>
+[SkipLocalsInit] // as BlockLattice
 public sealed class E8Lattice : BlockLattice
 {
     public static readonly E8Lattice Instance = new();

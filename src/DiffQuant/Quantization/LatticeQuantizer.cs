@@ -17,6 +17,7 @@ namespace DiffQuant.Quantization;
 /// (an overload, counted per coordinate). A block with 0 bits decodes to 0, so rates below one bit
 /// a coordinate keep a random subspace. q = Θ_mᵀ(Δ·λ).
 /// </summary>
+[SkipLocalsInit] // its buffers are written before they are read; see DiffQuant.csproj
 public sealed class LatticeQuantizer : RotatedCode
 {
     /// <summary>The most bits a coordinate may take.</summary>
@@ -94,13 +95,15 @@ public sealed class LatticeQuantizer : RotatedCode
         var coded = CodedBlocks;
         v[(coded * BlockLattice.Dimension)..].Clear(); // blocks with 0 bits decode to 0
         var overloads = 0;
+        Span<int> bits = stackalloc int[BlockLattice.Lanes];
         for (var start = 0; start < coded; start += ChunkBlocks)
         {
             var count = Math.Min(ChunkBlocks, coded - start);
             overloads += CodeChunk(v, start, count, sigma);
-            for (var block = 0; block < count; block++)
+            for (var block = 0; block < count; block += BlockLattice.Lanes)
             {
-                PutFields(writer, ref packer, GroupFields(block), block % BlockLattice.Lanes, BlockBits(start + block));
+                var lanes = GroupBits(start + block, start + count, bits);
+                PutGroup(writer, ref packer, GroupFields(block), bits[..lanes]);
             }
         }
 
@@ -124,14 +127,12 @@ public sealed class LatticeQuantizer : RotatedCode
         var coded = CodedBlocks;
         v[(coded * BlockLattice.Dimension)..].Clear();
         Span<int> fields = stackalloc int[BlockLattice.Dimension * BlockLattice.Lanes];
+        fields.Clear(); // a group of fewer than eight blocks leaves lanes unfilled
         Span<int> bits = stackalloc int[BlockLattice.Lanes];
         for (var j = 0; j < coded; j += BlockLattice.Lanes)
         {
             var count = GroupBits(j, coded, bits);
-            for (var lane = 0; lane < count; lane++)
-            {
-                TakeFields(ref reader, ref unpacker, fields, lane, bits[lane]);
-            }
+            TakeGroup(ref reader, ref unpacker, fields, bits[..count]);
 
             DecodeBlocks(_lattice, v.Slice(j * BlockLattice.Dimension, count * BlockLattice.Dimension), bits, sigma, fields);
         }
@@ -399,6 +400,7 @@ public sealed class LatticeQuantizer : RotatedCode
         if (blocks.Length < Full)
         {
             blocks.CopyTo(padded);
+            padded[blocks.Length..].Clear();
             blocks = padded;
         }
 
@@ -461,6 +463,112 @@ public sealed class LatticeQuantizer : RotatedCode
 
     /// <summary>Fields of one block in a chunk of the packer: eight b-bit fields, MSB first, in as few puts as fit.</summary>
     private static int FieldsPerPut(int bits) => 52 / bits >= 8 ? 8 : 52 / bits >= 4 ? 4 : 2;
+
+    /// <summary>
+    /// The fields of a group's blocks (one per entry of <paramref name="bits"/>), block after block as
+    /// <see cref="PutFields"/> puts them. When the blocks have the same b, the puts of all of them are built at once,
+    /// lane-wise: a put's value is Σ field_t·2^(b(k + per − 1 − t)) over its fields t = k … k + per − 1.
+    /// </summary>
+    private static void PutGroup(BitWriter writer, ref FieldPacker packer, ReadOnlySpan<int> fields, ReadOnlySpan<int> bits)
+    {
+        if (!IsUniform(bits))
+        {
+            for (var lane = 0; lane < bits.Length; lane++)
+            {
+                PutFields(writer, ref packer, fields, lane, bits[lane]);
+            }
+
+            return;
+        }
+
+        var (b, per) = (bits[0], FieldsPerPut(bits[0]));
+        Span<ulong> puts = stackalloc ulong[BlockLattice.Dimension * BlockLattice.Lanes / 2]; // put c of block l at [8c + l]
+        for (int k = 0, c = 0; k < BlockLattice.Dimension; k += per, c += BlockLattice.Lanes)
+        {
+            var (low, high) = (Vector256<ulong>.Zero, Vector256<ulong>.Zero);
+            for (var t = k; t < k + per; t++)
+            {
+                var (lowField, highField) = Vector256.Widen(Vector256.Create<int>(fields.Slice(t * BlockLattice.Lanes, BlockLattice.Lanes)).AsUInt32());
+                low = Vector256.ShiftLeft(low, b) | lowField;
+                high = Vector256.ShiftLeft(high, b) | highField;
+            }
+
+            low.CopyTo(puts[c..]);
+            high.CopyTo(puts[(c + 4)..]);
+        }
+
+        for (var lane = 0; lane < bits.Length; lane++)
+        {
+            for (var c = 0; c < BlockLattice.Dimension / per; c++)
+            {
+                packer.Put(writer, puts[(c * BlockLattice.Lanes) + lane], per * b);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The reading counterpart of <see cref="PutGroup"/>: the fields of a group's blocks to [8k + l]; with one b, split
+    /// lane-wise (field t = ⌊value/2^(b(k + per − 1 − t))⌋ mod 2^b). Lanes past the group's blocks are left as they were.
+    /// </summary>
+    private static void TakeGroup(ref BitReader reader, ref FieldUnpacker unpacker, scoped Span<int> fields, scoped ReadOnlySpan<int> bits)
+    {
+        if (!IsUniform(bits))
+        {
+            for (var lane = 0; lane < bits.Length; lane++)
+            {
+                TakeFields(ref reader, ref unpacker, fields, lane, bits[lane]);
+            }
+
+            return;
+        }
+
+        var (b, per) = (bits[0], FieldsPerPut(bits[0]));
+        Span<ulong> takes = stackalloc ulong[BlockLattice.Dimension * BlockLattice.Lanes / 2]; // take c of block l at [8c + l]
+        for (var lane = 0; lane < bits.Length; lane++)
+        {
+            for (var c = 0; c < BlockLattice.Dimension / per; c++)
+            {
+                takes[(c * BlockLattice.Lanes) + lane] = unpacker.Take(ref reader, per * b);
+            }
+        }
+
+        var mask = Vector256.Create((1UL << b) - 1);
+        for (int k = 0, c = 0; k < BlockLattice.Dimension; k += per, c += BlockLattice.Lanes)
+        {
+            var (low, high) = (Vector256.Create<ulong>(takes[c..]), Vector256.Create<ulong>(takes[(c + 4)..]));
+            for (var t = k + per - 1; t >= k; t--)
+            {
+                var field = Vector256.Narrow(low & mask, high & mask).AsInt32();
+                if (bits.Length == BlockLattice.Lanes)
+                {
+                    field.CopyTo(fields[(t * BlockLattice.Lanes)..]);
+                }
+                else
+                {
+                    for (var lane = 0; lane < bits.Length; lane++)
+                    {
+                        fields[(t * BlockLattice.Lanes) + lane] = field[lane];
+                    }
+                }
+
+                low = Vector256.ShiftRightLogical(low, b);
+                high = Vector256.ShiftRightLogical(high, b);
+            }
+        }
+    }
+
+    private static bool IsUniform(ReadOnlySpan<int> bits)
+    {
+        foreach (var b in bits)
+        {
+            if (b != bits[0])
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 
     /// <summary>The fields of the group's block <paramref name="lane"/> (coordinate-major: field k at [8k + lane]).</summary>
     private static void PutFields(BitWriter writer, ref FieldPacker packer, ReadOnlySpan<int> fields, int lane, int bits)
