@@ -19,6 +19,7 @@ internal struct BlockLanes
     /// coordinate-major and back. With AVX, 24 shuffles (unpack, shuffle, permute across halves) instead of 64 lane
     /// moves through memory; <paramref name="scalar"/> forces the lane moves (the reference the tests compare with).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Transpose(ref BlockLanes lanes, bool scalar = false)
     {
         if (!scalar && Avx.IsSupported)

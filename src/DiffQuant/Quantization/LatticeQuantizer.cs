@@ -362,9 +362,9 @@ public sealed class LatticeQuantizer : RotatedCode
     }
 
     /// <summary>Δ_l/σ and M_l = 2^b_l lane by lane; lanes past <paramref name="count"/> repeat the first block's.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static (Vector256<float> Step, Vector256<float> Modulus) LaneParameters(BlockLattice lattice, int count, ReadOnlySpan<int> bits)
     {
-        var steps = lattice.Steps;
         var first = bits[0];
         var uniform = true;
         for (var lane = 1; lane < count; lane++)
@@ -372,11 +372,15 @@ public sealed class LatticeQuantizer : RotatedCode
             uniform &= bits[lane] == first;
         }
 
-        if (uniform) // all but the one group where b + 1 bits give way to b
-        {
-            return (Vector256.Create((float)steps[first - 1]), Vector256.Create((float)(1 << first)));
-        }
+        // All but the one group where b + 1 bits give way to b: two broadcasts.
+        return uniform ? (Vector256.Create((float)lattice.Steps[first - 1]), Vector256.Create((float)(1 << first))) : MixedLaneParameters(lattice, count, bits);
+    }
 
+    /// <summary><see cref="LaneParameters"/> of the group whose blocks differ in bits (apart: a method with buffers is not inlined).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static (Vector256<float> Step, Vector256<float> Modulus) MixedLaneParameters(BlockLattice lattice, int count, ReadOnlySpan<int> bits)
+    {
+        var steps = lattice.Steps;
         Span<float> step = stackalloc float[BlockLattice.Lanes];
         Span<float> modulus = stackalloc float[BlockLattice.Lanes];
         for (var lane = 0; lane < BlockLattice.Lanes; lane++)
