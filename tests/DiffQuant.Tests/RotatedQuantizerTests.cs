@@ -47,10 +47,11 @@ public class RotatedQuantizerTests
         Assert.Contains("power-of-two length, got 12", Assert.Throws<DiffQuantException>(() => FastHadamard.Transform(new float[12])).Message);
     }
 
-    /// <summary>Beyond one cache block the transform runs in two phases; H·H = P·I still holds and both paths agree.</summary>
+    /// <summary>Beyond one cache block the transform runs in phases (blocks, runs, the rest); H·H = P·I still holds and both paths agree.</summary>
     [Theory]
     [InlineData(FastHadamard.BlockLength * 2)]
     [InlineData(FastHadamard.BlockLength * 8)]
+    [InlineData(FastHadamard.RunLength)]
     [InlineData(FastHadamard.BlockLength * 512)]
     public void A_long_transform_is_its_own_inverse_up_to_p(int p)
     {

@@ -9,7 +9,9 @@ namespace DiffQuant.Quantization;
 /// own inverse (the caller scales; <see cref="HadamardRotation"/> folds 1/√P into its conversions). The butterfly passes
 /// (a, b) → (a + b, a − b) run three at a time: the half-widths 1, 2 and 4 inside one 8-lane register, the others on
 /// eight registers at offsets 0, h, …, 7h (radix 8), so a long vector crosses memory a third as often; passes whose
-/// butterflies stay inside a block of <see cref="BlockLength"/> values run block by block, in cache. Every path does the
+/// butterflies stay inside a block of <see cref="BlockLength"/> values run block by block in the first-level cache,
+/// and those inside a run of <see cref="RunLength"/> run by run in the second, so a vector of 2^23 crosses memory
+/// three times (the runs, then two sweeps of three passes) rather than five. Every path does the
 /// same additions on the same pairs, pass after pass, so the SIMD and the scalar paths agree bit for bit (both ends of a
 /// link may run either). binary32 rather than binary64: twice the lanes and half the memory traffic, and its rounding
 /// (a few 2^−24 of a coordinate's size) is far below any code's step; both ends compute the same rounding.
@@ -18,6 +20,9 @@ public static class FastHadamard
 {
     /// <summary>Values a cache-resident block holds (16 KB of binary32).</summary>
     public const int BlockLength = 4096;
+
+    /// <summary>Values a second-level-cache-resident run holds (512 KB of binary32).</summary>
+    public const int RunLength = 1 << 17;
 
     /// <summary>Lanes of one SIMD register; the SIMD path needs P ≥ this.</summary>
     private static readonly int Lanes = Vector256<float>.Count;
@@ -46,15 +51,21 @@ public static class FastHadamard
             return;
         }
 
-        var block = Math.Min(p, BlockLength);
-        for (var start = 0; start < p; start += block)
+        var (run, block) = (Math.Min(p, RunLength), Math.Min(p, BlockLength));
+        for (var first = 0; first < p; first += run)
         {
-            var piece = x.Slice(start, block);
-            InRegister(piece);
-            Passes(piece, Lanes, block);
+            var values = x.Slice(first, run);
+            for (var start = 0; start < run; start += block)
+            {
+                var piece = values.Slice(start, block);
+                InRegister(piece);
+                Passes(piece, Lanes, block);
+            }
+
+            Passes(values, block, run);
         }
 
-        Passes(x, block, p);
+        Passes(x, run, p);
     }
 
     /// <summary>The passes of half-widths h = <paramref name="from"/>, 2h, … below <paramref name="to"/> (h ≥ 8), three at a time.</summary>
