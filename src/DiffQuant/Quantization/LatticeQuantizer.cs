@@ -365,15 +365,9 @@ public sealed class LatticeQuantizer : RotatedCode
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static (Vector256<float> Step, Vector256<float> Modulus) LaneParameters(BlockLattice lattice, int count, ReadOnlySpan<int> bits)
     {
-        var first = bits[0];
-        var uniform = true;
-        for (var lane = 1; lane < count; lane++)
-        {
-            uniform &= bits[lane] == first;
-        }
-
         // All but the one group where b + 1 bits give way to b: two broadcasts.
-        return uniform ? (Vector256.Create((float)lattice.Steps[first - 1]), Vector256.Create((float)(1 << first))) : MixedLaneParameters(lattice, count, bits);
+        var first = bits[0];
+        return IsUniform(bits[..count]) ? (Vector256.Create((float)lattice.Steps[first - 1]), Vector256.Create((float)(1 << first))) : MixedLaneParameters(lattice, count, bits);
     }
 
     /// <summary><see cref="LaneParameters"/> of the group whose blocks differ in bits (apart: a method with buffers is not inlined).</summary>
@@ -561,6 +555,7 @@ public sealed class LatticeQuantizer : RotatedCode
         }
     }
 
+    /// <summary>Whether every block of a group has the same bits.</summary>
     private static bool IsUniform(ReadOnlySpan<int> bits)
     {
         foreach (var b in bits)
