@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
@@ -50,26 +51,45 @@ public sealed class HadamardRotation
     /// <summary>y = Θ_step x (<paramref name="y"/> may be <paramref name="x"/>).</summary>
     public void Forward(ReadOnlySpan<double> x, Span<double> y, long step, bool scalar = false)
     {
-        if (!Begin(x, y, step))
+        var w = ForwardToWork(x, step, out var scales, scalar);
+        Guard.SameLength(y.Length, _dimension, "the rotation's output");
+        Store(w, y, 0, scales.Split, scales.Head, null, scalar);
+        Store(w, y, scales.Split, _dimension, scales.Tail, null, scalar);
+    }
+
+    /// <summary>
+    /// Θ_step x left in the binary32 work buffer, for a code that quantizes it where it lies: the forward map is
+    /// y_i = (double)w_i·<paramref name="scales"/>.Head for i &lt; Split and (double)w_i·Tail from there, which is what
+    /// <see cref="Forward(ReadOnlySpan{double}, Span{double}, long, bool)"/> stores. Empty for n = 0.
+    /// </summary>
+    internal Span<float> ForwardToWork(ReadOnlySpan<double> x, long step, out WorkScales scales, bool scalar = false)
+    {
+        Guard.SameLength(x.Length, _dimension, "the rotated vector");
+        scales = default;
+        if (_dimension == 0)
         {
-            return;
+            return default;
         }
 
+        DrawSigns(step);
         var w = _work.AsSpan();
         var up = Load(x, w, _signsA, scalar);
         FastHadamard.Transform(w[.._block], scalar);
         var unit = up / Math.Sqrt(_block);
         if (_block == _dimension)
         {
-            Store(w, y, 0, _dimension, unit, null, scalar);
-            return;
+            scales = new WorkScales(0, up, unit);
+            return w;
         }
 
         Rescale(w, 0, _block, _signsB, scalar);
         FastHadamard.Transform(w[^_block..], scalar);
-        Store(w, y, 0, _dimension - _block, up, null, scalar);
-        Store(w, y, _dimension - _block, _dimension, unit, null, scalar);
+        scales = new WorkScales(_dimension - _block, up, unit);
+        return w;
     }
+
+    /// <summary>y_i = (double)w_i·Head for i &lt; Split, (double)w_i·Tail from Split on: how the work buffer holds Θx after <see cref="ForwardToWork"/>.</summary>
+    internal readonly record struct WorkScales(int Split, double Head, double Tail);
 
     /// <summary>x ← Θ_stepᵀ x (the steps of <see cref="Forward(ReadOnlySpan{double}, Span{double}, long, bool)"/> in reverse, each its own inverse).</summary>
     public void Inverse(Span<double> x, long step, bool scalar = false) => Inverse(x, x, step, scalar);
@@ -77,13 +97,41 @@ public sealed class HadamardRotation
     /// <summary>y = Θ_stepᵀ x (<paramref name="y"/> may be <paramref name="x"/>).</summary>
     public void Inverse(ReadOnlySpan<double> x, Span<double> y, long step, bool scalar = false)
     {
-        if (!Begin(x, y, step))
+        Guard.SameLength(x.Length, _dimension, "the rotated vector");
+        Guard.SameLength(y.Length, _dimension, "the rotation's output");
+        if (_dimension == 0)
         {
             return;
         }
 
+        InverseOfWork(y, step, Load(x, _work, null, scalar), scalar);
+    }
+
+    /// <summary>
+    /// The buffer <see cref="InverseFromWork"/> maps: a code fills w_i = (float)x_i there, where max|x_i| is 0 or
+    /// <see cref="LoadsAsIs">loads as it is</see> — what <see cref="Inverse(ReadOnlySpan{double}, Span{double}, long, bool)"/>
+    /// would load — to map x without a binary64 copy of it.
+    /// </summary>
+    internal Span<float> Work => _work;
+
+    /// <summary>y = Θ_stepᵀ x for the x whose binary32 values a code wrote in <see cref="Work"/>.</summary>
+    internal void InverseFromWork(Span<double> y, long step)
+    {
+        Guard.SameLength(y.Length, _dimension, "the rotation's output");
+        if (_dimension > 0)
+        {
+            InverseOfWork(y, step, 1, scalar: false);
+        }
+    }
+
+    /// <summary>Whether a vector whose largest magnitude is <paramref name="largest"/> loads without rescaling (see <see cref="Load"/>).</summary>
+    internal static bool LoadsAsIs(double largest) => largest == 0 || (largest >= SafeLow && largest <= SafeHigh);
+
+    /// <summary>The inverse map of the loaded work buffer (x/<paramref name="up"/> in binary32) into y.</summary>
+    private void InverseOfWork(Span<double> y, long step, double up, bool scalar)
+    {
+        DrawSigns(step);
         var w = _work.AsSpan();
-        var up = Load(x, w, null, scalar);
         var unit = up / Math.Sqrt(_block);
         if (_block == _dimension)
         {
@@ -99,20 +147,6 @@ public sealed class HadamardRotation
         Store(w, y, _block, _dimension, up, _signsA, scalar);
     }
 
-    /// <summary>A map's checks of the lengths and its step's sign bits; false for n = 0, where there is nothing to map.</summary>
-    private bool Begin(ReadOnlySpan<double> x, Span<double> y, long step)
-    {
-        Guard.SameLength(x.Length, _dimension, "the rotated vector");
-        Guard.SameLength(y.Length, _dimension, "the rotation's output");
-        if (_dimension == 0)
-        {
-            return false;
-        }
-
-        DrawSigns(step);
-        return true;
-    }
-
     /// <summary>
     /// Loads x into w in binary32 (<see cref="Convert"/>) and returns the power of two 2^e it divided x by: 1 while
     /// max|x_i| lies in [2^−64, 2^64], where binary32 holds every coordinate that matters and the transforms cannot
@@ -121,7 +155,7 @@ public sealed class HadamardRotation
     private static double Load(ReadOnlySpan<double> x, Span<float> w, byte[]? signs, bool scalar)
     {
         var largest = Convert(x, w, 1, signs, scalar);
-        if (largest == 0 || (largest >= SafeLow && largest <= SafeHigh))
+        if (LoadsAsIs(largest))
         {
             return 1;
         }
@@ -239,9 +273,9 @@ public sealed class HadamardRotation
             ref var target = ref MemoryMarshal.GetReference(x);
             for (; i <= to - 8; i += 8)
             {
-                var (low, high) = Vector256.Widen(Vector256.LoadUnsafe(ref source, (nuint)i) ^ Flips(signs, i));
-                (low * factor).StoreUnsafe(ref target, (nuint)i);
-                (high * factor).StoreUnsafe(ref target, (nuint)i + 4);
+                var values = Vector256.LoadUnsafe(ref source, (nuint)i) ^ Flips(signs, i);
+                (Vector256.WidenLower(values) * factor).StoreUnsafe(ref target, (nuint)i);
+                (Vector256.WidenUpper(values) * factor).StoreUnsafe(ref target, (nuint)i + 4);
             }
         }
 
@@ -255,7 +289,8 @@ public sealed class HadamardRotation
     private static readonly Vector256<float>[] LaneMasks = [.. Enumerable.Range(0, 256).Select(m =>
         Vector256.Create([.. Enumerable.Range(0, 8).Select(k => ((m >> k) & 1) == 1 ? 0x8000_0000u : 0u)]).AsSingle())];
 
-    /// <summary>The lane mask of coordinates i … i + 7 (i a multiple of 8; zero without signs).</summary>
+    /// <summary>The lane mask of coordinates i … i + 7 (i a multiple of 8; zero without signs). Inlined: a call per octet cost more than the octet's work.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<float> Flips(byte[]? signs, int i) => signs is null ? Vector256<float>.Zero : LaneMasks[signs[i >> 3]];
 
     /// <summary>−v where coordinate i's sign bit is set: an exact sign-bit flip.</summary>

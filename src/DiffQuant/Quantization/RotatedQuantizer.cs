@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using DiffQuant.Bits;
 
@@ -34,7 +35,6 @@ public sealed class RotatedQuantizer : RotatedCode
     public static ReadOnlySpan<double> GaussianSteps =>
         [1.596, 0.9957, 0.586, 0.3352, 0.1881, 0.1041, 0.05687, 0.03076, 0.0165, 0.008785, 0.00465, 0.002448, 0.001284, 0.0006705, 0.0003491, 0.0001812];
 
-    private readonly double[] _rotated;
     private readonly double[] _cells;
 
     /// <summary>b: every coordinate has b or b + 1 bits.</summary>
@@ -58,7 +58,6 @@ public sealed class RotatedQuantizer : RotatedCode
             Guard.Throw($"the rotated code takes at most {MaxBitsPerCoordinate} bits a coordinate; rate {rate} asks for {_lowBits + 1}.");
         }
 
-        _rotated = new double[dimension];
         _cells = new double[dimension];
     }
 
@@ -72,18 +71,27 @@ public sealed class RotatedQuantizer : RotatedCode
             return 0; // the budget floor(0·R) is 0 bits: not even the gain
         }
 
-        var v = _rotated.AsSpan();
-        Rotation.Forward(u, v, context.Step);
+        // v = Θu is quantized where the rotation leaves it, in binary32 (v_i = w_i·scale): no binary64 copy of v.
+        var w = Rotation.ForwardToWork(u, context.Step, out var scales);
         var k = GainIndex(rms, context.Range);
         var sigma = Gain(context.Range, k);
+        var (high, low) = (new Grid(sigma, _lowBits + 1), new Grid(sigma, _lowBits));
         var cells = _cells.AsSpan();
-        var overloads = new Grid(sigma, _lowBits + 1).Quantize(v[.._highCount], cells) + new Grid(sigma, _lowBits).Quantize(v[_highCount..], cells[_highCount..]);
+        var overloads = 0;
+        ReadOnlySpan<int> ends = [Math.Min(_highCount, scales.Split), Math.Max(_highCount, scales.Split), Dimension];
+        for (int part = 0, start = 0; part < ends.Length; start = ends[part++])
+        {
+            var scale = start < scales.Split ? scales.Head : scales.Tail;
+            var grid = start < _highCount ? high : low;
+            overloads += grid.Quantize(w[start..ends[part]], scale, cells[start..ends[part]]);
+        }
+
         var packer = default(FieldPacker);
         packer.Put(writer, (ulong)k, ScaleBits);
         Pack(writer, ref packer, cells[.._highCount], _lowBits + 1);
         Pack(writer, ref packer, cells[_highCount..], _lowBits);
         packer.Flush(writer);
-        Rotation.Inverse(v, q, context.Step);
+        Inverse(high, low, cells, q, context.Step, reconstructed: true);
         return overloads;
     }
 
@@ -100,9 +108,33 @@ public sealed class RotatedQuantizer : RotatedCode
         var cells = _cells.AsSpan();
         Unpack(ref reader, ref unpacker, cells[.._highCount], _lowBits + 1);
         Unpack(ref reader, ref unpacker, cells[_highCount..], _lowBits);
-        new Grid(sigma, _lowBits + 1).Reconstruct(cells[.._highCount], q[.._highCount]);
-        new Grid(sigma, _lowBits).Reconstruct(cells[_highCount..], q[_highCount..]);
-        Rotation.Inverse(q, context.Step);
+        Inverse(new Grid(sigma, _lowBits + 1), new Grid(sigma, _lowBits), cells, q, context.Step, reconstructed: false);
+    }
+
+    /// <summary>
+    /// q = Θ_mᵀ(decoded v), the same bits at both ends: from the binary32 reconstructions in the rotation's work buffer
+    /// when they load as they are (written there by the encoder's <see cref="Grid.Quantize"/> if
+    /// <paramref name="reconstructed"/>, here otherwise), which is what the inverse map would load from binary64 ones;
+    /// else (gains at the ends of the doubles) through binary64 reconstructions in q.
+    /// </summary>
+    private void Inverse(in Grid high, in Grid low, ReadOnlySpan<double> cells, Span<double> q, long step, bool reconstructed)
+    {
+        if (high.LoadsAsIs(_highCount) && low.LoadsAsIs(Dimension - _highCount))
+        {
+            if (!reconstructed)
+            {
+                var w = Rotation.Work;
+                high.Reconstruct(cells[.._highCount], w[.._highCount]);
+                low.Reconstruct(cells[_highCount..], w[_highCount..]);
+            }
+
+            Rotation.InverseFromWork(q, step);
+            return;
+        }
+
+        high.Reconstruct(cells[.._highCount], q[.._highCount]);
+        low.Reconstruct(cells[_highCount..], q[_highCount..]);
+        Rotation.Inverse(q, step);
     }
 
     private static void Pack(BitWriter writer, ref FieldPacker packer, ReadOnlySpan<double> cells, int bits)
@@ -145,6 +177,9 @@ public sealed class RotatedQuantizer : RotatedCode
         private readonly double _offset;
         private readonly double _last;
 
+        /// <summary>2^(b−1)·w, above every |reconstruction|.</summary>
+        private readonly double _peak;
+
         public Grid(double sigma, int bits)
         {
             _width = bits is >= 1 and <= MaxBitsPerCoordinate ? GaussianSteps[bits - 1] * sigma : 0;
@@ -152,48 +187,67 @@ public sealed class RotatedQuantizer : RotatedCode
             var half = Math.ScaleB(1.0, bits - 1);
             _offset = 0.5 - half;
             _last = bits == 0 ? 0 : Math.ScaleB(1.0, bits) - 1;
+            _peak = half * _width;
         }
 
-        /// <summary>cell_i = clamp(⌊v_i/w + 2^(b−1)⌋, 0, 2^b − 1) and v_i ← (cell_i + ½ − 2^(b−1))·w; returns the clamped count.</summary>
-        public int Quantize(Span<double> v, Span<double> cells)
+        /// <summary>
+        /// For v_i = (double)w_i·<paramref name="scale"/>: cell_i = clamp(⌊v_i/w + 2^(b−1)⌋, 0, 2^b − 1) and
+        /// w_i ← (float)((cell_i + ½ − 2^(b−1))·w), the reconstruction as the inverse map loads it; returns the clamped count.
+        /// </summary>
+        public int Quantize(Span<float> values, double scale, Span<double> cells)
         {
             var saturated = 0;
             var i = 0;
             if (Vector256.IsHardwareAccelerated)
             {
-                var (inverse, shift, last, width, offset) = (Vector256.Create(_inverse), Vector256.Create(-_offset + 0.5), Vector256.Create(_last), Vector256.Create(_width), Vector256.Create(_offset));
-                for (; i <= v.Length - 4; i += 4)
+                var factor = Vector256.Create(scale);
+                for (; i <= values.Length - 8; i += 8)
                 {
-                    var position = Vector256.Floor((Vector256.Create<double>(v[i..]) * inverse) + shift);
-                    var cell = Vector256.Min(Vector256.Max(position, Vector256<double>.Zero), last);
-                    saturated += BitOperations.PopCount(Vector256.ExtractMostSignificantBits(Vector256.Equals(cell, position)) ^ 0xFu);
-                    cell.CopyTo(cells[i..]);
-                    ((cell + offset) * width).CopyTo(v[i..]);
+                    var loaded = Vector256.Create<float>(values[i..]);
+                    var (lower, upper) = (QuantizeFour(Vector256.WidenLower(loaded) * factor, cells[i..], ref saturated), QuantizeFour(Vector256.WidenUpper(loaded) * factor, cells[(i + 4)..], ref saturated));
+                    Vector256.Narrow(lower, upper).CopyTo(values[i..]);
                 }
             }
 
-            for (; i < v.Length; i++)
+            for (; i < values.Length; i++)
             {
-                var position = Math.Floor((v[i] * _inverse) + (-_offset + 0.5));
+                var position = Math.Floor((values[i] * scale * _inverse) + (-_offset + 0.5));
                 var cell = Math.Min(Math.Max(position, 0), _last);
                 saturated += cell == position ? 0 : 1;
                 cells[i] = cell;
-                v[i] = (cell + _offset) * _width;
+                values[i] = (float)((cell + _offset) * _width);
             }
 
             return saturated;
         }
 
-        /// <summary>v_i = (cell_i + ½ − 2^(b−1))·w, as <see cref="Quantize"/> writes it.</summary>
+        /// <summary>Four coordinates of <see cref="Quantize(Span{float}, double, Span{double})"/>: stores their cells, returns their reconstructions.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private Vector256<double> QuantizeFour(Vector256<double> v, Span<double> cells, ref int saturated)
+        {
+            var position = Vector256.Floor((v * Vector256.Create(_inverse)) + Vector256.Create(-_offset + 0.5));
+            var cell = Vector256.Min(Vector256.Max(position, Vector256<double>.Zero), Vector256.Create(_last));
+            saturated += BitOperations.PopCount(Vector256.ExtractMostSignificantBits(Vector256.Equals(cell, position)) ^ 0xFu);
+            cell.CopyTo(cells);
+            return Reconstruct(cell);
+        }
+
+        /// <summary>
+        /// Whether <paramref name="count"/> coordinates on this grid reconstruct to values the inverse map loads as
+        /// they are: every |v_i| lies in [½w, 2^(b−1)·w] (b ≥ 1), or is 0 (b = 0, or no coordinates).
+        /// </summary>
+        public bool LoadsAsIs(int count) =>
+            count == 0 || _width == 0 || (HadamardRotation.LoadsAsIs(0.5 * _width) && HadamardRotation.LoadsAsIs(_peak));
+
+        /// <summary>v_i = (cell_i + ½ − 2^(b−1))·w, as <see cref="Quantize"/> reconstructs it.</summary>
         public void Reconstruct(ReadOnlySpan<double> cells, Span<double> v)
         {
             var i = 0;
             if (Vector256.IsHardwareAccelerated)
             {
-                var (width, offset) = (Vector256.Create(_width), Vector256.Create(_offset));
                 for (; i <= v.Length - 4; i += 4)
                 {
-                    ((Vector256.Create<double>(cells[i..]) + offset) * width).CopyTo(v[i..]);
+                    Reconstruct(Vector256.Create<double>(cells[i..])).CopyTo(v[i..]);
                 }
             }
 
@@ -202,5 +256,26 @@ public sealed class RotatedQuantizer : RotatedCode
                 v[i] = (cells[i] + _offset) * _width;
             }
         }
+
+        /// <summary>w_i = (float)v_i, v_i as <see cref="Reconstruct(ReadOnlySpan{double}, Span{double})"/> computes it.</summary>
+        public void Reconstruct(ReadOnlySpan<double> cells, Span<float> w)
+        {
+            var i = 0;
+            if (Vector256.IsHardwareAccelerated)
+            {
+                for (; i <= w.Length - 8; i += 8)
+                {
+                    Vector256.Narrow(Reconstruct(Vector256.Create<double>(cells[i..])), Reconstruct(Vector256.Create<double>(cells[(i + 4)..]))).CopyTo(w[i..]);
+                }
+            }
+
+            for (; i < w.Length; i++)
+            {
+                w[i] = (float)((cells[i] + _offset) * _width);
+            }
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private Vector256<double> Reconstruct(Vector256<double> cells) => (cells + Vector256.Create(_offset)) * Vector256.Create(_width);
     }
 }
