@@ -30,7 +30,7 @@ public class BitIoTests
         });
     }
 
-    /// <summary>Packed fields give the same bytes as one Write per field, after any prefix, and unpack back.</summary>
+    /// <summary>Packed fields (written a whole word at a time, <see cref="BitWriter.WriteWord"/>) give the same bytes as one Write per field, after any prefix, and unpack back.</summary>
     [Fact]
     public void Packed_fields_match_field_by_field_writes()
     {
@@ -65,10 +65,13 @@ public class BitIoTests
 
     /// <summary>
     /// Cells put and taken a run at a time (chunks of four cells a register) give the same bytes as one Write per cell,
-    /// after any prefix, for every width 1…16 and run lengths around the chunk sizes, and read back exactly.
+    /// after any prefix, for every width 1…16 and run lengths around the chunk sizes, and read back exactly — on the AVX2
+    /// path (integer shifts) and on the portable one (exact double products).
     /// </summary>
-    [Fact]
-    public void Cells_put_and_taken_in_runs_match_field_by_field()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Cells_put_and_taken_in_runs_match_field_by_field(bool portable)
     {
         var runs = Gen.Int[1, 16].SelectMany(bits => Gen.Select(Gen.Int[0, 13], Gen.Int[0, (1 << bits) - 1].Array[0, 130], (prefix, cells) => (bits, prefix, cells)));
         TestData.ForEachCase(runs, 300, run =>
@@ -84,14 +87,14 @@ public class BitIoTests
             }
 
             var packer = default(FieldPacker);
-            packer.PutCells(packed, [.. cells.Select(c => (double)c)], bits);
+            packer.PutCells(packed, [.. cells.Select(c => (double)c)], bits, portable);
             packer.Flush(packed);
             Assert.Equal(plain.ToPayload().Bytes.ToArray(), packed.ToPayload().Bytes.ToArray());
             var reader = new BitReader(packed.ToPayload());
             reader.Read(prefix);
             var unpacker = new FieldUnpacker((long)bits * cells.Length);
             var taken = new double[cells.Length];
-            unpacker.TakeCells(ref reader, taken, bits);
+            unpacker.TakeCells(ref reader, taken, bits, portable);
             Assert.Equal(cells.Select(c => (double)c), taken);
             Assert.Equal(0, reader.Remaining);
         });

@@ -104,6 +104,33 @@ public sealed class BitWriter
 
     public Payload ToPayload() => new(_buffer.AsMemory(0, Payload.ByteCount(_bitLength)), _bitLength);
 
+    /// <summary>
+    /// Writes 64 bits: one big-endian store of eight bytes that never reads a byte the previous word's stores only
+    /// partly wrote (a 64-bit read-modify-write after one would wait for the store to retire): off a byte boundary the
+    /// word's first byte keeps the bits already there, read alone, and its last bits go in the ninth byte.
+    /// </summary>
+    public void WriteWord(ulong word)
+    {
+        var byteIndex = (int)(_bitLength >> 3);
+        if (byteIndex + 8 + Slack > _buffer.Length)
+        {
+            Array.Resize(ref _buffer, Math.Max(byteIndex + 8 + Slack, _buffer.Length * 2));
+        }
+
+        var shift = (int)(_bitLength & 7);
+        if (shift == 0)
+        {
+            BinaryPrimitives.WriteUInt64BigEndian(_buffer.AsSpan(byteIndex, 8), word);
+        }
+        else
+        {
+            BinaryPrimitives.WriteUInt64BigEndian(_buffer.AsSpan(byteIndex, 8), ((ulong)_buffer[byteIndex] << 56) | (word >> shift));
+            _buffer[byteIndex + 8] = (byte)(word << (8 - shift));
+        }
+
+        _bitLength += 64;
+    }
+
     /// <summary>ORs a masked field of at most 56 bits into place with one big-endian 64-bit word.</summary>
     private void WriteShort(ulong value, int count)
     {

@@ -1,41 +1,72 @@
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace DiffQuant.Bits;
 
 /// <summary>
 /// Gathers short fields (at most 52 bits each) MSB-first in a register and hands them to a <see cref="BitWriter"/>
-/// 56 bits at a time: the same bits as one <see cref="BitWriter.Write"/> per field, with one call per chunk.
-/// Call <see cref="Flush"/> once after the last field.
+/// 64 bits at a time (<see cref="BitWriter.WriteWord"/>): the same bits as one <see cref="BitWriter.Write"/> per field,
+/// with one store per word. Call <see cref="Flush"/> once after the last field.
 /// </summary>
 public struct FieldPacker
 {
-    private const int Chunk = 56;
+    /// <summary>The fields not yet written, in the low <see cref="_count"/> bits (0 … 63).</summary>
     private ulong _pending;
     private int _count;
 
     /// <param name="value">Already below 2^<paramref name="bits"/>.</param>
     public void Put(BitWriter writer, ulong value, int bits)
     {
-        if (_count + bits > Chunk)
+        var total = _count + bits;
+        if (total < 64)
         {
-            writer.Write(_pending, _count);
-            (_pending, _count) = (0, 0);
+            _pending = (_pending << bits) | value;
+            _count = total;
+            return;
         }
 
-        _pending = (_pending << bits) | value;
-        _count += bits;
+        // A full word: the pending bits, then the value's high bits; its low `spill` bits stay pending.
+        var spill = total - 64;
+        writer.WriteWord((_pending << (bits - spill)) | (value >> spill));
+        _pending = value & ((1UL << spill) - 1);
+        _count = spill;
     }
 
     /// <summary>
     /// Puts b-bit cells held as exact integers in doubles, MSB first, as <see cref="Put"/> one by one would: m =
-    /// 4·⌊13/b⌋ cells make one field Σ_k cell_k·2^(b(m−1−k)) of at most <see cref="ExactBits"/> bits, four products a
-    /// register — exact, since the terms occupy disjoint bits below 2^52.
+    /// 4·⌊13/b⌋ cells make one field Σ_k cell_k·2^(b(m−1−k)) of at most <see cref="ExactBits"/> bits, built four cells a
+    /// register (with AVX2 by integer shifts, else by exact double products — the terms occupy disjoint bits below 2^52).
     /// </summary>
-    public void PutCells(BitWriter writer, ReadOnlySpan<double> cells, int bits)
+    public void PutCells(BitWriter writer, ReadOnlySpan<double> cells, int bits) => PutCells(writer, cells, bits, portable: false);
+
+    /// <param name="portable">Whether to take the path without AVX2 even where it is supported (for the tests).</param>
+    internal void PutCells(BitWriter writer, ReadOnlySpan<double> cells, int bits, bool portable)
     {
         var perChunk = CellsPerChunk(bits);
         var i = 0;
-        if (Vector256.IsHardwareAccelerated && perChunk > 0)
+        if (Avx2.IsSupported && !portable && perChunk > 0)
+        {
+            Span<ulong> shifts = stackalloc ulong[perChunk];
+            for (var k = 0; k < perChunk; k++)
+            {
+                shifts[k] = (ulong)(bits * (perChunk - 1 - k));
+            }
+
+            // 2^52 + c has c in its low mantissa bits; the exponent's bits land above the field, which the mask clears.
+            var (integer, mask) = (Vector256.Create(IntegerBias), ulong.MaxValue >> (64 - (perChunk * bits)));
+            for (; i <= cells.Length - perChunk; i += perChunk)
+            {
+                var field = Vector256<ulong>.Zero;
+                for (var k = 0; k < perChunk; k += 4)
+                {
+                    field |= Avx2.ShiftLeftLogicalVariable((Vector256.Create(cells[(i + k)..]) + integer).AsUInt64(), Vector256.Create<ulong>(shifts[k..]));
+                }
+
+                var half = field.GetLower() | field.GetUpper();
+                Put(writer, (half.ToScalar() | half.GetElement(1)) & mask, perChunk * bits);
+            }
+        }
+        else if (Vector256.IsHardwareAccelerated && perChunk > 0)
         {
             Span<double> weights = stackalloc double[perChunk];
             for (var k = 0; k < perChunk; k++)
@@ -61,10 +92,13 @@ public struct FieldPacker
         }
     }
 
+    /// <summary>2^52: a double 2^52 + c (0 ≤ c &lt; 2^52 an integer) holds c in its low 52 bits.</summary>
+    internal const double IntegerBias = 4503599627370496.0;
+
     /// <summary>The most bits of a field that a double holds exactly with room for the cells' sums.</summary>
     internal const int ExactBits = 52;
 
-    /// <summary>Cells of b bits in one chunk of <see cref="PutCells"/>: a multiple of four (0 when b &gt; 13).</summary>
+    /// <summary>Cells of b bits in one chunk of <see cref="PutCells(BitWriter, ReadOnlySpan{double}, int)"/>: a multiple of four (0 when b &gt; 13).</summary>
     internal static int CellsPerChunk(int bits) => 4 * (ExactBits / 4 / bits);
 
     public void Flush(BitWriter writer)
@@ -101,14 +135,36 @@ public struct FieldUnpacker(long total)
 
     /// <summary>
     /// Takes b-bit cells into doubles, as <see cref="Take"/> one by one would: the chunks of
-    /// <see cref="FieldPacker.PutCells"/> split four cells a register, cell_k = ⌊x/2^(b(m−1−k))⌋ mod 2^b in exact
-    /// double arithmetic.
+    /// <see cref="FieldPacker.PutCells(BitWriter, ReadOnlySpan{double}, int)"/> split four cells a register, cell_k =
+    /// ⌊x/2^(b(m−1−k))⌋ mod 2^b (with AVX2 by integer shifts, else in exact double arithmetic).
     /// </summary>
-    public void TakeCells(ref BitReader reader, Span<double> cells, int bits)
+    public void TakeCells(ref BitReader reader, Span<double> cells, int bits) => TakeCells(ref reader, cells, bits, portable: false);
+
+    /// <param name="portable">Whether to take the path without AVX2 even where it is supported (for the tests).</param>
+    internal void TakeCells(ref BitReader reader, Span<double> cells, int bits, bool portable)
     {
         var perChunk = FieldPacker.CellsPerChunk(bits);
         var i = 0;
-        if (Vector256.IsHardwareAccelerated && perChunk > 0)
+        if (Avx2.IsSupported && !portable && perChunk > 0)
+        {
+            Span<ulong> shifts = stackalloc ulong[perChunk];
+            for (var k = 0; k < perChunk; k++)
+            {
+                shifts[k] = (ulong)(bits * (perChunk - 1 - k));
+            }
+
+            var (mask, integer) = (Vector256.Create(ulong.MaxValue >> (64 - bits)), Vector256.Create(FieldPacker.IntegerBias));
+            for (; i <= cells.Length - perChunk; i += perChunk)
+            {
+                var chunk = Vector256.Create(Take(ref reader, perChunk * bits));
+                for (var k = 0; k < perChunk; k += 4)
+                {
+                    var cell = Avx2.ShiftRightLogicalVariable(chunk, Vector256.Create<ulong>(shifts[k..])) & mask;
+                    ((cell | integer.AsUInt64()).AsDouble() - integer).CopyTo(cells[(i + k)..]);
+                }
+            }
+        }
+        else if (Vector256.IsHardwareAccelerated && perChunk > 0)
         {
             Span<double> shifts = stackalloc double[perChunk];
             for (var k = 0; k < perChunk; k++)
