@@ -149,14 +149,17 @@ public class RotatedQuantizerTests
     /// The rotated code quantizes Θu where the rotation leaves it, in binary32, and inverts its reconstructions from there;
     /// its payload's cells and its output are still, bit for bit, the definition's: v = Θu in binary64, cell_i =
     /// clamp(⌊v_i/w + 2^(b−1)⌋), q = Θᵀ((cell_i + ½ − 2^(b−1))·w) — for lengths whose block overlap and split of b vary,
-    /// fractional rates, and scales on the fast path and beyond it (10^±150).
+    /// fractional rates, and scales on the fast path and beyond it (10^±150); with cells packed straight from the buffer
+    /// (AVX2) and through an array of them (the portable path).
     /// </summary>
-    [Fact]
-    public void The_rotated_code_is_its_definition_bit_for_bit()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void The_rotated_code_is_its_definition_bit_for_bit(bool portable)
     {
         foreach (var n in (int[])[1, 7, 8, 13, 64, 100, 129, 300, 1000])
         {
-            foreach (var rate in (double[])[0.5, 1.3, 2, 2.7])
+            foreach (var rate in (double[])[0.5, 1.3, 2, 2.7, 5.5, 6.4])
             {
                 foreach (var scale in (double[])[1, 1e150, 1e-150])
                 {
@@ -165,7 +168,7 @@ public class RotatedQuantizerTests
                         continue; // no bits beyond the gain: refused (tested apart)
                     }
 
-                    var quantizer = new RotatedQuantizer(n, rate, 11);
+                    var quantizer = new RotatedQuantizer(n, rate, 11, portable);
                     var u = Gaussian(n, n + (int)(10 * rate)).Select(v => v * scale).ToArray();
                     var context = new QuantizerContext(3 * scale, 2, quantizer.BudgetBits);
                     var (q, writer) = (new double[n], new BitWriter());
@@ -174,6 +177,10 @@ public class RotatedQuantizerTests
                     var (expected, cells, clipped) = Definition(u, context, quantizer.BudgetBits);
                     Assert.Equal(expected, q);
                     Assert.Equal(clipped, overloads);
+                    var decoded = new double[n];
+                    var received = new BitReader(writer.ToPayload());
+                    new RotatedQuantizer(n, rate, 11, portable).Decode(ref received, context, decoded);
+                    Assert.Equal(q, decoded);
                     var reader = new BitReader(writer.ToPayload());
                     var coded = (int)quantizer.BudgetBits - RotatedQuantizer.ScaleBits;
                     Assert.Equal(RotatedQuantizer.GainIndex(TestData.Norm(u) / Math.Sqrt(n), context.Range), (int)reader.Read(RotatedQuantizer.ScaleBits));

@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using DiffQuant.Bits;
 
 namespace DiffQuant.Quantization;
@@ -36,6 +37,7 @@ public sealed class RotatedQuantizer : RotatedCode
         [1.596, 0.9957, 0.586, 0.3352, 0.1881, 0.1041, 0.05687, 0.03076, 0.0165, 0.008785, 0.00465, 0.002448, 0.001284, 0.0006705, 0.0003491, 0.0001812];
 
     private readonly double[] _cells;
+    private readonly bool _portable;
 
     /// <summary>b: every coordinate has b or b + 1 bits.</summary>
     private readonly int _lowBits;
@@ -44,8 +46,15 @@ public sealed class RotatedQuantizer : RotatedCode
     private readonly int _highCount;
 
     public RotatedQuantizer(int dimension, double rate, ulong seed)
+        : this(dimension, rate, seed, portable: false)
+    {
+    }
+
+    /// <param name="portable">Whether to keep to the path without AVX2 (through an array of cells) where AVX2 is supported (for the tests).</param>
+    internal RotatedQuantizer(int dimension, double rate, ulong seed, bool portable)
         : base(dimension, rate, seed)
     {
+        _portable = portable;
         if (dimension > 0 && BudgetBits <= ScaleBits)
         {
             Guard.Throw($"rate {rate} gives floor(n·R) = {BudgetBits} bits per message for n = {dimension}; the rotated code needs more than its {ScaleBits}-bit gain (a rate of at least {(ScaleBits + 1.0) / dimension:G4}).");
@@ -76,6 +85,9 @@ public sealed class RotatedQuantizer : RotatedCode
         var k = GainIndex(rms, context.Range);
         var sigma = Gain(context.Range, k);
         var (high, low) = (new Grid(sigma, _lowBits + 1), new Grid(sigma, _lowBits));
+        var packer = default(FieldPacker);
+        packer.Put(writer, (ulong)k, ScaleBits);
+        var packed = Packs(high, low);
         var cells = _cells.AsSpan();
         var overloads = 0;
         ReadOnlySpan<int> ends = [Math.Min(_highCount, scales.Split), Math.Max(_highCount, scales.Split), Dimension];
@@ -83,15 +95,27 @@ public sealed class RotatedQuantizer : RotatedCode
         {
             var scale = start < scales.Split ? scales.Head : scales.Tail;
             var grid = start < _highCount ? high : low;
-            overloads += grid.Quantize(w[start..ends[part]], scale, cells[start..ends[part]]);
+            overloads += packed
+                ? grid.QuantizeInto(w[start..ends[part]], scale, writer, ref packer)
+                : grid.Quantize(w[start..ends[part]], scale, cells[start..ends[part]]);
         }
 
-        var packer = default(FieldPacker);
-        packer.Put(writer, (ulong)k, ScaleBits);
-        Pack(writer, ref packer, cells[.._highCount], _lowBits + 1);
-        Pack(writer, ref packer, cells[_highCount..], _lowBits);
+        if (!packed)
+        {
+            Pack(writer, ref packer, cells[.._highCount], _lowBits + 1);
+            Pack(writer, ref packer, cells[_highCount..], _lowBits);
+        }
+
         packer.Flush(writer);
-        Inverse(high, low, cells, q, context.Step, reconstructed: true);
+        if (packed)
+        {
+            Rotation.InverseFromWork(q, context.Step);
+        }
+        else
+        {
+            Inverse(high, low, cells, q, context.Step, reconstructed: true);
+        }
+
         return overloads;
     }
 
@@ -105,11 +129,29 @@ public sealed class RotatedQuantizer : RotatedCode
 
         var unpacker = new FieldUnpacker(BudgetBits);
         var sigma = Gain(context.Range, (int)unpacker.Take(ref reader, ScaleBits));
+        var (high, low) = (new Grid(sigma, _lowBits + 1), new Grid(sigma, _lowBits));
+        if (Packs(high, low))
+        {
+            var w = Rotation.Work;
+            high.TakeInto(ref reader, ref unpacker, w[.._highCount]);
+            low.TakeInto(ref reader, ref unpacker, w[_highCount..]);
+            Rotation.InverseFromWork(q, context.Step);
+            return;
+        }
+
         var cells = _cells.AsSpan();
         Unpack(ref reader, ref unpacker, cells[.._highCount], _lowBits + 1);
         Unpack(ref reader, ref unpacker, cells[_highCount..], _lowBits);
-        Inverse(new Grid(sigma, _lowBits + 1), new Grid(sigma, _lowBits), cells, q, context.Step, reconstructed: false);
+        Inverse(high, low, cells, q, context.Step, reconstructed: false);
     }
+
+    /// <summary>
+    /// Whether the cells go straight between the packer and the rotation's binary32 buffer, eight a field, without an
+    /// array of cells (AVX2, b + 1 ≤ <see cref="Grid.MaxPackedBits"/>, reconstructions that load as they are; not
+    /// when <see cref="_portable"/>): the same payload and output as the path through the array.
+    /// </summary>
+    private bool Packs(in Grid high, in Grid low) =>
+        !_portable && Avx2.IsSupported && _lowBits + 1 <= Grid.MaxPackedBits && high.LoadsAsIs(_highCount) && low.LoadsAsIs(Dimension - _highCount);
 
     /// <summary>
     /// q = Θ_mᵀ(decoded v), the same bits at both ends: from the binary32 reconstructions in the rotation's work buffer
@@ -180,8 +222,14 @@ public sealed class RotatedQuantizer : RotatedCode
         /// <summary>2^(b−1)·w, above every |reconstruction|.</summary>
         private readonly double _peak;
 
+        /// <summary>The most bits a cell may have for eight cells to make one field of the packer (8b ≤ 52).</summary>
+        public const int MaxPackedBits = 6;
+
+        private readonly int _bits;
+
         public Grid(double sigma, int bits)
         {
+            _bits = bits;
             _width = bits is >= 1 and <= MaxBitsPerCoordinate ? GaussianSteps[bits - 1] * sigma : 0;
             _inverse = _width > 0 ? 1 / _width : 0;
             var half = Math.ScaleB(1.0, bits - 1);
@@ -211,9 +259,7 @@ public sealed class RotatedQuantizer : RotatedCode
 
             for (; i < values.Length; i++)
             {
-                var position = Math.Floor((values[i] * scale * _inverse) + (-_offset + 0.5));
-                var cell = Math.Min(Math.Max(position, 0), _last);
-                saturated += cell == position ? 0 : 1;
+                var cell = Cell(values[i] * scale, ref saturated);
                 cells[i] = cell;
                 values[i] = (float)((cell + _offset) * _width);
             }
@@ -221,15 +267,103 @@ public sealed class RotatedQuantizer : RotatedCode
             return saturated;
         }
 
+        /// <summary>
+        /// <see cref="Quantize(Span{float}, double, Span{double})"/> with each cell put in the packer (b bits, MSB first)
+        /// instead of an array: eight cells a field of 8b bits, built by AVX2 shifts (b ≤ <see cref="MaxPackedBits"/>).
+        /// </summary>
+        public int QuantizeInto(Span<float> values, double scale, BitWriter writer, ref FieldPacker packer)
+        {
+            if (_bits == 0)
+            {
+                values.Clear(); // every value decodes to +0, as the grid's reconstruction (0 + 0)·0
+                return 0;
+            }
+
+            var (saturated, i) = (0, 0);
+            var (factor, integer) = (Vector256.Create(scale), Vector256.Create(FieldPacker.IntegerBias));
+            var ((first, second), mask) = (FieldShifts(), ulong.MaxValue >> (64 - (8 * _bits)));
+            for (; i <= values.Length - 8; i += 8)
+            {
+                var loaded = Vector256.Create<float>(values[i..]);
+                var (lower, upper) = (Cells(Vector256.WidenLower(loaded) * factor, ref saturated), Cells(Vector256.WidenUpper(loaded) * factor, ref saturated));
+                Vector256.Narrow(Reconstruct(lower), Reconstruct(upper)).CopyTo(values[i..]);
+                var field = Avx2.ShiftLeftLogicalVariable((lower + integer).AsUInt64(), first) | Avx2.ShiftLeftLogicalVariable((upper + integer).AsUInt64(), second);
+                var half = field.GetLower() | field.GetUpper();
+                packer.Put(writer, (half.ToScalar() | half.GetElement(1)) & mask, 8 * _bits);
+            }
+
+            for (; i < values.Length; i++)
+            {
+                var cell = Cell(values[i] * scale, ref saturated);
+                values[i] = (float)((cell + _offset) * _width);
+                packer.Put(writer, (ulong)cell, _bits);
+            }
+
+            return saturated;
+        }
+
+        /// <summary>
+        /// The decoder's side of <see cref="QuantizeInto"/>: takes the cells of the values' coordinates from the
+        /// unpacker and writes their reconstructions in binary32, as <see cref="Reconstruct(ReadOnlySpan{double}, Span{float})"/> does.
+        /// </summary>
+        public void TakeInto(ref BitReader reader, ref FieldUnpacker unpacker, Span<float> values)
+        {
+            if (_bits == 0)
+            {
+                values.Clear();
+                return;
+            }
+
+            var i = 0;
+            var (integer, cell) = (Vector256.Create(FieldPacker.IntegerBias), Vector256.Create(ulong.MaxValue >> (64 - _bits)));
+            var (first, second) = FieldShifts();
+            for (; i <= values.Length - 8; i += 8)
+            {
+                var field = Vector256.Create(unpacker.Take(ref reader, 8 * _bits));
+                var lower = ((Avx2.ShiftRightLogicalVariable(field, first) & cell) | integer.AsUInt64()).AsDouble() - integer;
+                var upper = ((Avx2.ShiftRightLogicalVariable(field, second) & cell) | integer.AsUInt64()).AsDouble() - integer;
+                Vector256.Narrow(Reconstruct(lower), Reconstruct(upper)).CopyTo(values[i..]);
+            }
+
+            for (; i < values.Length; i++)
+            {
+                values[i] = (float)((unpacker.Take(ref reader, _bits) + _offset) * _width);
+            }
+        }
+
+        /// <summary>Where cells k = 0…7 of a field of eight sit: b·(7 − k) bits up, the first four and the last four.</summary>
+        private (Vector256<ulong> First, Vector256<ulong> Second) FieldShifts()
+        {
+            var b = (ulong)_bits;
+            return (Vector256.Create(7 * b, 6 * b, 5 * b, 4 * b), Vector256.Create(3 * b, 2 * b, b, 0));
+        }
+
         /// <summary>Four coordinates of <see cref="Quantize(Span{float}, double, Span{double})"/>: stores their cells, returns their reconstructions.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private Vector256<double> QuantizeFour(Vector256<double> v, Span<double> cells, ref int saturated)
         {
+            var cell = Cells(v, ref saturated);
+            cell.CopyTo(cells);
+            return Reconstruct(cell);
+        }
+
+        /// <summary>The cells of four coordinates v (the clamped ones counted).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private Vector256<double> Cells(Vector256<double> v, ref int saturated)
+        {
             var position = Vector256.Floor((v * Vector256.Create(_inverse)) + Vector256.Create(-_offset + 0.5));
             var cell = Vector256.Min(Vector256.Max(position, Vector256<double>.Zero), Vector256.Create(_last));
             saturated += BitOperations.PopCount(Vector256.ExtractMostSignificantBits(Vector256.Equals(cell, position)) ^ 0xFu);
-            cell.CopyTo(cells);
-            return Reconstruct(cell);
+            return cell;
+        }
+
+        /// <summary>The cell of one coordinate v (counted when clamped): the same operations as <see cref="Cells"/>.</summary>
+        private double Cell(double v, ref int saturated)
+        {
+            var position = Math.Floor((v * _inverse) + (-_offset + 0.5));
+            var cell = Math.Min(Math.Max(position, 0), _last);
+            saturated += cell == position ? 0 : 1;
+            return cell;
         }
 
         /// <summary>
