@@ -136,8 +136,9 @@ public abstract class BlockLattice : ILattice
         for (var k = 0; k < Dimension; k++)
         {
             var a = Vector256.Abs(doubled[k]);
-            second = Vector256.Max(second, Vector256.Min(first, a));
-            first = Vector256.Max(first, a);
+            // Native min and max (one instruction each, not .NET's IEEE sequence): the values are finite and non-negative, no −0.
+            second = Vector256.MaxNative(second, Vector256.MinNative(first, a));
+            first = Vector256.MaxNative(first, a);
         }
 
         return first + second;

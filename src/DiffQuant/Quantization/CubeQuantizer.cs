@@ -36,7 +36,8 @@ public sealed class CubeQuantizer(int dimension, double rate) : CubeQuantizerBas
                 }
 
                 overloads += BitOperations.PopCount(Vector256.GreaterThan(Vector256.Abs(v), r).ExtractMostSignificantBits()); // r = the grid's range
-                var cell = Vector256.Min(Vector256.Max(Vector256.Floor((v + r) / width), Vector256<double>.Zero), last);
+                // Native max and min (one instruction each): no NaN here, and v + r is never −0 (r > 0), so they clamp as the IEEE ones do.
+                var cell = Vector256.MinNative(Vector256.MaxNative(Vector256.Floor((v + r) / width), Vector256<double>.Zero), last);
                 cell.CopyTo(cells[j..]);
                 (((cell + half) * width) - r).CopyTo(q[j..]);
             }

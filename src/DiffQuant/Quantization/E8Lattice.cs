@@ -57,13 +57,13 @@ public sealed class E8Lattice : BlockLattice
         {
             var a = Vector256.Abs(doubled[k]);
             sum += a;
-            least = Vector256.Min(least, a);
+            least = Vector256.MinNative(least, a); // finite, non-negative, no −0: the native minimum is the minimum
             signs ^= doubled[k] & Vector256.Create(-0f); // the parity of the negative coordinates, in the sign bit
         }
 
         var odd = Vector256.LessThan(signs.AsInt32(), Vector256<int>.Zero).AsSingle();
         var half = (sum - ((least + least) & odd)) * 0.5f;
-        return Vector256.Max(base.Reach(doubled), half);
+        return Vector256.MaxNative(base.Reach(doubled), half); // both finite and non-negative, neither −0
     }
 
     /// <summary>

@@ -352,7 +352,9 @@ public sealed class RotatedQuantizer : RotatedCode
         private Vector256<double> Cells(Vector256<double> v, ref int saturated)
         {
             var position = Vector256.Floor((v * Vector256.Create(_inverse)) + Vector256.Create(-_offset + 0.5));
-            var cell = Vector256.Min(Vector256.Max(position, Vector256<double>.Zero), Vector256.Create(_last));
+            // Native max and min (one instruction each): position is finite and never −0 (x + 2^(b−1) rounds an exact
+            // cancellation to +0), so they clamp as the IEEE ones do.
+            var cell = Vector256.MinNative(Vector256.MaxNative(position, Vector256<double>.Zero), Vector256.Create(_last));
             saturated += BitOperations.PopCount(Vector256.ExtractMostSignificantBits(Vector256.Equals(cell, position)) ^ 0xFu);
             return cell;
         }
