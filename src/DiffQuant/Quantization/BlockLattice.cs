@@ -168,7 +168,7 @@ public abstract class BlockLattice : ILattice
             worst = Vector256.ConditionalSelect(wider, position, worst);
         }
 
-        var odd = Vector256.Equals(Vector256.ConvertToInt32(sum) & Vector256<int>.One, Vector256<int>.One).AsSingle();
+        var odd = Vector256.Equals(Vector256.ConvertToInt32Native(sum) & Vector256<int>.One, Vector256<int>.One).AsSingle();
         var distance = Vector256<float>.Zero;
         position = Vector256<float>.Zero;
         for (var k = 0; k < Dimension; k++, position += Vector256<float>.One)

@@ -49,14 +49,14 @@ public sealed class D8Lattice : BlockLattice
         Unsafe.SkipInit(out index);
         var half = Vector256.Create(0.5f);
         var next = doubled[7] * half;
-        index[7] = Vector256.ConvertToInt32(next) & mask;
+        index[7] = Vector256.ConvertToInt32Native(next) & mask;
         for (var c = 6; c >= 1; c--)
         {
             next = (doubled[c] * half) + next;
-            index[c] = Vector256.ConvertToInt32(next) & mask;
+            index[c] = Vector256.ConvertToInt32Native(next) & mask;
         }
 
-        index[0] = Vector256.ConvertToInt32(((doubled[0] * half) + next) * half) & mask;
+        index[0] = Vector256.ConvertToInt32Native(((doubled[0] * half) + next) * half) & mask;
     }
 
     internal override void Generate(in BlockIndexLanes index, out BlockLanes doubled)

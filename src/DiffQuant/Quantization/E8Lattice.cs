@@ -75,15 +75,15 @@ public sealed class E8Lattice : BlockLattice
         Unsafe.SkipInit(out index);
         var k8 = doubled[7];
         var next = (doubled[6] - k8) * 0.5f;
-        index[7] = Vector256.ConvertToInt32(k8) & mask;
-        index[6] = Vector256.ConvertToInt32(next) & mask;
+        index[7] = Vector256.ConvertToInt32Native(k8) & mask;
+        index[6] = Vector256.ConvertToInt32Native(next) & mask;
         for (var c = 5; c >= 1; c--)
         {
             next = (doubled[c] + next + next - k8) * 0.5f;
-            index[c] = Vector256.ConvertToInt32(next) & mask;
+            index[c] = Vector256.ConvertToInt32Native(next) & mask;
         }
 
-        index[0] = Vector256.ConvertToInt32((doubled[0] + next + next - k8) * 0.25f) & mask;
+        index[0] = Vector256.ConvertToInt32Native((doubled[0] + next + next - k8) * 0.25f) & mask;
     }
 
     internal override void Generate(in BlockIndexLanes index, out BlockLanes doubled)

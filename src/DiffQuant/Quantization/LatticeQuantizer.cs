@@ -326,7 +326,7 @@ public sealed class LatticeQuantizer : RotatedCode
         }
 
         lattice.ClosestDoubled(scaled, out point);
-        lattice.ToIndex(point, Vector256.ConvertToInt32(modulus) - Vector256<int>.One, out index);
+        lattice.ToIndex(point, Vector256.ConvertToInt32Native(modulus) - Vector256<int>.One, out index);
         reach = lattice.Reach(point);
         var twice = modulus + modulus;
         var fits = Vector256.LessThan(reach, twice * Clearance);
