@@ -52,18 +52,16 @@ public struct FieldPacker
                 shifts[k] = (ulong)(bits * (perChunk - 1 - k));
             }
 
-            // 2^52 + c has c in its low mantissa bits; the exponent's bits land above the field, which the mask clears.
-            var (integer, mask) = (Vector256.Create(IntegerBias), ulong.MaxValue >> (64 - (perChunk * bits)));
+            var mask = ulong.MaxValue >> (64 - (perChunk * bits));
             for (; i <= cells.Length - perChunk; i += perChunk)
             {
                 var field = Vector256<ulong>.Zero;
                 for (var k = 0; k < perChunk; k += 4)
                 {
-                    field |= Avx2.ShiftLeftLogicalVariable((Vector256.Create(cells[(i + k)..]) + integer).AsUInt64(), Vector256.Create<ulong>(shifts[k..]));
+                    field |= CellLanes.Place(Vector256.Create(cells[(i + k)..]), Vector256.Create<ulong>(shifts[k..]));
                 }
 
-                var half = field.GetLower() | field.GetUpper();
-                Put(writer, (half.ToScalar() | half.GetElement(1)) & mask, perChunk * bits);
+                Put(writer, CellLanes.Fold(field, mask), perChunk * bits);
             }
         }
         else if (Vector256.IsHardwareAccelerated && perChunk > 0)
@@ -91,9 +89,6 @@ public struct FieldPacker
             Put(writer, (ulong)cell, bits);
         }
     }
-
-    /// <summary>2^52: a double 2^52 + c (0 ≤ c &lt; 2^52 an integer) holds c in its low 52 bits.</summary>
-    internal const double IntegerBias = 4503599627370496.0;
 
     /// <summary>The most bits of a field that a double holds exactly with room for the cells' sums.</summary>
     internal const int ExactBits = 52;
@@ -153,14 +148,13 @@ public struct FieldUnpacker(long total)
                 shifts[k] = (ulong)(bits * (perChunk - 1 - k));
             }
 
-            var (mask, integer) = (Vector256.Create(ulong.MaxValue >> (64 - bits)), Vector256.Create(FieldPacker.IntegerBias));
+            var cell = Vector256.Create(ulong.MaxValue >> (64 - bits));
             for (; i <= cells.Length - perChunk; i += perChunk)
             {
                 var chunk = Vector256.Create(Take(ref reader, perChunk * bits));
                 for (var k = 0; k < perChunk; k += 4)
                 {
-                    var cell = Avx2.ShiftRightLogicalVariable(chunk, Vector256.Create<ulong>(shifts[k..])) & mask;
-                    ((cell | integer.AsUInt64()).AsDouble() - integer).CopyTo(cells[(i + k)..]);
+                    CellLanes.Take(chunk, Vector256.Create<ulong>(shifts[k..]), cell).CopyTo(cells[(i + k)..]);
                 }
             }
         }

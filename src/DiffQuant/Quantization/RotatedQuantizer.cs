@@ -280,16 +280,14 @@ public sealed class RotatedQuantizer : RotatedCode
             }
 
             var (saturated, i) = (0, 0);
-            var (factor, integer) = (Vector256.Create(scale), Vector256.Create(FieldPacker.IntegerBias));
+            var factor = Vector256.Create(scale);
             var ((first, second), mask) = (FieldShifts(), ulong.MaxValue >> (64 - (8 * _bits)));
             for (; i <= values.Length - 8; i += 8)
             {
                 var loaded = Vector256.Create<float>(values[i..]);
                 var (lower, upper) = (Cells(Vector256.WidenLower(loaded) * factor, ref saturated), Cells(Vector256.WidenUpper(loaded) * factor, ref saturated));
                 Vector256.Narrow(Reconstruct(lower), Reconstruct(upper)).CopyTo(values[i..]);
-                var field = Avx2.ShiftLeftLogicalVariable((lower + integer).AsUInt64(), first) | Avx2.ShiftLeftLogicalVariable((upper + integer).AsUInt64(), second);
-                var half = field.GetLower() | field.GetUpper();
-                packer.Put(writer, (half.ToScalar() | half.GetElement(1)) & mask, 8 * _bits);
+                packer.Put(writer, CellLanes.Fold(CellLanes.Place(lower, first) | CellLanes.Place(upper, second), mask), 8 * _bits);
             }
 
             for (; i < values.Length; i++)
@@ -315,14 +313,11 @@ public sealed class RotatedQuantizer : RotatedCode
             }
 
             var i = 0;
-            var (integer, cell) = (Vector256.Create(FieldPacker.IntegerBias), Vector256.Create(ulong.MaxValue >> (64 - _bits)));
-            var (first, second) = FieldShifts();
+            var ((first, second), cell) = (FieldShifts(), Vector256.Create(ulong.MaxValue >> (64 - _bits)));
             for (; i <= values.Length - 8; i += 8)
             {
                 var field = Vector256.Create(unpacker.Take(ref reader, 8 * _bits));
-                var lower = ((Avx2.ShiftRightLogicalVariable(field, first) & cell) | integer.AsUInt64()).AsDouble() - integer;
-                var upper = ((Avx2.ShiftRightLogicalVariable(field, second) & cell) | integer.AsUInt64()).AsDouble() - integer;
-                Vector256.Narrow(Reconstruct(lower), Reconstruct(upper)).CopyTo(values[i..]);
+                Vector256.Narrow(Reconstruct(CellLanes.Take(field, first, cell)), Reconstruct(CellLanes.Take(field, second, cell))).CopyTo(values[i..]);
             }
 
             for (; i < values.Length; i++)
