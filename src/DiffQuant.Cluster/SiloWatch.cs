@@ -18,25 +18,32 @@ public static class SiloWatch
     {
         var deadline = DateTime.UtcNow + timeout;
         var deadBefore = liveness?.KnownDead;
-        while (true)
+        // WaitAny neither throws the call's exception nor its own: whether the call finished is read from the call
+        // itself, so a call that completes as a look begins is answered, and a call's own TimeoutException stays its own.
+        while (!call.IsCompleted)
         {
             var left = deadline - DateTime.UtcNow;
-            try
+            if (left <= TimeSpan.Zero)
             {
-                return call.WaitAsync(left < Check ? left : Check).GetAwaiter().GetResult();
+                throw new TimeoutException($"no answer within {timeout.TotalSeconds:G4} s.");
             }
-            catch (TimeoutException) when (!call.IsCompleted && DateTime.UtcNow < deadline)
-            {
-                foreach (var dead in liveness?.Dead().Where(s => !deadBefore!.Contains(s)) ?? [])
-                {
-                    if (died(dead) is { } stop)
-                    {
-                        throw stop;
-                    }
-                }
 
-                deadBefore = liveness?.KnownDead;
+            if (Task.WaitAny([call], left < Check ? left : Check) >= 0)
+            {
+                break;
             }
+
+            foreach (var dead in liveness?.Dead().Where(s => !deadBefore!.Contains(s)) ?? [])
+            {
+                if (died(dead) is { } stop)
+                {
+                    throw stop;
+                }
+            }
+
+            deadBefore = liveness?.KnownDead;
         }
+
+        return call.GetAwaiter().GetResult();
     }
 }
