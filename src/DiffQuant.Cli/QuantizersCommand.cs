@@ -12,7 +12,7 @@ internal static class QuantizersCommand
     {
         var defaults = new QuantizerTableOptions();
         var n = new Option<int>("--n") { Description = "Length of the vectors.", DefaultValueFactory = _ => defaults.N }.Checked(OptionChecks.Positive);
-        var rates = new Option<string>("--rates") { Description = "Rates R of the ranged quantizers: a list or ranges, e.g. 1,2,4 or 0.5:4:0.5.", DefaultValueFactory = _ => string.Join(",", defaults.Rates) };
+        var rates = new Option<string>("--rates") { Description = "Rates R of the ranged quantizers: a list or ranges, e.g. 1,2,4 or 0.5:4:0.5.", DefaultValueFactory = _ => string.Join(",", defaults.Rates) }.Checked(r => RateGrid.Parse(r));
         var trials = new Option<int>("--trials") { Description = "Vectors per quantizer and rate.", DefaultValueFactory = _ => defaults.Trials }.Checked(OptionChecks.Positive);
         var seed = new Option<long>("--seed") { Description = "Seed of the vectors (and of the quantizers' shared randomness).", DefaultValueFactory = _ => defaults.Seed };
         var quantizers = new Option<string>("--quantizers") { Description = $"Comma-separated quantizers: {string.Join(", ", QuantizerRegistry.Names)}.", DefaultValueFactory = _ => string.Join(",", defaults.Quantizers) };

@@ -158,6 +158,11 @@ public class CliTests
         var (badExit, _, badError) = Dq("quantizers", "--n", "10", "--rates", "0.1", "--quantizers", "rotated");
         Assert.Equal(2, badExit);
         Assert.Contains("--rates: rate 0.1 gives floor(n·R) = 1 bits per message for n = 10", badError);
+
+        // A rate that is no rate is refused at parsing, naming the option, as the sweeps refuse it.
+        (badExit, _, badError) = Dq("quantizers", "--rates", "1,-2");
+        Assert.Equal(2, badExit);
+        Assert.Equal("error: --rates: rate -2 in '-2' must be positive.", badError.Trim());
     }
 
     [Fact]
