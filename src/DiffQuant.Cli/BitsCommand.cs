@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using DiffQuant.Lab;
 using DiffQuant.Quantization;
 using Spectre.Console;
@@ -15,10 +16,16 @@ internal static class BitsCommand
         var quantizers = new Option<string>("--quantizers") { Description = $"Comma-separated quantizers of the nq-/dq- methods: {QuantizerChoices.Ranged}.", DefaultValueFactory = _ => string.Join(",", new BitsOptions().Quantizers) };
         var ranges = QuantizerChoices.RangesOption("Comma-separated range policies of the nq-/dq- methods (a pair a method refuses is skipped and listed)", new BitsOptions().Ranges);
         var eps = CliNumbers.Double("--eps", "Target relative error ‖x̂−x*‖/‖x̂_0−x*‖.", new BitsOptions().Eps);
+        var ramps = new Option<string>("--ramps")
+        {
+            Description = "Comma-separated ramps C of the nq-/dq- methods under adaptive ranges: message m at R_m = max(R/2, R − ⌊16·C·log2((m+2)/(m+1))⌋/16) (0: every message at R).",
+            DefaultValueFactory = _ => string.Join(",", new BitsOptions().Ramps.Select(r => r.ToString(CultureInfo.InvariantCulture))),
+        };
+        ramps.Checked(r => RateGrid.ParseRamps(r ?? string.Empty));
         quantizers.Checked(OptionChecks.EachItem(QuantizerRegistry.Find));
         eps.Checked(e => OptionChecks.OpenUnit(e));
         var command = new Command("bits", "Bits per coordinate to reach relative accuracy eps, against the volume floor log2(1/eps).");
-        foreach (var option in problem.All.Concat(sweep.All).Concat([quantizers, ranges, eps]))
+        foreach (var option in problem.All.Concat(sweep.All).Concat([quantizers, ranges, ramps, eps]))
         {
             command.Add(option);
         }
@@ -32,6 +39,7 @@ internal static class BitsCommand
                 Methods = SweepOptions.ParseMethods(parse.GetRequiredValue(sweep.Methods)),
                 Quantizers = [.. parse.GetRequiredValue(quantizers).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(q => QuantizerRegistry.Find(q).Name).Distinct()],
                 Ranges = QuantizerChoices.ParseRanges(parse.GetRequiredValue(ranges)),
+                Ramps = RateGrid.ParseRamps(parse.GetRequiredValue(ramps)),
                 Eps = parse.GetValue(eps),
                 Seed = parse.GetValue(problem.Seed),
                 Threads = parse.GetValue(sweep.Threads),
@@ -61,7 +69,7 @@ internal static class BitsCommand
                 method,
                 row.Quantizer,
                 row.Range,
-                $"{row.RateBits:G}",
+                row.RateText,
                 $"{row.IterationsMean:F1}",
                 $"{row.BitsPerCoordinateMean:F1}",
                 $"{row.BitsPerCoordinateMean / result.FloorBits:F2}");

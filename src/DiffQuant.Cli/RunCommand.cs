@@ -75,6 +75,7 @@ internal static class RunCommand
         };
         var eta = CliNumbers.OptionalDouble("--eta", "Step size η (default: the classical tuning from L and μ).");
         var gamma = CliNumbers.OptionalDouble("--gamma", "Momentum γ for hb/agd (default: the classical tuning).");
+        var ramp = CliNumbers.Double("--ramp", "Ramp C in bits per coordinate (needs --range adaptive): message m is coded at R_m = max(R/2, R − ⌊16·C·log2((m+2)/(m+1))⌋/16); 0 codes every message at R.", RateRamp.DefaultBits);
         var distance = CliNumbers.OptionalDouble("--d-bound", "D ≥ ‖x̂_0 − x*‖ for the range schedule (default: computed from x*).");
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of tables." };
         var checkpointEvery = new Option<int>("--checkpoint-every")
@@ -104,8 +105,15 @@ internal static class RunCommand
             }
         });
         distance.Checked(OptionChecks.PositiveFinite);
+        ramp.Checked(c =>
+        {
+            if (RateRamp.Refusal(c) is { } why)
+            {
+                throw new DiffQuantException(why);
+            }
+        });
         var command = new Command("run", "Run one method on one problem instance and report accuracy, rate and bits.");
-        foreach (var option in problem.All.Concat(workers.All).Concat<Option>([method, rate, quantizer, range, downlink, mode, staleness, arrivals, ditherSeed, eps, iterations, maxBits, stall, eta, gamma, distance, json, checkpointEvery, checkpoint]).Concat(cluster.All))
+        foreach (var option in problem.All.Concat(workers.All).Concat<Option>([method, rate, quantizer, range, downlink, mode, staleness, arrivals, ditherSeed, eps, iterations, maxBits, stall, eta, gamma, ramp, distance, json, checkpointEvery, checkpoint]).Concat(cluster.All))
         {
             command.Add(option);
         }
@@ -207,6 +215,7 @@ internal static class RunCommand
                 StepSize = parse.GetValue(eta),
                 Gamma = parse.GetValue(gamma),
                 Range = RangePolicyNames.Parse(parse.GetRequiredValue(range)),
+                Ramp = new RateRamp(parse.GetValue(ramp)),
                 Downlink = IsRelay(parse.GetRequiredValue(downlink)) ? QuantizerSpec.Float64 : QuantizerSpec.Parse(parse.GetRequiredValue(downlink), 64),
                 DownlinkContent = IsRelay(parse.GetRequiredValue(downlink)) ? DownlinkContent.Relay : DownlinkContent.Iterate,
                 Workers = k,
@@ -298,6 +307,7 @@ internal static class RunCommand
             Gamma = tuning.Gamma,
             Sigma = tuning.Sigma,
             RateBits = quantizer.Rate,
+            RampBits = config.Ramp.Bits,
             Rho = rho,
             ExitReason = result.ExitReason.ToString(),
             Iterations = result.Iterations,
@@ -331,7 +341,7 @@ internal static class RunCommand
     {
         var table = new Table().AddColumn("quantity").AddColumn("value");
         void Row(string name, string value) => table.AddRow(Markup.Escape(name), Markup.Escape(value));
-        Row("problem", $"{r.Problem} (n = {r.N}, m = {r.M}, κ = {r.Kappa:G5}, K = {r.Workers}, {r.Mode}, range {r.Range})");
+        Row("problem", $"{r.Problem} (n = {r.N}, m = {r.M}, κ = {r.Kappa:G5}, K = {r.Workers}, {r.Mode}, range {r.Range}{(r.RampBits == RateRamp.DefaultBits ? string.Empty : $", ramp {r.RampBits:G}")})");
         Row("exit", $"{r.ExitReason} after {r.Iterations} iterations");
         Row("relative error", $"{r.RelativeError:E3}");
         Row("empirical rate", $"{r.EmpiricalRate:F4}");

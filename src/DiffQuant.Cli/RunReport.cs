@@ -56,6 +56,9 @@ internal sealed record RunReport
 
     public required double RateBits { get; init; }
 
+    /// <summary>The ramp C of the link's rates (<see cref="Methods.RateRamp"/>; 0: every message at R).</summary>
+    public required double RampBits { get; init; }
+
     /// <summary>ρ, the quantizer's covering efficiency; null for float codecs.</summary>
     public required double? Rho { get; init; }
 

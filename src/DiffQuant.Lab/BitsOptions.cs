@@ -6,7 +6,7 @@ namespace DiffQuant.Lab;
 /// <summary>
 /// Bits to accuracy: every run stops at the first iterate with relative error ≤ <see cref="Eps"/>, or when
 /// its error has not improved for <see cref="StallWindow"/> iterations, or at <see cref="MaxIterations"/>.
-/// Quantized methods sweep <see cref="Rates"/> × <see cref="Quantizers"/> × <see cref="Ranges"/> (pairs a method
+/// Quantized methods sweep <see cref="Rates"/> × <see cref="Quantizers"/> × <see cref="Ranges"/> × <see cref="Ramps"/> (pairs a method
 /// refuses, such as a clipping code under a worst-case schedule, are skipped and listed); plain methods send binary32
 /// and binary64 floats.
 /// </summary>
@@ -22,6 +22,9 @@ public readonly record struct BitsOptions
     public IReadOnlyList<double> Rates { get; init; } = RateGrid.Parse(DefaultRates);
 
     public const string DefaultRates = "0.5:12:0.25";
+
+    /// <summary>The ramps C of the quantized methods (<see cref="RateRamp"/>; a ramp needs adaptive ranges, so other pairs skip it): none by default.</summary>
+    public IReadOnlyList<double> Ramps { get; init; } = [RateRamp.DefaultBits];
 
     /// <summary>The paper's nine and the momentum methods with momentum-filtered compensation (dqm-hb, dqm-agd; dqm-gd is dq-gd).</summary>
     public IReadOnlyList<MethodSpec> Methods { get; init; } = [.. MethodSpec.Paper, new(Momentum.HeavyBall, Compensation.MomentumFiltered), new(Momentum.Nesterov, Compensation.MomentumFiltered)];

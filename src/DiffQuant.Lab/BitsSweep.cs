@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using DiffQuant.Methods;
 using DiffQuant.Quantization;
 using DiffQuant.Ranges;
@@ -44,6 +45,7 @@ public static class BitsSweep
                 configs[k].Quantizer,
                 configs[k].Method.Compensation.Quantizes ? RangePolicyNames.Name(configs[k].Range) : "none",
                 QuantizerSpec.Parse(configs[k].Quantizer, configs[k].Rate).Rate,
+                configs[k].Ramp,
                 reached,
                 all ? outcomes.Average(o => (double)o.Iterations) : null,
                 all ? outcomes.Average(o => o.Bits) : null,
@@ -69,40 +71,42 @@ public static class BitsSweep
             clock.Elapsed.TotalSeconds);
     }
 
-    private static MethodConfig Config((MethodSpec Method, string Quantizer, RangePolicyKind Range, double Rate) c, ulong seed, int dimension) =>
-        new() { Method = c.Method, Quantizer = QuantizerSpec.Parse(c.Quantizer, c.Rate, seed), Range = c.Range, Dimension = dimension };
+    private static MethodConfig Config((MethodSpec Method, string Quantizer, RangePolicyKind Range, double Rate, double Ramp) c, ulong seed, int dimension) =>
+        new() { Method = c.Method, Quantizer = QuantizerSpec.Parse(c.Quantizer, c.Rate, seed), Range = c.Range, Ramp = new RateRamp(c.Ramp), Dimension = dimension };
 
-    /// <summary>Every (method, quantizer, range, rate) to run, and the (method, quantizer, range) a method refuses, with the reason.</summary>
-    private static (List<(MethodSpec Method, string Quantizer, RangePolicyKind Range, double Rate)> Configs, List<string> Skipped) Configurations(BitsOptions options, int dimension)
+    /// <summary>Every (method, quantizer, range, rate, ramp) to run, and the (method, quantizer, range, ramp) a method refuses, with the reason.</summary>
+    private static (List<(MethodSpec Method, string Quantizer, RangePolicyKind Range, double Rate, double Ramp)> Configs, List<string> Skipped) Configurations(BitsOptions options, int dimension)
     {
-        var configs = new List<(MethodSpec, string, RangePolicyKind, double)>();
+        var configs = new List<(MethodSpec, string, RangePolicyKind, double, double)>();
         var skipped = new List<string>();
         foreach (var method in options.Methods)
         {
             if (!method.Compensation.Quantizes)
             {
-                configs.Add((method, "float32", MethodConfig.DefaultRange, 32));
-                configs.Add((method, "float64", MethodConfig.DefaultRange, 64));
+                configs.Add((method, "float32", MethodConfig.DefaultRange, 32, RateRamp.DefaultBits));
+                configs.Add((method, "float64", MethodConfig.DefaultRange, 64, RateRamp.DefaultBits));
                 continue;
             }
 
             foreach (var quantizer in options.Quantizers)
             {
-                foreach (var range in options.Ranges)
+                foreach (var (range, ramp) in options.Ranges.SelectMany(range => options.Ramps.Select(ramp => (range, ramp))))
                 {
                     try
                     {
-                        Config((method, quantizer, range, options.Rates[0]), options.DitherSeed, dimension).Validate();
+                        // The lowest rate: a ramp's first message is coded at half of it.
+                        Config((method, quantizer, range, options.Rates[0], ramp), options.DitherSeed, dimension).Validate();
                     }
                     catch (DiffQuantException e)
                     {
-                        skipped.Add($"{method.Name} {quantizer} {RangePolicyNames.Name(range)}: {e.Message}");
+                        var ramped = ramp == RateRamp.DefaultBits ? string.Empty : string.Create(CultureInfo.InvariantCulture, $" ramp {ramp:G}");
+                        skipped.Add($"{method.Name} {quantizer} {RangePolicyNames.Name(range)}{ramped}: {e.Message}");
                         continue;
                     }
 
                     foreach (var rate in options.Rates)
                     {
-                        configs.Add((method, quantizer, range, rate));
+                        configs.Add((method, quantizer, range, rate, ramp));
                     }
                 }
             }
@@ -123,12 +127,16 @@ public static class BitsSweep
             throw new DiffQuantException($"--eps must lie in (0, 1), got {options.Eps}.");
         }
 
-        if (options.Methods.Count == 0 || options.Quantizers.Count == 0 || options.Ranges.Count == 0)
+        if (options.Methods.Count == 0 || options.Quantizers.Count == 0 || options.Ranges.Count == 0 || options.Ramps.Count == 0)
         {
-            throw new DiffQuantException("a bits sweep needs at least one method, quantizer and range policy.");
+            throw new DiffQuantException("a bits sweep needs at least one method, quantizer, range policy and ramp (0 for none).");
         }
 
         RateGrid.Validate(options.Rates);
+        foreach (var ramp in options.Ramps)
+        {
+            new RateRamp(ramp).Validate();
+        }
 
         foreach (var quantizer in options.Quantizers)
         {

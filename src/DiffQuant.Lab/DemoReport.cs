@@ -59,7 +59,7 @@ public static class DemoReport
         text.Append("| method | quantizer | range | R | iterations | bits / coordinate | × floor |\n|---|---|---|---|---|---|---|\n");
         foreach (var (method, r) in result.Best.OrderBy(b => b.Value.BitsPerCoordinateMean))
         {
-            text.Append(CultureInfo.InvariantCulture, $"| {method} | {r.Quantizer} | {r.Range} | {r.RateBits:G} | {r.IterationsMean:F1} | {r.BitsPerCoordinateMean:F1} | {r.BitsPerCoordinateMean / result.FloorBits:F2} |\n");
+            text.Append(CultureInfo.InvariantCulture, $"| {method} | {r.Quantizer} | {r.Range} | {r.RateText} | {r.IterationsMean:F1} | {r.BitsPerCoordinateMean:F1} | {r.BitsPerCoordinateMean / result.FloorBits:F2} |\n");
         }
 
         var variants = result.Rows.Where(r => r.Range != "none" && r.BitsPerCoordinateMean is not null).GroupBy(r => (r.Quantizer, r.Range)).Select(g => g.MinBy(r => r.BitsPerCoordinateMean)!).OrderBy(r => r.BitsPerCoordinateMean).ToList();
@@ -69,7 +69,7 @@ public static class DemoReport
             text.Append("| quantizer | range | method | R | iterations | bits / coordinate | × floor |\n|---|---|---|---|---|---|---|\n");
             foreach (var r in variants)
             {
-                text.Append(CultureInfo.InvariantCulture, $"| {r.Quantizer} | {r.Range} | {r.Method} | {r.RateBits:G} | {r.IterationsMean:F1} | {r.BitsPerCoordinateMean:F1} | {r.BitsPerCoordinateMean / result.FloorBits:F2} |\n");
+                text.Append(CultureInfo.InvariantCulture, $"| {r.Quantizer} | {r.Range} | {r.Method} | {r.RateText} | {r.IterationsMean:F1} | {r.BitsPerCoordinateMean:F1} | {r.BitsPerCoordinateMean / result.FloorBits:F2} |\n");
             }
         }
 

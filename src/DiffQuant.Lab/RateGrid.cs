@@ -1,4 +1,5 @@
 using System.Globalization;
+using DiffQuant.Methods;
 using DiffQuant.Quantization;
 
 namespace DiffQuant.Lab;
@@ -36,6 +37,24 @@ public static class RateGrid
         }
 
         return [.. rates];
+    }
+
+    /// <summary>Comma-separated ramps C in bits per coordinate (<see cref="RateRamp"/>), e.g. "0,0.5,1"; duplicates removed, sorted.</summary>
+    public static IReadOnlyList<double> ParseRamps(string text)
+    {
+        var ramps = new SortedSet<double>();
+        foreach (var item in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var ramp = Number(item, item, "ramp");
+            if (RateRamp.Refusal(ramp) is { } why)
+            {
+                throw new DiffQuantException($"ramp '{item}' {why}");
+            }
+
+            ramps.Add(ramp);
+        }
+
+        return ramps.Count > 0 ? [.. ramps] : throw new DiffQuantException($"no ramps in '{text}'; write e.g. 0 or 0,0.5,1.");
     }
 
     /// <summary>Refuses an empty list or a rate outside (0, 52] bits per coordinate.</summary>
@@ -101,10 +120,10 @@ public static class RateGrid
         return null;
     }
 
-    private static double Number(string text, string item) =>
+    private static double Number(string text, string item, string what = "rate") =>
         double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && double.IsFinite(value)
             ? value
-            : throw new DiffQuantException($"'{text}' in rate item '{item}' is not a number.");
+            : throw new DiffQuantException($"'{text}' in {what} item '{item}' is not a number.");
 
     private static double Positive(double rate, string item) =>
         rate > 0 ? rate : throw new DiffQuantException($"rate {rate} in '{item}' must be positive.");

@@ -28,14 +28,14 @@ public class SnapshotTests
         { "dq-gd", 3, "worst-case", false, true },
     };
 
-    private static (Problem Problem, MethodConfig Config, double[] X0) Setup(string method, int workers, string range, bool asynchronous, bool relay = false, string quantizer = "dithered")
+    private static (Problem Problem, MethodConfig Config, double[] X0) Setup(string method, int workers, string range, bool asynchronous, bool relay = false, string quantizer = "dithered", double? rate = null)
     {
         var problem = LeastSquaresShards.Split(TestData.SmallGaussian(), workers);
         var spec = MethodSpec.Parse(method);
         var config = new MethodConfig
         {
             Method = spec,
-            Quantizer = spec.Compensation.Quantizes ? QuantizerSpec.Parse(quantizer, quantizer == "dithered" ? 5.5 : 2, 3) : QuantizerSpec.Float64,
+            Quantizer = spec.Compensation.Quantizes ? QuantizerSpec.Parse(quantizer, rate ?? (quantizer == "dithered" ? 5.5 : 2), 3) : QuantizerSpec.Float64,
             Dimension = problem.Dimension,
             Workers = workers,
             Range = RangePolicyNames.Parse(range),
@@ -59,6 +59,16 @@ public class SnapshotTests
     [InlineData("dqm-agd", "rotated-ec", 1, false)]
     public void A_restored_run_continues_bit_identically_with_the_step_history(string method, string quantizer, int workers, bool asynchronous) =>
         AssertRestoredRunContinues(Setup(method, workers, "adaptive", asynchronous, quantizer: quantizer));
+
+    /// <summary>A ramp's rate depends on the link's message count, which travels in the snapshot (taken mid-ramp here).</summary>
+    [Theory]
+    [InlineData("dqm-hb", "rotated-tcq", 1, false)]
+    [InlineData("dq-gd", "rotated", 3, true)]
+    public void A_restored_run_continues_bit_identically_on_a_ramp(string method, string quantizer, int workers, bool relay)
+    {
+        var setup = Setup(method, workers, "adaptive", asynchronous: false, relay, quantizer, rate: 3);
+        AssertRestoredRunContinues(setup with { Config = setup.Config with { Ramp = new RateRamp(1) } });
+    }
 
     private static void AssertRestoredRunContinues((Problem Problem, MethodConfig Config, double[] X0) setup)
     {

@@ -7,22 +7,33 @@ namespace DiffQuant.Methods;
 
 /// <summary>
 /// What each end of link k derives, by the same code, from the config, the setup and the go message: its
-/// quantizer at the link's rate R_k (its shared seed mixed with k), its range policy, its
-/// <see cref="StepHistory"/> and its message count m, the step of its shared randomness. Equal inputs give
-/// bit-equal ranges, histories and codes on both ends.
+/// quantizer at the link's rate R_k (its shared seed mixed with k) and, under a <see cref="RateRamp"/>, the same
+/// quantizer at each message's rate R_m; its range policy, its <see cref="StepHistory"/> and its message count m, the
+/// step of its shared randomness. Equal inputs give bit-equal ranges, histories and codes on both ends.
 /// </summary>
 public sealed class LinkCodec
 {
     private readonly IRangePolicy? _range;
     private readonly StepHistory _history = new();
+    private readonly QuantizerSpec _spec;
+    private readonly RateRamp _ramp;
+    private readonly int _dimension;
+
+    /// <summary>The codes of the rates a ramp has used, by rate (at most 16·C + 1; empty without a ramp).</summary>
+    private readonly Dictionary<double, IQuantizer> _ramped = [];
 
     public LinkCodec(MethodConfig config, int link, SetupMessage setup, Tuning tuning, double rate)
     {
-        var spec = config.Quantizer.At(rate) with { Seed = config.Quantizer.Seed + ((ulong)link * 0x9E3779B97F4A7C15UL) };
-        Quantizer = spec.Create(config.Dimension);
-        _range = RangePolicies.Create(config, setup, tuning, Quantizer);
+        _spec = config.Quantizer.At(rate) with { Seed = config.Quantizer.Seed + ((ulong)link * 0x9E3779B97F4A7C15UL) };
+        (_ramp, _dimension) = (config.Ramp, config.Dimension);
+        Quantizer = _spec.Create(config.Dimension);
+
+        // The adaptive range's error margin (a code without its own scale) is taken at the lowest rate a ramp codes at,
+        // which bounds every message's error.
+        _range = RangePolicies.Create(config, setup, tuning, CodeOf(0));
     }
 
+    /// <summary>The link's quantizer at its rate R_k: every message's without a ramp, and the largest budget with one.</summary>
     public IQuantizer Quantizer { get; }
 
     /// <summary>Messages coded so far on this link (m).</summary>
@@ -40,8 +51,9 @@ public sealed class LinkCodec
     /// <summary>Quantizes u into <paramref name="writer"/> and q; returns the overloads.</summary>
     public int Encode(ReadOnlySpan<double> u, double iterateStep, BitWriter writer, Span<double> q)
     {
-        var context = Next(iterateStep);
-        var overloads = Quantizer.Encode(u, context, writer, q);
+        var code = CodeOf(Messages);
+        var context = Next(iterateStep, code);
+        var overloads = code.Encode(u, context, writer, q);
         _range?.Observe(q);
         return overloads;
     }
@@ -49,8 +61,9 @@ public sealed class LinkCodec
     /// <summary>Decodes one message body into q.</summary>
     public void Decode(ref BitReader reader, double iterateStep, Span<double> q)
     {
-        var context = Next(iterateStep);
-        Quantizer.Decode(ref reader, context, q);
+        var code = CodeOf(Messages);
+        var context = Next(iterateStep, code);
+        code.Decode(ref reader, context, q);
         _range?.Observe(q);
     }
 
@@ -68,7 +81,24 @@ public sealed class LinkCodec
         _history.Load(reader);
     }
 
-    private QuantizerContext Next(double iterateStep)
+    /// <summary>The quantizer of message m: the link's own, or under a ramp the same kind and seed at R_m.</summary>
+    private IQuantizer CodeOf(long message)
+    {
+        var rate = _ramp.RateOf(_spec.Rate, message);
+        if (rate == _spec.Rate)
+        {
+            return Quantizer;
+        }
+
+        if (!_ramped.TryGetValue(rate, out var code))
+        {
+            _ramped[rate] = code = (_spec with { Rate = rate }).Create(_dimension);
+        }
+
+        return code;
+    }
+
+    private QuantizerContext Next(double iterateStep, IQuantizer code)
     {
         var range = _range?.Next(iterateStep) ?? 1;
         if (!Usable(range))
@@ -76,7 +106,7 @@ public sealed class LinkCodec
             Guard.Throw($"the range of message {Messages} is {range}: the {RangeName} range is exhausted.");
         }
 
-        return new QuantizerContext(range, Messages++, Quantizer.BudgetBits, _history);
+        return new QuantizerContext(range, Messages++, code.BudgetBits, _history);
     }
 
     private static bool Usable(double range) => double.IsNormal(range) && range > 0;

@@ -30,6 +30,9 @@ public sealed record MethodConfig
 
     public RangePolicyKind Range { get; init; } = DefaultRange;
 
+    /// <summary>How each link's rate rises over its first messages (<see cref="RateRamp"/>; none by default).</summary>
+    public RateRamp Ramp { get; init; } = new(RateRamp.DefaultBits);
+
     /// <summary>The codec of the iterates the server sends: binary64 (lossless, the default) or binary32.</summary>
     public QuantizerSpec Downlink { get; init; } = QuantizerSpec.Float64;
 
@@ -68,7 +71,23 @@ public sealed record MethodConfig
         }
 
         Quantizer.Create(Dimension);
+        Ramp.Validate();
         var quantizes = Method.Compensation.Quantizes;
+        if (!Ramp.IsConstant)
+        {
+            if (!quantizes)
+            {
+                Guard.Throw($"--ramp lowers the rate of a quantizer's first messages; {Method.Name} sends full-precision floats.");
+            }
+
+            if (Range != RangePolicyKind.Adaptive)
+            {
+                Guard.Throw($"--ramp needs --range adaptive: the {RangePolicyNames.Name(Range)} schedule bounds every message at the fixed rate R.");
+            }
+
+            Quantizer.At(Ramp.LowestRate(Quantizer.Rate)).Create(Dimension);
+        }
+
         if (!quantizes && Quantizer.IsRanged)
         {
             Guard.Throw($"{Method.Name} sends full-precision floats; use quantizer float64 or float32, or nq-/dq-/ef- methods to quantize.");
