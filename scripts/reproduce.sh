@@ -4,7 +4,7 @@
 #   dq figure3 with the rotated code and with its entropy-coded variant, adaptive ranges, on the Gaussian ensemble
 #   (R = 0.5..6 step 0.25),
 #   dq bits (defaults: 20 instances, all nine methods, cube, dithered, rotated, rotated-ec, rotated-tcq, e8 and d8 under
-#   worst-case and adaptive ranges, R = 0.5..12 step 0.25) on both,
+#   worst-case and adaptive ranges, R = 0.5..12 step 0.25) on both, and dq bits --ramps with the trellis code (rate ramps),
 #   scripts/rates-table.sh (single runs of every method), dq quantizers and bench/quantizers.sh (every quantizer's
 #   error and speed),
 #   bench/figure3-vs-numpy.sh (the default Fig. 3 sweep against its NumPy baseline, side by side; needs python3-numpy),
@@ -28,6 +28,8 @@ dq figure3 --quantizer rotated --ranges adaptive --rates 0.5:6:0.25 --out "$out/
 dq figure3 --quantizer rotated-ec --ranges adaptive --rates 0.5:6:0.25 --out "$out/figure3-rotated-ec" --quiet
 dq bits --out "$out/bits-gaussian" --quiet
 dq bits --matrix "$ash958" --out "$out/bits-ash958" --quiet
+dq bits --methods dq-gd,dq-hb,dqm-hb,dqm-agd --quantizers rotated-tcq --ranges adaptive --rates 1:2.2:0.05 --ramps 0,0.5,1,1.5 --instances 50 --out "$out/bits-ramp-gaussian" --quiet
+dq bits --matrix "$ash958" --methods dq-gd,dq-hb,dqm-hb,dqm-agd --quantizers rotated-tcq --ranges adaptive --rates 0.5:1.6:0.05 --ramps 0,0.5,1,1.5 --out "$out/bits-ramp-ash958" --quiet
 scripts/rates-table.sh > "$out/rates.md"
 dq quantizers --out "$out/quantizers" >/dev/null
 cp "$out/quantizers/quantizers.md" "$out/quantizers.md"
@@ -71,5 +73,8 @@ for name in bits-gaussian bits-ash958; do
   cp "$out/$name/bits.png" "docs/$name.png"
   cp "$out/$name/bits.md" "$out/$name.md"
 done
-python3 scripts/splice.py "$out" figure3-gaussian figure3-ash958 figure3-rotated figure3-rotated-ec bits-gaussian bits-ash958 rates quantizers quantizers-speed speed train-softmax train-mlp train-speed dq-softmax dq-logistic dq-mlp dq-downlink dq-equal-bits cluster cluster-fault cluster-sparse
+for name in bits-ramp-gaussian bits-ramp-ash958; do
+  scripts/ramp-table.sh "$out/$name" > "$out/$name.md"
+done
+python3 scripts/splice.py "$out" figure3-gaussian figure3-ash958 figure3-rotated figure3-rotated-ec bits-gaussian bits-ash958 bits-ramp-gaussian bits-ramp-ash958 rates quantizers quantizers-speed speed train-softmax train-mlp train-speed dq-softmax dq-logistic dq-mlp dq-downlink dq-equal-bits cluster cluster-fault cluster-sparse
 echo "README.md, docs/*.png regenerated from $out"

@@ -208,7 +208,7 @@ public class ClusterTests(TwoSilos silos) : IClassFixture<TwoSilos>
     /// </summary>
     [Theory]
     [InlineData("dq-gd", "sync", "--m 120 --n 12")]
-    [InlineData("nq-gd --range adaptive", "async", "--m 120 --n 12")]
+    [InlineData("nq-gd --range adaptive --ramp 1", "async", "--m 120 --n 12")]
     [InlineData("dq-gd --range adaptive", "sync", "--problem sparse --m 2600 --n 2500")]
     [InlineData("dq-gd --downlink relay", "sync", "--m 120 --n 12")]
     public async Task Dq_run_on_two_silo_processes_gives_the_in_process_result(string method, string mode, string problem)
