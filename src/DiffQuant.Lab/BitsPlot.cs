@@ -4,7 +4,8 @@ namespace DiffQuant.Lab;
 
 /// <summary>
 /// Bits per coordinate to reach ε against R, one curve per quantizer and range policy: at each R the cheapest quantized
-/// method that got every instance there (the tables name the methods), with the volume floor log2(1/ε).
+/// method (and ramp, where several were swept) that got every instance there (the tables name them), with the volume
+/// floor log2(1/ε).
 /// </summary>
 public static class BitsPlot
 {

@@ -26,8 +26,8 @@ public readonly record struct RateRamp(double Bits)
     public const double MaxBits = 16;
 
     /// <summary>
-    /// The least share of R a message is coded at, so every code keeps at least half the budget: with a quarter, the
-    /// trellis code's first messages fell below the ¾ bit a coordinate it needs and runs stopped short of ε.
+    /// The least share of R a message is coded at, so every code keeps at least half the budget: a lower floor let the
+    /// trellis code's first messages fall below the rates it can code, and runs stopped short of ε.
     /// </summary>
     public const double FloorShare = 0.5;
 
