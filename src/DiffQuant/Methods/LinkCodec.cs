@@ -19,8 +19,8 @@ public sealed class LinkCodec
     private readonly RateRamp _ramp;
     private readonly int _dimension;
 
-    /// <summary>The codes of the rates a ramp has used, by rate (at most 16·C + 1; empty without a ramp).</summary>
-    private readonly Dictionary<double, IQuantizer> _ramped = [];
+    /// <summary>The code of the ramp's current rate below R_k (null at R_k): R_m never falls, so a passed rate never returns.</summary>
+    private IQuantizer? _ramped;
 
     public LinkCodec(MethodConfig config, int link, SetupMessage setup, Tuning tuning, double rate)
     {
@@ -90,12 +90,12 @@ public sealed class LinkCodec
             return Quantizer;
         }
 
-        if (!_ramped.TryGetValue(rate, out var code))
+        if (_ramped?.Rate != rate)
         {
-            _ramped[rate] = code = (_spec with { Rate = rate }).Create(_dimension);
+            _ramped = (_spec with { Rate = rate }).Create(_dimension);
         }
 
-        return code;
+        return _ramped;
     }
 
     private QuantizerContext Next(double iterateStep, IQuantizer code)

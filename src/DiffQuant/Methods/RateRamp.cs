@@ -13,7 +13,7 @@ namespace DiffQuant.Methods;
 /// early steps contract by only σ·(1 + α(m + 1))/(1 + αm), α = c′/c; at α = 1 that is σ·(m + 2)/(m + 1), and message m
 /// may carry log2((m + 2)/(m + 1)) bits a coordinate fewer — a bit for the first, 0.58 for the second, and (C = 1)
 /// nothing on the 1/16 grid from m = 22 on. C scales that cut; `dq bits --ramps` measures which C pays for which
-/// method (GD has no such transient). The grid keeps a link to at most 16·C + 1 codes; the floor R/2 keeps every
+/// method (GD has no such transient). On the grid a link changes its code at most 16·C times; the floor R/2 keeps every
 /// message a code of at least half the budget.
 /// </para>
 /// </summary>
