@@ -8,7 +8,8 @@ namespace DiffQuant.Benchmarks;
 /// <summary>
 /// Encode + decode of one vector by every ranged quantizer; coordinates per second = N / mean time. binary32 floats, the
 /// cheapest thing a link can send without a quantizer, are the baseline in the same run; "hadamard" is the random
-/// rotation Θ and Θᵀ once each, the floor under the rotated codes (whose encode and decode apply three of them).
+/// rotation Θ and Θᵀ of the whole vector once each, the floor under the codes that rotate it whole (whose encode and
+/// decode apply three of them; `rotated` rotates chunk by chunk).
 /// </summary>
 [MemoryDiagnoser]
 public class QuantizerBenchmarks

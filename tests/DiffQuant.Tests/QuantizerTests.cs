@@ -10,7 +10,7 @@ public class QuantizerTests
     /// The cube's vectorized runs give the scalar grid's cells and values bit for bit, for every length 0…300 (SIMD
     /// body and scalar tail), with inputs inside, on the edges of and outside the range, count the overloads, refuse a
     /// NaN by its index wherever it falls, and pack the cells as field after field would (chunks of 52, 48, 40 and 52
-    /// bits; none for b = 14).
+    /// bits; none for b = 14); the decoder's runs (unpacked, then reconstructed) give the encoder's values bit for bit.
     /// </summary>
     [Fact]
     public void The_cubes_vectorized_runs_match_its_scalar_grid()
@@ -25,7 +25,8 @@ public class QuantizerTests
                 var quantizer = new CubeQuantizer(n, bits);
                 var writer = new BitWriter();
                 var q = new double[n];
-                var overloads = quantizer.Encode(u, new QuantizerContext(Range, 0, quantizer.BudgetBits), writer, q);
+                var context = new QuantizerContext(Range, 0, quantizer.BudgetBits);
+                var overloads = quantizer.Encode(u, context, writer, q);
                 Assert.Equal(u.Count(x => Math.Abs(x) > Range), overloads);
                 var grid = new CubeQuantizer.MidpointGrid(Range, Math.ScaleB(2 * Range, -bits), Math.ScaleB(1.0, bits) - 1);
                 var reader = new BitReader(writer.ToPayload());
@@ -35,6 +36,11 @@ public class QuantizerTests
                     Assert.Equal(cell, reader.Read(bits));
                     Assert.Equal(BitConverter.DoubleToInt64Bits(grid.Value(cell, i)), BitConverter.DoubleToInt64Bits(q[i]));
                 }
+
+                var decoded = new double[n];
+                var received = new BitReader(writer.ToPayload());
+                quantizer.Decode(ref received, context, decoded);
+                Assert.Equal(q.Select(BitConverter.DoubleToInt64Bits), decoded.Select(BitConverter.DoubleToInt64Bits));
             }
         }
 

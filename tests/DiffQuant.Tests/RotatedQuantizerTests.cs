@@ -147,23 +147,25 @@ public class RotatedQuantizerTests
 
     /// <summary>
     /// The rotated code quantizes Θu where the rotation leaves it, in binary32, and inverts its reconstructions from there;
-    /// its payload's cells and its output are still, bit for bit, the definition's: v = Θu in binary64, cell_i =
-    /// clamp(⌊v_i/w + 2^(b−1)⌋), q = Θᵀ((cell_i + ½ − 2^(b−1))·w) — for lengths whose block overlap and split of b vary,
-    /// fractional rates, and scales on the fast path and beyond it (10^±150); with cells packed straight from the buffer
-    /// (AVX2) and through an array of them (the portable path).
+    /// its payload's cells and its output are still, bit for bit, the definition's: chunk by chunk, v = Θu in binary64,
+    /// cell_i = clamp(⌊v_i/w + 2^(b−1)⌋), q = Θᵀ((cell_i + ½ − 2^(b−1))·w), each chunk's gain from its own norm before
+    /// its cells — for lengths whose block overlap, split of b and chunks vary (one chunk, a whole one and one
+    /// coordinate more, two and a part), fractional rates, and scales on the fast path and beyond it (10^±150); with
+    /// cells packed straight from the buffer (AVX2) and through an array of them (the portable path).
     /// </summary>
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
     public void The_rotated_code_is_its_definition_bit_for_bit(bool portable)
     {
-        foreach (var n in (int[])[1, 7, 8, 13, 64, 100, 129, 300, 1000])
+        const int B = RotatedQuantizer.ChunkLength;
+        foreach (var n in (int[])[1, 7, 8, 13, 64, 100, 129, 300, 1000, B, B + 1, (2 * B) + 808])
         {
             foreach (var rate in (double[])[0.5, 1.3, 2, 2.7, 5.5, 6.4])
             {
                 foreach (var scale in (double[])[1, 1e150, 1e-150])
                 {
-                    if (BitAllocation.Budget(n, rate) <= RotatedQuantizer.ScaleBits)
+                    if (BitAllocation.Budget(n, rate) <= RotatedQuantizer.GainBits(n))
                     {
                         continue; // no bits beyond the gain: refused (tested apart)
                     }
@@ -181,12 +183,18 @@ public class RotatedQuantizerTests
                     var received = new BitReader(writer.ToPayload());
                     new RotatedQuantizer(n, rate, 11, portable).Decode(ref received, context, decoded);
                     Assert.Equal(q, decoded);
+                    Assert.Equal(quantizer.BudgetBits, writer.BitLength);
                     var reader = new BitReader(writer.ToPayload());
-                    var coded = (int)quantizer.BudgetBits - RotatedQuantizer.ScaleBits;
-                    Assert.Equal(RotatedQuantizer.GainIndex(TestData.Norm(u) / Math.Sqrt(n), context.Range), (int)reader.Read(RotatedQuantizer.ScaleBits));
+                    var coded = quantizer.BudgetBits - RotatedQuantizer.GainBits(n);
                     for (var i = 0; i < n; i++)
                     {
-                        var bits = (coded / n) + (i < coded % n ? 1 : 0);
+                        if (i % B == 0)
+                        {
+                            var chunk = u[i..Math.Min(n, i + B)];
+                            Assert.Equal(RotatedQuantizer.GainIndex(TestData.Norm(chunk) / Math.Sqrt(chunk.Length), context.Range), (int)reader.Read(RotatedQuantizer.ScaleBits));
+                        }
+
+                        var bits = (int)((coded / n) + (i < coded % n ? 1 : 0));
                         Assert.Equal(cells[i], bits == 0 ? 0 : reader.Read(bits));
                     }
                 }
@@ -195,32 +203,66 @@ public class RotatedQuantizerTests
 
         static (double[] Q, ulong[] Cells, int Clipped) Definition(double[] u, QuantizerContext context, long budget)
         {
-            var n = u.Length;
-            var v = new double[n];
-            var rotation = new HadamardRotation(n, 11);
-            rotation.Forward(u, v, context.Step);
-            var sigma = RotatedQuantizer.Gain(context.Range, RotatedQuantizer.GainIndex(TestData.Norm(u) / Math.Sqrt(n), context.Range));
-            var coded = (int)budget - RotatedQuantizer.ScaleBits;
+            var (n, q) = (u.Length, new double[u.Length]);
+            var coded = budget - RotatedQuantizer.GainBits(n);
             var (cells, clipped) = (new ulong[n], 0);
-            for (var i = 0; i < n; i++)
+            for (var start = 0; start < n; start += B)
             {
-                var bits = (coded / n) + (i < coded % n ? 1 : 0);
-                if (bits == 0)
+                var length = Math.Min(B, n - start);
+                var rotation = new HadamardRotation(length, 11, start, new float[length]);
+                var v = new double[length];
+                rotation.Forward(u.AsSpan(start, length), v, context.Step);
+                var sigma = RotatedQuantizer.Gain(context.Range, RotatedQuantizer.GainIndex(TestData.Norm(u[start..(start + length)]) / Math.Sqrt(length), context.Range));
+                for (var j = 0; j < length; j++)
                 {
-                    v[i] = 0;
-                    continue;
+                    var bits = (int)((coded / n) + (start + j < coded % n ? 1 : 0));
+                    if (bits == 0)
+                    {
+                        v[j] = 0;
+                        continue;
+                    }
+
+                    var (width, half) = (RotatedQuantizer.GaussianSteps[bits - 1] * sigma, Math.ScaleB(1.0, bits - 1));
+                    var position = Math.Floor((v[j] * (1 / width)) + half);
+                    var cell = Math.Clamp(position, 0, (2 * half) - 1);
+                    clipped += cell == position ? 0 : 1;
+                    cells[start + j] = (ulong)cell;
+                    v[j] = (cell + 0.5 - half) * width;
                 }
 
-                var (width, half) = (RotatedQuantizer.GaussianSteps[bits - 1] * sigma, Math.ScaleB(1.0, bits - 1));
-                var position = Math.Floor((v[i] * (1 / width)) + half);
-                var cell = Math.Clamp(position, 0, (2 * half) - 1);
-                clipped += cell == position ? 0 : 1;
-                cells[i] = (ulong)cell;
-                v[i] = (cell + 0.5 - half) * width;
+                rotation.Inverse(v, step: context.Step);
+                v.CopyTo(q, start);
             }
 
-            rotation.Inverse(v, step: context.Step);
-            return (v, cells, clipped);
+            return (q, cells, clipped);
+        }
+    }
+
+    /// <summary>
+    /// A longer vector is coded chunk by chunk, each chunk with its own gain (5 bits a chunk): a chunk 20× quieter than
+    /// the one before it keeps the relative error of a 2-bit Gaussian code (a single gain, set by the loud chunk, would
+    /// leave its coordinates in the two middle cells, an error of several times the chunk's norm).
+    /// </summary>
+    [Fact]
+    public void Each_chunk_has_its_own_gain()
+    {
+        const int B = RotatedQuantizer.ChunkLength;
+        Assert.Equal([0L, 5, 5, 10, 15], ((int[])[0, 1, B, B + 1, (2 * B) + 1]).Select(RotatedQuantizer.GainBits));
+        var n = 2 * B;
+        var u = Gaussian(n, 5);
+        for (var i = B; i < n; i++)
+        {
+            u[i] /= 20;
+        }
+
+        var quantizer = new RotatedQuantizer(n, 2, 3);
+        var q = new double[n];
+        quantizer.Encode(u, new QuantizerContext(4, 1, quantizer.BudgetBits), new BitWriter(), q);
+        foreach (var start in (int[])[0, B])
+        {
+            var (chunk, coded) = (u[start..(start + B)], q[start..(start + B)]);
+            var error = TestData.Norm([.. chunk.Zip(coded, (a, b) => a - b)]) / TestData.Norm(chunk);
+            Assert.InRange(error, 0.2, 0.4);
         }
     }
 
@@ -316,10 +358,19 @@ public class RotatedQuantizerTests
     [Fact]
     public void Too_few_bits_too_many_bits_and_non_finite_inputs_are_refused()
     {
-        Assert.Contains("needs more than its 5-bit gain", Assert.Throws<DiffQuantException>(() => new RotatedQuantizer(100, 0.05, 1)).Message);
+        Assert.Contains("needs more than its 5 bits of gains", Assert.Throws<DiffQuantException>(() => new RotatedQuantizer(100, 0.05, 1)).Message);
+        Assert.Contains("needs more than its 15 bits of gains", Assert.Throws<DiffQuantException>(() => new RotatedQuantizer((2 * RotatedQuantizer.ChunkLength) + 1, 15.0 / ((2 * RotatedQuantizer.ChunkLength) + 1), 1)).Message);
         Assert.Contains("at most 16 bits a coordinate", Assert.Throws<DiffQuantException>(() => new RotatedQuantizer(100, 17, 1)).Message);
         var quantizer = new RotatedQuantizer(4, 4, 1);
         Assert.Contains("NaN or infinite coordinate", Assert.Throws<DiffQuantException>(() => quantizer.Encode([1, double.NaN, 0, 0], new QuantizerContext(1, 0, 16), new BitWriter(), new double[4])).Message);
+        var n = RotatedQuantizer.ChunkLength + 100;
+        var chunked = new RotatedQuantizer(n, 2, 1);
+        foreach (var bad in (double[])[double.NaN, double.PositiveInfinity])
+        {
+            var u = new double[n];
+            u[n - 1] = bad; // in the second chunk, met by its load
+            Assert.Contains("NaN or infinite coordinate", Assert.Throws<DiffQuantException>(() => chunked.Encode(u, new QuantizerContext(1, 0, chunked.BudgetBits), new BitWriter(), new double[n])).Message);
+        }
     }
 
     /// <summary>The code clips, so the worst-case schedules (built on a covering radius) refuse it; adaptive ranges take it.</summary>

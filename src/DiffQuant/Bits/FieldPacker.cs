@@ -133,10 +133,10 @@ public struct FieldUnpacker(long total)
     /// <see cref="FieldPacker.PutCells(BitWriter, ReadOnlySpan{double}, int)"/> split four cells a register, cell_k =
     /// ⌊x/2^(b(m−1−k))⌋ mod 2^b (with AVX2 by integer shifts, else in exact double arithmetic).
     /// </summary>
-    public void TakeCells(ref BitReader reader, Span<double> cells, int bits) => TakeCells(ref reader, cells, bits, portable: false);
+    public void TakeCells(ref BitReader reader, scoped Span<double> cells, int bits) => TakeCells(ref reader, cells, bits, portable: false);
 
     /// <param name="portable">Whether to take the path without AVX2 even where it is supported (for the tests).</param>
-    internal void TakeCells(ref BitReader reader, Span<double> cells, int bits, bool portable)
+    internal void TakeCells(ref BitReader reader, scoped Span<double> cells, int bits, bool portable)
     {
         var perChunk = FieldPacker.CellsPerChunk(bits);
         var i = 0;

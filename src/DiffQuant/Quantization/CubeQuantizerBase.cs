@@ -137,9 +137,15 @@ public abstract class CubeQuantizerBase<TGrid> : IQuantizer
         context.Check(this);
         var low = Grid(range, _lowBits, step);
         var unpacker = new FieldUnpacker(BudgetBits);
+        if (_uniform && QuantizesInRuns)
+        {
+            DecodeRuns(low, ref reader, ref unpacker, q);
+            return;
+        }
+
         if (_uniform)
         {
-            // One pass: unpacking and reconstructing fused beat a vectorized reconstruction after an unpacking pass.
+            // One pass: for a grid without a vectorized form, unpacking and reconstructing fused beat two passes.
             var b = _lowBits;
             for (var i = 0; i < q.Length; i++)
             {
@@ -202,8 +208,37 @@ public abstract class CubeQuantizerBase<TGrid> : IQuantizer
     }
 
     /// <summary>
-    /// Whether integer-rate encoding quantizes runs of coordinates with <see cref="QuantizeRun"/> before packing them
-    /// (a grid with a vectorized form); otherwise one fused loop, faster for a grid without one.
+    /// Integer rate, every coordinate b ≥ 1 bits, a grid with a vectorized form: runs of cells unpacked at once
+    /// (<see cref="FieldUnpacker.TakeCells(ref BitReader, Span{double}, int)"/>), then reconstructed by
+    /// <see cref="ReconstructRun"/> while they are in the first-level cache.
+    /// </summary>
+    private void DecodeRuns(in TGrid grid, ref BitReader reader, ref FieldUnpacker unpacker, Span<double> q)
+    {
+        Span<double> cells = stackalloc double[Run];
+        for (var start = 0; start < q.Length; start += Run)
+        {
+            var length = Math.Min(Run, q.Length - start);
+            unpacker.TakeCells(ref reader, cells[..length], _lowBits);
+            ReconstructRun(grid, cells[..length], start, q.Slice(start, length));
+        }
+    }
+
+    /// <summary>
+    /// q[j] = Value(cells[j], start + j) for a run of cells (exact integers held as doubles); a grid with a vectorized
+    /// form overrides this with the same results bit for bit.
+    /// </summary>
+    protected virtual void ReconstructRun(in TGrid grid, ReadOnlySpan<double> cells, int start, Span<double> q)
+    {
+        for (var j = 0; j < cells.Length; j++)
+        {
+            q[j] = grid.Value((ulong)cells[j], start + j);
+        }
+    }
+
+    /// <summary>
+    /// Whether integer-rate encoding quantizes runs of coordinates with <see cref="QuantizeRun"/> before packing them,
+    /// and decoding unpacks runs before <see cref="ReconstructRun"/> (a grid with a vectorized form); otherwise one
+    /// fused loop each, faster for a grid without one.
     /// </summary>
     protected virtual bool QuantizesInRuns => false;
 

@@ -73,7 +73,7 @@ public sealed class EntropyCodedRotatedQuantizer : RotatedCode
     private readonly long _codeBits;
 
     public EntropyCodedRotatedQuantizer(int dimension, double rate, ulong seed, ScalarTrellis? trellis = null)
-        : base(dimension, rate, seed)
+        : base(dimension, rate, seed, WholeVector)
     {
         _trellis = trellis ?? ScalarTrellis.Single;
         if (dimension > 0 && BudgetBits <= StepBits)

@@ -25,6 +25,9 @@ public sealed class HadamardRotation
 {
     private readonly int _dimension;
     private readonly ulong _seed;
+
+    /// <summary>The random word of coordinate 0's sign bits: offset/64 (see the internal constructor).</summary>
+    private readonly long _firstWord;
     private readonly int _block;
     private readonly float[] _work;
 
@@ -34,11 +37,29 @@ public sealed class HadamardRotation
     private long? _drawnStep;
 
     public HadamardRotation(int dimension, ulong seed)
+        : this(dimension, seed, 0, new float[dimension])
     {
+    }
+
+    /// <summary>
+    /// The map of coordinates <paramref name="offset"/> … offset + n − 1 of a longer vector rotated block by block
+    /// (<see cref="RotatedQuantizer"/>'s chunks): its sign bits are those coordinates' bits of the same random words, so
+    /// the blocks of one step are independent, and its binary32 buffer is <paramref name="work"/>'s first n values,
+    /// which the blocks share (one block's values are in the caches while they are used).
+    /// </summary>
+    /// <param name="offset">A multiple of 64.</param>
+    internal HadamardRotation(int dimension, ulong seed, int offset, float[] work)
+    {
+        if (offset % 64 != 0 || work.Length < dimension)
+        {
+            Guard.Throw($"a block of a rotation starts at a multiple of 64 with a buffer of its length, got offset {offset} and a buffer of {work.Length} for {dimension}.");
+        }
+
         _dimension = dimension;
         _seed = seed;
+        _firstWord = offset / 64;
         _block = dimension == 0 ? 0 : 1 << BitOperations.Log2((uint)dimension);
-        _work = new float[dimension];
+        _work = work;
         _signsA = new byte[8 * ((dimension + 63) / 64)];
         _signsB = new byte[_signsA.Length];
     }
@@ -64,29 +85,54 @@ public sealed class HadamardRotation
     /// </summary>
     internal Span<float> ForwardToWork(ReadOnlySpan<double> x, long step, out WorkScales scales, bool scalar = false)
     {
+        var up = LoadWork(x, step, out _, scalar);
+        scales = RotateWork(up, scalar);
+        return Work;
+    }
+
+    /// <summary>
+    /// The first half of <see cref="ForwardToWork"/>: S_A x/2^e into the work buffer in binary32 (see <see cref="Load"/>),
+    /// returning 2^e; <paramref name="moments"/> are those of x met on the way, so a code needs no pass of its own.
+    /// </summary>
+    internal double LoadWork(ReadOnlySpan<double> x, long step, out Moments moments, bool scalar = false)
+    {
         Guard.SameLength(x.Length, _dimension, "the rotated vector");
-        scales = default;
+        moments = default;
+        if (_dimension == 0)
+        {
+            return 1;
+        }
+
+        DrawSigns(step);
+        return Load(x, Work, _signsA, scalar, out moments);
+    }
+
+    /// <summary>The second half of <see cref="ForwardToWork"/>: the transforms of the loaded buffer, which held x/<paramref name="up"/>.</summary>
+    internal WorkScales RotateWork(double up, bool scalar = false)
+    {
         if (_dimension == 0)
         {
             return default;
         }
 
-        DrawSigns(step);
-        var w = _work.AsSpan();
-        var up = Load(x, w, _signsA, scalar);
+        var w = Work;
         FastHadamard.Transform(w[.._block], scalar);
         var unit = up / Math.Sqrt(_block);
         if (_block == _dimension)
         {
-            scales = new WorkScales(0, up, unit);
-            return w;
+            return new WorkScales(0, up, unit);
         }
 
         Rescale(w, 0, _block, _signsB, scalar);
         FastHadamard.Transform(w[^_block..], scalar);
-        scales = new WorkScales(_dimension - _block, up, unit);
-        return w;
+        return new WorkScales(_dimension - _block, up, unit);
     }
+
+    /// <summary>
+    /// max|x_i| and Σx_i² of a loaded vector, the sum in binary64 as the load met the coordinates (not finite when a
+    /// coordinate is not finite or the squares overflow; underflowed squares when max|x_i| is tiny: a caller checks).
+    /// </summary>
+    internal readonly record struct Moments(double Largest, double SumOfSquares);
 
     /// <summary>y_i = (double)w_i·Head for i &lt; Split, (double)w_i·Tail from Split on: how the work buffer holds Θx after <see cref="ForwardToWork"/>.</summary>
     internal readonly record struct WorkScales(int Split, double Head, double Tail);
@@ -104,7 +150,7 @@ public sealed class HadamardRotation
             return;
         }
 
-        InverseOfWork(y, step, Load(x, _work, null, scalar), scalar);
+        InverseOfWork(y, step, Load(x, Work, null, scalar, out _), scalar);
     }
 
     /// <summary>
@@ -112,7 +158,7 @@ public sealed class HadamardRotation
     /// <see cref="LoadsAsIs">loads as it is</see> — what <see cref="Inverse(ReadOnlySpan{double}, Span{double}, long, bool)"/>
     /// would load — to map x without a binary64 copy of it.
     /// </summary>
-    internal Span<float> Work => _work;
+    internal Span<float> Work => _work.AsSpan(0, _dimension);
 
     /// <summary>y = Θ_stepᵀ x for the x whose binary32 values a code wrote in <see cref="Work"/>.</summary>
     internal void InverseFromWork(Span<double> y, long step)
@@ -131,7 +177,7 @@ public sealed class HadamardRotation
     private void InverseOfWork(Span<double> y, long step, double up, bool scalar)
     {
         DrawSigns(step);
-        var w = _work.AsSpan();
+        var w = Work;
         var unit = up / Math.Sqrt(_block);
         if (_block == _dimension)
         {
@@ -152,12 +198,13 @@ public sealed class HadamardRotation
     /// max|x_i| lies in [2^−64, 2^64], where binary32 holds every coordinate that matters and the transforms cannot
     /// overflow; else 2^e ≤ max|x_i| &lt; 2^(e+1) (e ≥ −1022 keeps 2^−e finite), a second pass at the ends of the doubles.
     /// </summary>
-    private static double Load(ReadOnlySpan<double> x, Span<float> w, byte[]? signs, bool scalar)
+    private static double Load(ReadOnlySpan<double> x, Span<float> w, byte[]? signs, bool scalar, out Moments moments)
     {
-        var largest = Convert(x, w, 1, signs, scalar);
-        if (LoadsAsIs(largest))
+        moments = Convert(x, w, 1, signs, scalar);
+        var largest = moments.Largest;
+        if (LoadsAsIs(largest) || double.IsNaN(moments.SumOfSquares) || double.IsInfinity(largest))
         {
-            return 1;
+            return 1; // loaded as it is, or a coordinate is not finite (the caller refuses the vector)
         }
 
         var e = Math.Max(Math.ILogB(largest), -1022);
@@ -180,10 +227,10 @@ public sealed class HadamardRotation
         var b = MemoryMarshal.Cast<byte, ulong>(_signsB.AsSpan());
         for (var k = 0; k < a.Length; k++)
         {
-            a[k] = LittleEndian(SharedRandom.Bits(_seed, 2 * step, k));
+            a[k] = LittleEndian(SharedRandom.Bits(_seed, 2 * step, _firstWord + k));
             if (_block < _dimension)
             {
-                b[k] = LittleEndian(SharedRandom.Bits(_seed, (2 * step) + 1, k));
+                b[k] = LittleEndian(SharedRandom.Bits(_seed, (2 * step) + 1, _firstWord + k));
             }
         }
 
@@ -193,35 +240,41 @@ public sealed class HadamardRotation
     /// <summary>The word whose bytes in memory are its little-endian bytes (bit i of the word in byte i/8).</summary>
     private static ulong LittleEndian(ulong word) => BitConverter.IsLittleEndian ? word : BinaryPrimitives.ReverseEndianness(word);
 
-    /// <summary>w_i = ±(float)(x_i·<paramref name="scale"/>), negated where coordinate i's sign bit is set (no flips without signs); returns max|x_i| (exact on every path).</summary>
-    private static double Convert(ReadOnlySpan<double> x, Span<float> w, double scale, byte[]? signs, bool scalar)
+    /// <summary>
+    /// w_i = ±(float)(x_i·<paramref name="scale"/>), negated where coordinate i's sign bit is set (no flips without
+    /// signs); returns max|x_i| (exact on every path for finite x) and Σx_i² (summed in eight lanes, then the tail).
+    /// </summary>
+    private static Moments Convert(ReadOnlySpan<double> x, Span<float> w, double scale, byte[]? signs, bool scalar)
     {
         var i = 0;
-        var largest = 0.0;
+        var (largest, sum) = (0.0, 0.0);
         if (!scalar && Vector256.IsHardwareAccelerated)
         {
             var factor = Vector256.Create(scale);
-            var (low, high) = (Vector256<double>.Zero, Vector256<double>.Zero);
+            var (low, high, lowSum, highSum) = (Vector256<double>.Zero, Vector256<double>.Zero, Vector256<double>.Zero, Vector256<double>.Zero);
             ref var source = ref MemoryMarshal.GetReference(x);
             ref var target = ref MemoryMarshal.GetReference(w);
             for (; i <= x.Length - 8; i += 8)
             {
                 var (a, b) = (Vector256.LoadUnsafe(ref source, (nuint)i), Vector256.LoadUnsafe(ref source, (nuint)i + 4));
                 (low, high) = (Vector256.MaxNative(low, Vector256.Abs(a)), Vector256.MaxNative(high, Vector256.Abs(b)));
+                (lowSum, highSum) = (lowSum + (a * a), highSum + (b * b));
                 (Vector256.Narrow(a * factor, b * factor) ^ Flips(signs, i)).StoreUnsafe(ref target, (nuint)i);
             }
 
             var both = Vector256.MaxNative(low, high);
             largest = Math.Max(Math.Max(both[0], both[1]), Math.Max(both[2], both[3]));
+            sum = Vector256.Sum(lowSum + highSum);
         }
 
         for (; i < x.Length; i++)
         {
             largest = Math.Max(largest, Math.Abs(x[i]));
+            sum += x[i] * x[i];
             w[i] = Flip((float)(x[i] * scale), signs, i);
         }
 
-        return largest;
+        return new Moments(largest, sum);
     }
 
     /// <summary>Between the transforms: w_i ×= (float)(1/√P) on [<paramref name="from"/>, <paramref name="to"/>) (the block just transformed), and every w_i takes S_B's sign.</summary>

@@ -56,7 +56,7 @@ public sealed class LatticeQuantizer : RotatedCode
     private readonly BlockLattice _lattice;
 
     public LatticeQuantizer(BlockLattice lattice, int dimension, double rate, ulong seed)
-        : base(dimension, rate, seed)
+        : base(dimension, rate, seed, WholeVector)
     {
         _lattice = lattice;
         _blocks = (dimension + BlockLattice.Dimension - 1) / BlockLattice.Dimension;

@@ -30,7 +30,7 @@ public static class QuantizerRegistry
             p => new DitheredCubeQuantizer(p.Dimension, p.Rate, p.Seed)));
         Register(new QuantizerRegistration(
             "rotated",
-            "a randomized Hadamard rotation, a 5-bit gain relative to the range, and Gaussian-optimal clipped uniform codes",
+            $"a randomized Hadamard rotation and a {RotatedQuantizer.ScaleBits}-bit gain relative to the range for each chunk of {RotatedQuantizer.ChunkLength} coordinates, and Gaussian-optimal clipped uniform codes",
             new QuantizerCapabilities(InputNorm.None, NeedsRange: true, CarriesScale: true, UsesSharedRandomness: true, ImpliedRate: null, IntegerLattice.Instance),
             p => new RotatedQuantizer(p.Dimension, p.Rate, p.Seed)));
         Register(new QuantizerRegistration(

@@ -12,7 +12,8 @@ namespace DiffQuant.Quantization;
 /// </summary>
 public abstract class RotatedCode : IQuantizer
 {
-    private protected RotatedCode(int dimension, double rate, ulong seed)
+    /// <param name="chunkLength">Coordinates each rotation covers (a multiple of 64; <see cref="WholeVector"/> for one).</param>
+    private protected RotatedCode(int dimension, double rate, ulong seed, int chunkLength)
     {
         if (dimension < 0)
         {
@@ -23,8 +24,16 @@ public abstract class RotatedCode : IQuantizer
         Dimension = dimension;
         Rate = rate;
         BudgetBits = BitAllocation.Budget(dimension, rate);
-        Rotation = new HadamardRotation(dimension, seed);
+        var work = new float[Math.Min(dimension, chunkLength)];
+        Rotations = [.. Enumerable.Range(0, ChunkCount(dimension, chunkLength))
+            .Select(c => new HadamardRotation(Math.Min(chunkLength, dimension - (c * chunkLength)), seed, c * chunkLength, work))];
     }
+
+    /// <summary>The chunk length of a code that rotates the whole vector at once.</summary>
+    private protected const int WholeVector = int.MaxValue / 64 * 64;
+
+    /// <summary>⌈n/B⌉ chunks of B coordinates (the last one shorter), at least one (of 0 coordinates when n = 0).</summary>
+    private protected static int ChunkCount(int dimension, int chunkLength) => Math.Max(1, (dimension / chunkLength) + (dimension % chunkLength == 0 ? 0 : 1));
 
     public abstract string Name { get; }
 
@@ -38,8 +47,14 @@ public abstract class RotatedCode : IQuantizer
 
     public double CoveringEfficiency => double.NaN;
 
-    /// <summary>The link's rotations Θ_m, one per message step.</summary>
-    private protected HadamardRotation Rotation { get; }
+    /// <summary>
+    /// The link's rotations Θ_m, one per message step, chunk by chunk: chunk c covers coordinates c·B … (c+1)·B − 1
+    /// (B the chunk length) and draws its signs from those coordinates' bits of the step's random words.
+    /// </summary>
+    private protected HadamardRotation[] Rotations { get; }
+
+    /// <summary>The rotation of a code in one chunk (<see cref="WholeVector"/>).</summary>
+    private protected HadamardRotation Rotation => Rotations[0];
 
     /// <summary>NaN: the code clips or saturates, so no bound holds for every input of a range.</summary>
     public double CoveringRadius(double range) => double.NaN;
@@ -51,15 +66,27 @@ public abstract class RotatedCode : IQuantizer
 
     public abstract void Decode(ref BitReader reader, in QuantizerContext context, Span<double> q);
 
-    /// <summary>
-    /// σ̂ = ‖u‖₂/√n (= ‖Θu‖₂/√n; 0 for n = 0) after an encode's checks: the lengths, the range and the budget, finite
-    /// coordinates. Where ‖u‖² would underflow or overflow (largest |u_i| outside 2^±500) it is summed over u/2^e, 2^e
-    /// at the largest, so the gain is right at every scale of the doubles.
-    /// </summary>
+    /// <summary>σ̂ = ‖u‖₂/√n after an encode's checks: the lengths, the range and the budget (see <see cref="Rms"/>).</summary>
     private protected double CheckedRms(ReadOnlySpan<double> u, in QuantizerContext context, Span<double> q)
+    {
+        CheckInput(u, context, q);
+        return Rms(u);
+    }
+
+    /// <summary>An encode's checks of the lengths, the range and the budget.</summary>
+    private protected void CheckInput(ReadOnlySpan<double> u, in QuantizerContext context, Span<double> q)
     {
         Guard.SameLength(u.Length, Dimension, "the quantizer input");
         CheckOutput(context, q);
+    }
+
+    /// <summary>
+    /// σ̂ = ‖u‖₂/√n (= ‖Θu‖₂/√n; 0 for n = 0) of finite coordinates (a NaN or infinite one is refused). Where ‖u‖²
+    /// would underflow or overflow (largest |u_i| outside 2^±500) it is summed over u/2^e, 2^e at the largest, so the
+    /// gain is right at every scale of the doubles.
+    /// </summary>
+    private protected double Rms(ReadOnlySpan<double> u)
+    {
         var largest = LargestMagnitude(u);
         if (!double.IsFinite(largest))
         {
@@ -115,6 +142,15 @@ public abstract class RotatedCode : IQuantizer
 
         return double.IsNaN(check) ? Math.Abs(TensorPrimitives.MaxMagnitude(u)) : largest;
     }
+
+    /// <summary>
+    /// σ̂ = √(Σu_i²/n) from the moments a rotation met loading u, when they hold it as a plain sum would (finite, largest
+    /// |u_i| 0 or within 2^±500); null otherwise, for <see cref="Rms"/> to refuse or rescale.
+    /// </summary>
+    private protected static double? PlainRms(HadamardRotation.Moments moments, int n) =>
+        double.IsFinite(moments.SumOfSquares) && (moments.Largest == 0 || (moments.Largest >= MinPlainScale && moments.Largest <= MaxPlainScale))
+            ? Math.Sqrt(moments.SumOfSquares / Math.Max(1, n))
+            : null;
 
     /// <summary>2^∓500: largest magnitudes whose squares a sum holds without underflow or overflow.</summary>
     private static readonly double MinPlainScale = Math.ScaleB(1.0, -500), MaxPlainScale = Math.ScaleB(1.0, 500);

@@ -7,16 +7,18 @@ using DiffQuant.Bits;
 namespace DiffQuant.Quantization;
 
 /// <summary>
-/// Gain–shape coding after a random rotation. v = Θ_m u with Θ_m the link's m-th <see cref="HadamardRotation"/>, so
-/// v's coordinates are near-Gaussian with RMS σ̂ = ‖u‖₂/√n. The payload opens with the gain: k in
-/// <see cref="ScaleBits"/> bits, σ = r·2^((k − <see cref="ScaleOffset"/>)/4), the quarter-octave nearest σ̂ relative to
-/// the range r both ends hold (so the gain costs 5 bits, not a float). Then coordinate i with b_i bits (the rest of the
-/// budget floor(n·R) − 5 spread evenly, the extra bits on the first coordinates) is coded on the midrise grid of 2^b_i cells of width Δ_b·σ, Δ_b the
+/// Gain–shape coding after a random rotation, chunk by chunk: coordinates c·B … (c+1)·B − 1 (B =
+/// <see cref="ChunkLength"/>, the last chunk shorter) form chunk c, and v = Θ_m u_c with Θ_m the chunk's
+/// <see cref="HadamardRotation"/> of message m, so v's coordinates are near-Gaussian with RMS σ̂ = ‖u_c‖₂/√|c|. A chunk's
+/// payload opens with its gain: k in <see cref="ScaleBits"/> bits, σ = r·2^((k − <see cref="ScaleOffset"/>)/4), the
+/// quarter-octave nearest σ̂ relative to the range r both ends hold (so a gain costs 5 bits, not a float). Then
+/// coordinate i with b_i bits (the rest of the budget, floor(n·R) − 5·⌈n/B⌉, spread evenly, the extra bits on the first
+/// coordinates) is coded on the midrise grid of 2^b_i cells of width Δ_b·σ, Δ_b the
 /// mean-square-optimal uniform step for N(0, 1) (<see cref="GaussianSteps"/>): the code clips at ±2^(b−1)·Δ_b·σ
 /// rather than covering the largest coordinate, and the clipped coordinates saturate (overloads, counted; DQ's error
 /// feedback carries what they lost into the next message). A coordinate with 0 bits decodes to 0, so rates below one
 /// bit per coordinate keep a random subspace. q = Θ_mᵀ(decoded v). No worst-case covering radius holds (it clips), so
-/// it runs under backward-adaptive ranges.
+/// it runs under backward-adaptive ranges. A vector of at most B coordinates is one chunk.
 /// </summary>
 public sealed class RotatedQuantizer : RotatedCode
 {
@@ -36,6 +38,13 @@ public sealed class RotatedQuantizer : RotatedCode
     public static ReadOnlySpan<double> GaussianSteps =>
         [1.596, 0.9957, 0.586, 0.3352, 0.1881, 0.1041, 0.05687, 0.03076, 0.0165, 0.008785, 0.00465, 0.002448, 0.001284, 0.0006705, 0.0003491, 0.0001812];
 
+    /// <summary>
+    /// Coordinates of a chunk: a longer vector is coded chunk by chunk, each with its own rotation and gain, so that a
+    /// chunk's binary32 values stay in the caches from the load to the inverse map and no power-of-two block spans
+    /// more than a chunk (2^12 binary32 values, 16 KB: the transforms' first-level-cache block, <see cref="FastHadamard.BlockLength"/>).
+    /// </summary>
+    public const int ChunkLength = 4096;
+
     private readonly double[] _cells;
     private readonly bool _portable;
 
@@ -52,15 +61,16 @@ public sealed class RotatedQuantizer : RotatedCode
 
     /// <param name="portable">Whether to keep to the path without AVX2 (through an array of cells) where AVX2 is supported (for the tests).</param>
     internal RotatedQuantizer(int dimension, double rate, ulong seed, bool portable)
-        : base(dimension, rate, seed)
+        : base(dimension, rate, seed, ChunkLength)
     {
         _portable = portable;
-        if (dimension > 0 && BudgetBits <= ScaleBits)
+        var gainBits = GainBits(dimension);
+        if (dimension > 0 && BudgetBits <= gainBits)
         {
-            Guard.Throw($"rate {rate} gives floor(n·R) = {BudgetBits} bits per message for n = {dimension}; the rotated code needs more than its {ScaleBits}-bit gain (a rate of at least {(ScaleBits + 1.0) / dimension:G4}).");
+            Guard.Throw($"rate {rate} gives floor(n·R) = {BudgetBits} bits per message for n = {dimension}; the rotated code needs more than its {gainBits} bits of gains ({ScaleBits} a chunk of up to {ChunkLength} coordinates; a rate of at least {(gainBits + 1.0) / dimension:G4}).");
         }
 
-        var coded = Math.Max(0, BudgetBits - ScaleBits);
+        var coded = Math.Max(0, BudgetBits - gainBits);
         (_lowBits, _highCount) = dimension == 0 ? (0, 0) : ((int)(coded / dimension), (int)(coded % dimension));
         if (_lowBits + (_highCount > 0 ? 1 : 0) > MaxBitsPerCoordinate)
         {
@@ -72,50 +82,65 @@ public sealed class RotatedQuantizer : RotatedCode
 
     public override string Name => "rotated";
 
+    /// <summary>The bits of the gains of an n-coordinate message: <see cref="ScaleBits"/> for each of its ⌈n/<see cref="ChunkLength"/>⌉ chunks (0 for n = 0).</summary>
+    public static long GainBits(int dimension) => dimension == 0 ? 0 : (long)ScaleBits * ChunkCount(dimension, ChunkLength);
+
     public override int Encode(ReadOnlySpan<double> u, in QuantizerContext context, BitWriter writer, Span<double> q)
     {
-        var rms = CheckedRms(u, context, q);
+        CheckInput(u, context, q);
         if (Dimension == 0)
         {
-            return 0; // the budget floor(0·R) is 0 bits: not even the gain
+            return 0; // the budget floor(0·R) is 0 bits: not even a gain
         }
 
-        // v = Θu is quantized where the rotation leaves it, in binary32 (v_i = w_i·scale): no binary64 copy of v.
-        var w = Rotation.ForwardToWork(u, context.Step, out var scales);
-        var k = GainIndex(rms, context.Range);
-        var sigma = Gain(context.Range, k);
-        var (high, low) = (new Grid(sigma, _lowBits + 1), new Grid(sigma, _lowBits));
         var packer = default(FieldPacker);
-        packer.Put(writer, (ulong)k, ScaleBits);
-        var packed = Packs(high, low);
-        var cells = _cells.AsSpan();
         var overloads = 0;
-        ReadOnlySpan<int> ends = [Math.Min(_highCount, scales.Split), Math.Max(_highCount, scales.Split), Dimension];
-        for (int part = 0, start = 0; part < ends.Length; start = ends[part++])
+        for (var c = 0; c < Rotations.Length; c++)
         {
-            var scale = start < scales.Split ? scales.Head : scales.Tail;
-            var grid = start < _highCount ? high : low;
-            overloads += packed
-                ? grid.QuantizeInto(w[start..ends[part]], scale, writer, ref packer)
-                : grid.Quantize(w[start..ends[part]], scale, cells[start..ends[part]]);
-        }
-
-        if (!packed)
-        {
-            Pack(writer, ref packer, cells[.._highCount], _lowBits + 1);
-            Pack(writer, ref packer, cells[_highCount..], _lowBits);
+            var (start, length) = (c * ChunkLength, Rotations[c].Dimension);
+            overloads += EncodeChunk(Rotations[c], start, u.Slice(start, length), context, writer, ref packer, q.Slice(start, length));
         }
 
         packer.Flush(writer);
-        if (packed)
+        return overloads;
+    }
+
+    /// <summary>One chunk's gain and cells, and its part of q; returns its overloads.</summary>
+    private int EncodeChunk(HadamardRotation rotation, int start, ReadOnlySpan<double> u, in QuantizerContext context, BitWriter writer, ref FieldPacker packer, Span<double> q)
+    {
+        // v = Θu is quantized where the rotation leaves it, in binary32 (v_i = w_i·scale): no binary64 copy of v; the
+        // load also sums the squares, so σ̂ costs no pass of its own.
+        var up = rotation.LoadWork(u, context.Step, out var moments);
+        var rms = PlainRms(moments, u.Length) ?? Rms(u);
+        var scales = rotation.RotateWork(up);
+        var w = rotation.Work;
+        var k = GainIndex(rms, context.Range);
+        var sigma = Gain(context.Range, k);
+        var (high, low) = (new Grid(sigma, _lowBits + 1), new Grid(sigma, _lowBits));
+        var highCount = Math.Clamp(_highCount - start, 0, u.Length);
+        packer.Put(writer, (ulong)k, ScaleBits);
+        var packed = Packs(high, low, highCount, u.Length);
+        var cells = _cells.AsSpan(start, u.Length);
+        var overloads = 0;
+        ReadOnlySpan<int> ends = [Math.Min(highCount, scales.Split), Math.Max(highCount, scales.Split), u.Length];
+        for (int part = 0, from = 0; part < ends.Length; from = ends[part++])
         {
-            Rotation.InverseFromWork(q, context.Step);
-        }
-        else
-        {
-            Inverse(high, low, cells, q, context.Step, reconstructed: true);
+            var scale = from < scales.Split ? scales.Head : scales.Tail;
+            var grid = from < highCount ? high : low;
+            overloads += packed
+                ? grid.QuantizeInto(w[from..ends[part]], scale, writer, ref packer)
+                : grid.Quantize(w[from..ends[part]], scale, cells[from..ends[part]]);
         }
 
+        if (packed)
+        {
+            rotation.InverseFromWork(q, context.Step);
+            return overloads;
+        }
+
+        Pack(writer, ref packer, cells[..highCount], _lowBits + 1);
+        Pack(writer, ref packer, cells[highCount..], _lowBits);
+        Inverse(rotation, high, low, highCount, cells, q, context.Step, reconstructed: true);
         return overloads;
     }
 
@@ -128,55 +153,62 @@ public sealed class RotatedQuantizer : RotatedCode
         }
 
         var unpacker = new FieldUnpacker(BudgetBits);
-        var sigma = Gain(context.Range, (int)unpacker.Take(ref reader, ScaleBits));
-        var (high, low) = (new Grid(sigma, _lowBits + 1), new Grid(sigma, _lowBits));
-        if (Packs(high, low))
+        for (var c = 0; c < Rotations.Length; c++)
         {
-            var w = Rotation.Work;
-            high.TakeInto(ref reader, ref unpacker, w[.._highCount]);
-            low.TakeInto(ref reader, ref unpacker, w[_highCount..]);
-            Rotation.InverseFromWork(q, context.Step);
-            return;
-        }
+            var (rotation, start) = (Rotations[c], c * ChunkLength);
+            var length = rotation.Dimension;
+            var sigma = Gain(context.Range, (int)unpacker.Take(ref reader, ScaleBits));
+            var (high, low) = (new Grid(sigma, _lowBits + 1), new Grid(sigma, _lowBits));
+            var highCount = Math.Clamp(_highCount - start, 0, length);
+            var chunk = q.Slice(start, length);
+            if (Packs(high, low, highCount, length))
+            {
+                var w = rotation.Work;
+                high.TakeInto(ref reader, ref unpacker, w[..highCount]);
+                low.TakeInto(ref reader, ref unpacker, w[highCount..]);
+                rotation.InverseFromWork(chunk, context.Step);
+                continue;
+            }
 
-        var cells = _cells.AsSpan();
-        Unpack(ref reader, ref unpacker, cells[.._highCount], _lowBits + 1);
-        Unpack(ref reader, ref unpacker, cells[_highCount..], _lowBits);
-        Inverse(high, low, cells, q, context.Step, reconstructed: false);
+            var cells = _cells.AsSpan(start, length);
+            Unpack(ref reader, ref unpacker, cells[..highCount], _lowBits + 1);
+            Unpack(ref reader, ref unpacker, cells[highCount..], _lowBits);
+            Inverse(rotation, high, low, highCount, cells, chunk, context.Step, reconstructed: false);
+        }
     }
 
     /// <summary>
-    /// Whether the cells go straight between the packer and the rotation's binary32 buffer, eight a field, without an
-    /// array of cells (AVX2, b + 1 ≤ <see cref="Grid.MaxPackedBits"/>, reconstructions that load as they are; not
-    /// when <see cref="_portable"/>): the same payload and output as the path through the array.
+    /// Whether a chunk's cells go straight between the packer and the rotation's binary32 buffer, eight a field,
+    /// without an array of cells (AVX2, b + 1 ≤ <see cref="Grid.MaxPackedBits"/>, reconstructions that load as they
+    /// are; not when <see cref="_portable"/>): the same payload and output as the path through the array.
     /// </summary>
-    private bool Packs(in Grid high, in Grid low) =>
-        !_portable && Avx2.IsSupported && _lowBits + 1 <= Grid.MaxPackedBits && high.LoadsAsIs(_highCount) && low.LoadsAsIs(Dimension - _highCount);
+    private bool Packs(in Grid high, in Grid low, int highCount, int length) =>
+        !_portable && Avx2.IsSupported && _lowBits + 1 <= Grid.MaxPackedBits && high.LoadsAsIs(highCount) && low.LoadsAsIs(length - highCount);
 
     /// <summary>
-    /// q = Θ_mᵀ(decoded v), the same bits at both ends: from the binary32 reconstructions in the rotation's work buffer
-    /// when they load as they are (written there by the encoder's <see cref="Grid.Quantize"/> if
+    /// A chunk's q = Θ_mᵀ(decoded v), the same bits at both ends: from the binary32 reconstructions in the rotation's
+    /// work buffer when they load as they are (written there by the encoder's <see cref="Grid.Quantize"/> if
     /// <paramref name="reconstructed"/>, here otherwise), which is what the inverse map would load from binary64 ones;
     /// else (gains at the ends of the doubles) through binary64 reconstructions in q.
     /// </summary>
-    private void Inverse(in Grid high, in Grid low, ReadOnlySpan<double> cells, Span<double> q, long step, bool reconstructed)
+    private void Inverse(HadamardRotation rotation, in Grid high, in Grid low, int highCount, ReadOnlySpan<double> cells, Span<double> q, long step, bool reconstructed)
     {
-        if (high.LoadsAsIs(_highCount) && low.LoadsAsIs(Dimension - _highCount))
+        if (high.LoadsAsIs(highCount) && low.LoadsAsIs(cells.Length - highCount))
         {
             if (!reconstructed)
             {
-                var w = Rotation.Work;
-                high.Reconstruct(cells[.._highCount], w[.._highCount]);
-                low.Reconstruct(cells[_highCount..], w[_highCount..]);
+                var w = rotation.Work;
+                high.Reconstruct(cells[..highCount], w[..highCount]);
+                low.Reconstruct(cells[highCount..], w[highCount..]);
             }
 
-            Rotation.InverseFromWork(q, step);
+            rotation.InverseFromWork(q, step);
             return;
         }
 
-        high.Reconstruct(cells[.._highCount], q[.._highCount]);
-        low.Reconstruct(cells[_highCount..], q[_highCount..]);
-        Rotation.Inverse(q, step);
+        high.Reconstruct(cells[..highCount], q[..highCount]);
+        low.Reconstruct(cells[highCount..], q[highCount..]);
+        rotation.Inverse(q, step);
     }
 
     private static void Pack(BitWriter writer, ref FieldPacker packer, ReadOnlySpan<double> cells, int bits)
