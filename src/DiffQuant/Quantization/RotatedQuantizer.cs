@@ -1,4 +1,3 @@
-using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
@@ -85,7 +84,7 @@ public sealed class RotatedQuantizer : RotatedCode
     /// <summary>The bits of the gains of an n-coordinate message: <see cref="ScaleBits"/> for each of its ⌈n/<see cref="ChunkLength"/>⌉ chunks (0 for n = 0).</summary>
     public static long GainBits(int dimension) => dimension == 0 ? 0 : (long)ScaleBits * ChunkCount(dimension, ChunkLength);
 
-    public override int Encode(ReadOnlySpan<double> u, in QuantizerContext context, BitWriter writer, Span<double> q)
+    public override unsafe int Encode(ReadOnlySpan<double> u, in QuantizerContext context, BitWriter writer, Span<double> q)
     {
         CheckInput(u, context, q);
         if (Dimension == 0)
@@ -95,10 +94,15 @@ public sealed class RotatedQuantizer : RotatedCode
 
         var packer = default(FieldPacker);
         var overloads = 0;
-        for (var c = 0; c < Rotations.Length; c++)
+        fixed (double* input = u, output = q)
         {
-            var (start, length) = (c * ChunkLength, Rotations[c].Dimension);
-            overloads += EncodeChunk(Rotations[c], start, u.Slice(start, length), context, writer, ref packer, q.Slice(start, length));
+            for (var c = 0; c < Rotations.Length; c++)
+            {
+                var (start, length) = (c * ChunkLength, Rotations[c].Dimension);
+                var next = start + length < Dimension ? input + start + length : null;
+                var ahead = new Lookahead(next, Math.Min(ChunkLength, Dimension - start - length), output + start, length);
+                overloads += EncodeChunk(Rotations[c], start, u.Slice(start, length), context, writer, ref packer, ref ahead, q.Slice(start, length));
+            }
         }
 
         packer.Flush(writer);
@@ -106,7 +110,7 @@ public sealed class RotatedQuantizer : RotatedCode
     }
 
     /// <summary>One chunk's gain and cells, and its part of q; returns its overloads.</summary>
-    private int EncodeChunk(HadamardRotation rotation, int start, ReadOnlySpan<double> u, in QuantizerContext context, BitWriter writer, ref FieldPacker packer, Span<double> q)
+    private int EncodeChunk(HadamardRotation rotation, int start, ReadOnlySpan<double> u, in QuantizerContext context, BitWriter writer, ref FieldPacker packer, ref Lookahead ahead, Span<double> q)
     {
         // v = Θu is quantized where the rotation leaves it, in binary32 (v_i = w_i·scale): no binary64 copy of v; the
         // load also sums the squares, so σ̂ costs no pass of its own.
@@ -128,7 +132,7 @@ public sealed class RotatedQuantizer : RotatedCode
             var scale = from < scales.Split ? scales.Head : scales.Tail;
             var grid = from < highCount ? high : low;
             overloads += packed
-                ? grid.QuantizeInto(w[from..ends[part]], scale, writer, ref packer)
+                ? grid.QuantizeInto(w[from..ends[part]], scale, writer, ref packer, ref ahead)
                 : grid.Quantize(w[from..ends[part]], scale, cells[from..ends[part]]);
         }
 
@@ -144,7 +148,7 @@ public sealed class RotatedQuantizer : RotatedCode
         return overloads;
     }
 
-    public override void Decode(ref BitReader reader, in QuantizerContext context, Span<double> q)
+    public override unsafe void Decode(ref BitReader reader, in QuantizerContext context, Span<double> q)
     {
         CheckOutput(context, q);
         if (Dimension == 0)
@@ -164,8 +168,13 @@ public sealed class RotatedQuantizer : RotatedCode
             if (Packs(high, low, highCount, length))
             {
                 var w = rotation.Work;
-                high.TakeInto(ref reader, ref unpacker, w[..highCount]);
-                low.TakeInto(ref reader, ref unpacker, w[highCount..]);
+                fixed (double* output = chunk)
+                {
+                    var ahead = new Lookahead(null, 0, null, length);
+                    high.TakeInto(ref reader, ref unpacker, w[..highCount], ref ahead);
+                    low.TakeInto(ref reader, ref unpacker, w[highCount..], ref ahead);
+                }
+
                 rotation.InverseFromWork(chunk, context.Step);
                 continue;
             }
@@ -276,19 +285,19 @@ public sealed class RotatedQuantizer : RotatedCode
         /// </summary>
         public int Quantize(Span<float> values, double scale, Span<double> cells)
         {
-            var saturated = 0;
-            var i = 0;
+            var (agreed, i) = (Vector256<long>.Zero, 0);
             if (Vector256.IsHardwareAccelerated)
             {
                 var factor = Vector256.Create(scale);
                 for (; i <= values.Length - 8; i += 8)
                 {
                     var loaded = Vector256.Create<float>(values[i..]);
-                    var (lower, upper) = (QuantizeFour(Vector256.WidenLower(loaded) * factor, cells[i..], ref saturated), QuantizeFour(Vector256.WidenUpper(loaded) * factor, cells[(i + 4)..], ref saturated));
+                    var (lower, upper) = (QuantizeFour(Vector256.WidenLower(loaded) * factor, cells[i..], ref agreed), QuantizeFour(Vector256.WidenUpper(loaded) * factor, cells[(i + 4)..], ref agreed));
                     Vector256.Narrow(lower, upper).CopyTo(values[i..]);
                 }
             }
 
+            var saturated = Clamped(i, agreed);
             for (; i < values.Length; i++)
             {
                 var cell = Cell(values[i] * scale, ref saturated);
@@ -303,7 +312,7 @@ public sealed class RotatedQuantizer : RotatedCode
         /// <see cref="Quantize(Span{float}, double, Span{double})"/> with each cell put in the packer (b bits, MSB first)
         /// instead of an array: eight cells a field of 8b bits, built by AVX2 shifts (b ≤ <see cref="MaxPackedBits"/>).
         /// </summary>
-        public int QuantizeInto(Span<float> values, double scale, BitWriter writer, ref FieldPacker packer)
+        public int QuantizeInto(Span<float> values, double scale, BitWriter writer, ref FieldPacker packer, ref Lookahead lookahead)
         {
             if (_bits == 0)
             {
@@ -311,17 +320,38 @@ public sealed class RotatedQuantizer : RotatedCode
                 return 0;
             }
 
-            var (saturated, i) = (0, 0);
+            var (agreed, i, ahead) = (Vector256<long>.Zero, 0, lookahead);
             var factor = Vector256.Create(scale);
-            var ((first, second), mask) = (FieldShifts(), ulong.MaxValue >> (64 - (8 * _bits)));
-            for (; i <= values.Length - 8; i += 8)
+            if (Wide * _bits <= FieldPacker.ExactBits)
             {
-                var loaded = Vector256.Create<float>(values[i..]);
-                var (lower, upper) = (Cells(Vector256.WidenLower(loaded) * factor, ref saturated), Cells(Vector256.WidenUpper(loaded) * factor, ref saturated));
-                Vector256.Narrow(Reconstruct(lower), Reconstruct(upper)).CopyTo(values[i..]);
-                packer.Put(writer, CellLanes.Fold(CellLanes.Place(lower, first) | CellLanes.Place(upper, second), mask), 8 * _bits);
+                var (s0, s1, s2, s3) = FieldShifts(Wide);
+                var mask = ulong.MaxValue >> (64 - (Wide * _bits));
+                for (; i <= values.Length - Wide; i += Wide)
+                {
+                    ahead.Step();
+                    ahead.Step();
+                    var (x, y) = (Vector256.Create<float>(values[i..]), Vector256.Create<float>(values[(i + 8)..]));
+                    var (c0, c1) = (Cells(Vector256.WidenLower(x) * factor, ref agreed), Cells(Vector256.WidenUpper(x) * factor, ref agreed));
+                    var (c2, c3) = (Cells(Vector256.WidenLower(y) * factor, ref agreed), Cells(Vector256.WidenUpper(y) * factor, ref agreed));
+                    Vector256.Narrow(Reconstruct(c0), Reconstruct(c1)).CopyTo(values[i..]);
+                    Vector256.Narrow(Reconstruct(c2), Reconstruct(c3)).CopyTo(values[(i + 8)..]);
+                    var placed = (CellLanes.Place(c0, s0) | CellLanes.Place(c1, s1)) | (CellLanes.Place(c2, s2) | CellLanes.Place(c3, s3));
+                    packer.Put(writer, CellLanes.Fold(placed, mask), Wide * _bits);
+                }
             }
 
+            var (first, second, _, _) = FieldShifts(8);
+            var narrowMask = ulong.MaxValue >> (64 - (8 * _bits));
+            for (; i <= values.Length - 8; i += 8)
+            {
+                ahead.Step();
+                var loaded = Vector256.Create<float>(values[i..]);
+                var (lower, upper) = (Cells(Vector256.WidenLower(loaded) * factor, ref agreed), Cells(Vector256.WidenUpper(loaded) * factor, ref agreed));
+                Vector256.Narrow(Reconstruct(lower), Reconstruct(upper)).CopyTo(values[i..]);
+                packer.Put(writer, CellLanes.Fold(CellLanes.Place(lower, first) | CellLanes.Place(upper, second), narrowMask), 8 * _bits);
+            }
+
+            var saturated = Clamped(i, agreed);
             for (; i < values.Length; i++)
             {
                 var cell = Cell(values[i] * scale, ref saturated);
@@ -329,6 +359,7 @@ public sealed class RotatedQuantizer : RotatedCode
                 packer.Put(writer, (ulong)cell, _bits);
             }
 
+            lookahead = ahead;
             return saturated;
         }
 
@@ -336,7 +367,7 @@ public sealed class RotatedQuantizer : RotatedCode
         /// The decoder's side of <see cref="QuantizeInto"/>: takes the cells of the values' coordinates from the
         /// unpacker and writes their reconstructions in binary32, as <see cref="Reconstruct(ReadOnlySpan{double}, Span{float})"/> does.
         /// </summary>
-        public void TakeInto(ref BitReader reader, ref FieldUnpacker unpacker, Span<float> values)
+        public void TakeInto(ref BitReader reader, ref FieldUnpacker unpacker, Span<float> values, ref Lookahead lookahead)
         {
             if (_bits == 0)
             {
@@ -344,10 +375,25 @@ public sealed class RotatedQuantizer : RotatedCode
                 return;
             }
 
-            var i = 0;
-            var ((first, second), cell) = (FieldShifts(), Vector256.Create(ulong.MaxValue >> (64 - _bits)));
+            var (i, ahead) = (0, lookahead);
+            var cell = Vector256.Create(ulong.MaxValue >> (64 - _bits));
+            if (Wide * _bits <= FieldPacker.ExactBits)
+            {
+                var (s0, s1, s2, s3) = FieldShifts(Wide);
+                for (; i <= values.Length - Wide; i += Wide)
+                {
+                    ahead.Step();
+                    ahead.Step();
+                    var wide = Vector256.Create(unpacker.Take(ref reader, Wide * _bits));
+                    Vector256.Narrow(Reconstruct(CellLanes.Take(wide, s0, cell)), Reconstruct(CellLanes.Take(wide, s1, cell))).CopyTo(values[i..]);
+                    Vector256.Narrow(Reconstruct(CellLanes.Take(wide, s2, cell)), Reconstruct(CellLanes.Take(wide, s3, cell))).CopyTo(values[(i + 8)..]);
+                }
+            }
+
+            var (first, second, _, _) = FieldShifts(8);
             for (; i <= values.Length - 8; i += 8)
             {
+                ahead.Step();
                 var field = Vector256.Create(unpacker.Take(ref reader, 8 * _bits));
                 Vector256.Narrow(Reconstruct(CellLanes.Take(field, first, cell)), Reconstruct(CellLanes.Take(field, second, cell))).CopyTo(values[i..]);
             }
@@ -356,33 +402,43 @@ public sealed class RotatedQuantizer : RotatedCode
             {
                 values[i] = (float)((unpacker.Take(ref reader, _bits) + _offset) * _width);
             }
+
+            lookahead = ahead;
         }
 
-        /// <summary>Where cells k = 0…7 of a field of eight sit: b·(7 − k) bits up, the first four and the last four.</summary>
-        private (Vector256<ulong> First, Vector256<ulong> Second) FieldShifts()
+        /// <summary>Cells a wide field holds when 16·b ≤ 52 bits (b ≤ 3): one put or take for sixteen coordinates instead of two.</summary>
+        private const int Wide = 16;
+
+        /// <summary>Where cells k = 0 … m − 1 of a field of m (8 or 16) sit, four a register: b·(m − 1 − k) bits up (lanes past m unused).</summary>
+        private (Vector256<ulong>, Vector256<ulong>, Vector256<ulong>, Vector256<ulong>) FieldShifts(int m)
         {
             var b = (ulong)_bits;
-            return (Vector256.Create(7 * b, 6 * b, 5 * b, 4 * b), Vector256.Create(3 * b, 2 * b, b, 0));
+            ulong Shift(int k) => k < m ? (ulong)(m - 1 - k) * b : 0;
+            return (Vector256.Create(Shift(0), Shift(1), Shift(2), Shift(3)), Vector256.Create(Shift(4), Shift(5), Shift(6), Shift(7)),
+                Vector256.Create(Shift(8), Shift(9), Shift(10), Shift(11)), Vector256.Create(Shift(12), Shift(13), Shift(14), Shift(15)));
         }
+
+        /// <summary>The clamped ones of <paramref name="lanes"/> coordinates whose cells' agreements with their positions <see cref="Cells"/> summed (−1 a lane that agreed).</summary>
+        private static int Clamped(int lanes, Vector256<long> agreed) => lanes + (int)Vector256.Sum(agreed);
 
         /// <summary>Four coordinates of <see cref="Quantize(Span{float}, double, Span{double})"/>: stores their cells, returns their reconstructions.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private Vector256<double> QuantizeFour(Vector256<double> v, Span<double> cells, ref int saturated)
+        private Vector256<double> QuantizeFour(Vector256<double> v, Span<double> cells, ref Vector256<long> agreed)
         {
-            var cell = Cells(v, ref saturated);
+            var cell = Cells(v, ref agreed);
             cell.CopyTo(cells);
             return Reconstruct(cell);
         }
 
-        /// <summary>The cells of four coordinates v (the clamped ones counted).</summary>
+        /// <summary>The cells of four coordinates v; −1 in <paramref name="agreed"/> for each that was not clamped (<see cref="Clamped"/> counts the others).</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private Vector256<double> Cells(Vector256<double> v, ref int saturated)
+        private Vector256<double> Cells(Vector256<double> v, ref Vector256<long> agreed)
         {
             var position = Vector256.Floor((v * Vector256.Create(_inverse)) + Vector256.Create(-_offset + 0.5));
             // Native max and min (one instruction each): position is finite and never −0 (x + 2^(b−1) rounds an exact
             // cancellation to +0), so they clamp as the IEEE ones do.
             var cell = Vector256.MinNative(Vector256.MaxNative(position, Vector256<double>.Zero), Vector256.Create(_last));
-            saturated += BitOperations.PopCount(Vector256.ExtractMostSignificantBits(Vector256.Equals(cell, position)) ^ 0xFu);
+            agreed += Vector256.Equals(cell, position).AsInt64();
             return cell;
         }
 
