@@ -7,10 +7,16 @@ namespace DiffQuant.Quantization;
 /// Up to two runs of doubles a chunked code is about to use (the next chunk's input, the current chunk's output),
 /// fetched one 64-byte line (eight doubles) a step of a loop that runs meanwhile: on vectors that do not fit in the
 /// caches a chunk's reads and writes then overlap the work before them instead of stalling it in bursts. A hint to
-/// the processor only (no value depends on it; nothing where SSE is missing).
+/// the processor only (no value depends on it; nothing where SSE is missing; the default fetches nothing).
 /// </summary>
 internal unsafe struct Lookahead
 {
+    /// <summary>
+    /// The shortest vector worth it: below 2^17 coordinates (1 MB of doubles) a code's input and output stay in the
+    /// second-level cache from one message to the next, and fetching them ahead only costs instructions.
+    /// </summary>
+    public const int MinLength = 1 << 17;
+
     private double* _first;
     private int _firstLines;
     private double* _second;

@@ -100,7 +100,7 @@ public sealed class RotatedQuantizer : RotatedCode
             {
                 var (start, length) = (c * ChunkLength, Rotations[c].Dimension);
                 var next = start + length < Dimension ? input + start + length : null;
-                var ahead = new Lookahead(next, Math.Min(ChunkLength, Dimension - start - length), output + start, length);
+                var ahead = Dimension < Lookahead.MinLength ? default : new Lookahead(next, Math.Min(ChunkLength, Dimension - start - length), output + start, length);
                 overloads += EncodeChunk(Rotations[c], start, u.Slice(start, length), context, writer, ref packer, ref ahead, q.Slice(start, length));
             }
         }
@@ -170,7 +170,7 @@ public sealed class RotatedQuantizer : RotatedCode
                 var w = rotation.Work;
                 fixed (double* output = chunk)
                 {
-                    var ahead = new Lookahead(null, 0, null, length);
+                    var ahead = Dimension < Lookahead.MinLength ? default : new Lookahead(null, 0, output, length);
                     high.TakeInto(ref reader, ref unpacker, w[..highCount], ref ahead);
                     low.TakeInto(ref reader, ref unpacker, w[highCount..], ref ahead);
                 }
