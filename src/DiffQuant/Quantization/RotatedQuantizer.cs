@@ -310,7 +310,9 @@ public sealed class RotatedQuantizer : RotatedCode
 
         /// <summary>
         /// <see cref="Quantize(Span{float}, double, Span{double})"/> with each cell put in the packer (b bits, MSB first)
-        /// instead of an array: eight cells a field of 8b bits, built by AVX2 shifts (b ≤ <see cref="MaxPackedBits"/>).
+        /// instead of an array: sixteen cells a field of 16b bits while 16b ≤ 52, then eight a field of 8b bits (the
+        /// same bits either way, MSB first), built by AVX2 shifts (b ≤ <see cref="MaxPackedBits"/>); a step of
+        /// <paramref name="lookahead"/> for every eight coordinates.
         /// </summary>
         public int QuantizeInto(Span<float> values, double scale, BitWriter writer, ref FieldPacker packer, ref Lookahead lookahead)
         {
@@ -365,7 +367,8 @@ public sealed class RotatedQuantizer : RotatedCode
 
         /// <summary>
         /// The decoder's side of <see cref="QuantizeInto"/>: takes the cells of the values' coordinates from the
-        /// unpacker and writes their reconstructions in binary32, as <see cref="Reconstruct(ReadOnlySpan{double}, Span{float})"/> does.
+        /// unpacker (fields of sixteen, then of eight, as it put them) and writes their reconstructions in binary32, as
+        /// <see cref="Reconstruct(ReadOnlySpan{double}, Span{float})"/> does; a step of <paramref name="lookahead"/> for every eight coordinates.
         /// </summary>
         public void TakeInto(ref BitReader reader, ref FieldUnpacker unpacker, Span<float> values, ref Lookahead lookahead)
         {
