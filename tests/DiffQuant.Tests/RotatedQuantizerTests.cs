@@ -267,6 +267,35 @@ public class RotatedQuantizerTests
     }
 
     /// <summary>
+    /// A vector long enough for the code to fetch ahead (<see cref="Lookahead.MinLength"/> and a partial chunk more)
+    /// gives, with its wide fields, the same payload, output and decoding as the portable path through an array of
+    /// cells, at a rate of b ≤ 3 (sixteen cells a field) and one above it (eight).
+    /// </summary>
+    [Theory]
+    [InlineData(2.0)]
+    [InlineData(4.5)]
+    public void A_vector_fetched_ahead_codes_as_the_portable_path(double rate)
+    {
+        var n = Lookahead.MinLength + 1000;
+        var u = Gaussian(n, 9);
+        var context = new QuantizerContext(4, 3, long.MaxValue);
+        var runs = ((bool[])[false, true]).Select(portable =>
+        {
+            var (writer, q, decoded) = (new BitWriter(), new double[n], new double[n]);
+            var overloads = new RotatedQuantizer(n, rate, 5, portable).Encode(u, context, writer, q);
+            var reader = new BitReader(writer.ToPayload());
+            new RotatedQuantizer(n, rate, 5, portable).Decode(ref reader, context, decoded);
+            return (Bytes: writer.ToPayload().Bytes.ToArray(), writer.BitLength, q, decoded, overloads);
+        }).ToArray();
+        Assert.Equal(runs[1].BitLength, runs[0].BitLength);
+        Assert.Equal(runs[1].Bytes, runs[0].Bytes);
+        Assert.Equal(runs[1].q, runs[0].q);
+        Assert.Equal(runs[0].q, runs[0].decoded);
+        Assert.Equal(runs[1].decoded, runs[0].decoded);
+        Assert.Equal(runs[1].overloads, runs[0].overloads);
+    }
+
+    /// <summary>
     /// The rotated codes' check of their input: max |u_i| exactly for finite inputs of every length 0…100, and not finite
     /// when any one coordinate is NaN or ±∞, wherever it sits (in the four-way SIMD body or the tail).
     /// </summary>
