@@ -129,7 +129,12 @@ public class QuantizerTests
             {
                 Assert.Equal(((i + 1) * total / n) - (i * total / n), bits[i]);
             }
+
+            // A range's share is the sum of its coordinates' bits, so consecutive ranges share the whole budget.
+            var (from, to) = (n / 3, n - (n / 5));
+            Assert.Equal(bits[from..to].Sum(b => (long)b), BitAllocation.Share(total, from, to, n));
         });
+        Assert.Equal(long.MaxValue / 2, BitAllocation.Share(long.MaxValue, 0, int.MaxValue / 2, int.MaxValue - 1)); // the products need 128 bits
         Assert.Equal(230, BitAllocation.Budget(100, 2.3));
         Assert.Equal(50, BitAllocation.Budget(100, 0.5));
     }

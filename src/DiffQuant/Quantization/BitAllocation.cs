@@ -40,6 +40,14 @@ public static class BitAllocation
         return bits;
     }
 
+    /// <summary>
+    /// The bits of coordinates [<paramref name="from"/>, <paramref name="to"/>) when <paramref name="total"/> bits are
+    /// spread over <paramref name="n"/> by the rule of <see cref="Spread"/>: floor(total·to/n) − floor(total·from/n)
+    /// (exact; the shares of consecutive ranges sum to the total), so each range gets its length's part of the budget.
+    /// </summary>
+    public static long Share(long total, long from, long to, long n) =>
+        n == 0 ? 0 : (long)((Int128)total * to / n) - (long)((Int128)total * from / n);
+
     /// <summary>Refuses a rate outside (0, <see cref="MaxBitsPerCoordinate"/>] bits per coordinate.</summary>
     public static void ValidateRate(double rate)
     {

@@ -10,13 +10,14 @@ namespace DiffQuant.Quantization;
 /// <see cref="ChunkLength"/>, the last chunk shorter) form chunk c, and v = Θ_m u_c with Θ_m the chunk's
 /// <see cref="HadamardRotation"/> of message m, so v's coordinates are near-Gaussian with RMS σ̂ = ‖u_c‖₂/√|c|. A chunk's
 /// payload opens with its gain: k in <see cref="ScaleBits"/> bits, σ = r·2^((k − <see cref="ScaleOffset"/>)/4), the
-/// quarter-octave nearest σ̂ relative to the range r both ends hold (so a gain costs 5 bits, not a float). Then
-/// coordinate i with b_i bits (the rest of the budget, floor(n·R) − 5·⌈n/B⌉, spread evenly, the extra bits on the first
-/// coordinates) is coded on the midrise grid of 2^b_i cells of width Δ_b·σ, Δ_b the
+/// quarter-octave nearest σ̂ relative to the range r both ends hold (so a gain costs 5 bits, not a float). Then each
+/// coordinate i of the chunk with b_i bits is coded on the midrise grid of 2^b_i cells of width Δ_b·σ, Δ_b the
 /// mean-square-optimal uniform step for N(0, 1) (<see cref="GaussianSteps"/>): the code clips at ±2^(b−1)·Δ_b·σ
 /// rather than covering the largest coordinate, and the clipped coordinates saturate (overloads, counted; DQ's error
-/// feedback carries what they lost into the next message). A coordinate with 0 bits decodes to 0, so rates below one
-/// bit per coordinate keep a random subspace. q = Θ_mᵀ(decoded v). No worst-case covering radius holds (it clips), so
+/// feedback carries what they lost into the next message). The rest of the budget, T = floor(n·R) − 5·⌈n/B⌉, goes to
+/// the chunks in proportion to their lengths (<see cref="BitAllocation.Share"/>: chunk [s, e) gets
+/// floor(T·e/n) − floor(T·s/n) bits) and within a chunk evenly, its extra bits on its first coordinates. A coordinate
+/// with 0 bits decodes to 0, so rates below one bit per coordinate keep a random subspace of every chunk. q = Θ_mᵀ(decoded v). No worst-case covering radius holds (it clips), so
 /// it runs under backward-adaptive ranges. A vector of at most B coordinates is one chunk.
 /// </summary>
 public sealed class RotatedQuantizer : RotatedCode
@@ -47,11 +48,8 @@ public sealed class RotatedQuantizer : RotatedCode
     private readonly double[] _cells;
     private readonly bool _portable;
 
-    /// <summary>b: every coordinate has b or b + 1 bits.</summary>
-    private readonly int _lowBits;
-
-    /// <summary>The first coordinates, which take b + 1 bits (the rotation makes coordinates exchangeable, so the extra bits go in one run).</summary>
-    private readonly int _highCount;
+    /// <summary>Chunk c's bits: every coordinate has Low or Low + 1; the first High take Low + 1 (the rotation makes a chunk's coordinates exchangeable, so its extra bits go in one run).</summary>
+    private readonly (int Low, int High)[] _split;
 
     public RotatedQuantizer(int dimension, double rate, ulong seed)
         : this(dimension, rate, seed, portable: false)
@@ -70,10 +68,16 @@ public sealed class RotatedQuantizer : RotatedCode
         }
 
         var coded = Math.Max(0, BudgetBits - gainBits);
-        (_lowBits, _highCount) = dimension == 0 ? (0, 0) : ((int)(coded / dimension), (int)(coded % dimension));
-        if (_lowBits + (_highCount > 0 ? 1 : 0) > MaxBitsPerCoordinate)
+        _split = new (int, int)[Rotations.Length];
+        for (var c = 0; c < _split.Length && dimension > 0; c++)
         {
-            Guard.Throw($"the rotated code takes at most {MaxBitsPerCoordinate} bits a coordinate; rate {rate} asks for {_lowBits + 1}.");
+            var (start, length) = (c * ChunkLength, Rotations[c].Dimension);
+            var share = BitAllocation.Share(coded, start, start + length, dimension);
+            _split[c] = ((int)(share / length), (int)(share % length));
+            if (_split[c].Low + (_split[c].High > 0 ? 1 : 0) > MaxBitsPerCoordinate)
+            {
+                Guard.Throw($"the rotated code takes at most {MaxBitsPerCoordinate} bits a coordinate; rate {rate} asks for {_split[c].Low + 1}.");
+            }
         }
 
         _cells = new double[dimension];
@@ -101,7 +105,7 @@ public sealed class RotatedQuantizer : RotatedCode
                 var (start, length) = (c * ChunkLength, Rotations[c].Dimension);
                 var next = start + length < Dimension ? input + start + length : null;
                 var ahead = Dimension < Lookahead.MinLength ? default : new Lookahead(next, Math.Min(ChunkLength, Dimension - start - length), output + start, length);
-                overloads += EncodeChunk(Rotations[c], start, u.Slice(start, length), context, writer, ref packer, ref ahead, q.Slice(start, length));
+                overloads += EncodeChunk(Rotations[c], _split[c], start, u.Slice(start, length), context, writer, ref packer, ref ahead, q.Slice(start, length));
             }
         }
 
@@ -110,7 +114,7 @@ public sealed class RotatedQuantizer : RotatedCode
     }
 
     /// <summary>One chunk's gain and cells, and its part of q; returns its overloads.</summary>
-    private int EncodeChunk(HadamardRotation rotation, int start, ReadOnlySpan<double> u, in QuantizerContext context, BitWriter writer, ref FieldPacker packer, ref Lookahead ahead, Span<double> q)
+    private int EncodeChunk(HadamardRotation rotation, (int Low, int High) split, int start, ReadOnlySpan<double> u, in QuantizerContext context, BitWriter writer, ref FieldPacker packer, ref Lookahead ahead, Span<double> q)
     {
         // v = Θu is quantized where the rotation leaves it, in binary32 (v_i = w_i·scale): no binary64 copy of v; the
         // load also sums the squares, so σ̂ costs no pass of its own.
@@ -120,10 +124,9 @@ public sealed class RotatedQuantizer : RotatedCode
         var w = rotation.Work;
         var k = GainIndex(rms, context.Range);
         var sigma = Gain(context.Range, k);
-        var (high, low) = (new Grid(sigma, _lowBits + 1), new Grid(sigma, _lowBits));
-        var highCount = Math.Clamp(_highCount - start, 0, u.Length);
+        var (high, low, highCount) = (new Grid(sigma, split.Low + 1), new Grid(sigma, split.Low), split.High);
         packer.Put(writer, (ulong)k, ScaleBits);
-        var packed = Packs(high, low, highCount, u.Length);
+        var packed = Packs(split.Low, high, low, highCount, u.Length);
         var cells = _cells.AsSpan(start, u.Length);
         var overloads = 0;
         ReadOnlySpan<int> ends = [Math.Min(highCount, scales.Split), Math.Max(highCount, scales.Split), u.Length];
@@ -142,8 +145,8 @@ public sealed class RotatedQuantizer : RotatedCode
             return overloads;
         }
 
-        Pack(writer, ref packer, cells[..highCount], _lowBits + 1);
-        Pack(writer, ref packer, cells[highCount..], _lowBits);
+        Pack(writer, ref packer, cells[..highCount], split.Low + 1);
+        Pack(writer, ref packer, cells[highCount..], split.Low);
         Inverse(rotation, high, low, highCount, cells, q, context.Step, reconstructed: true);
         return overloads;
     }
@@ -162,10 +165,10 @@ public sealed class RotatedQuantizer : RotatedCode
             var (rotation, start) = (Rotations[c], c * ChunkLength);
             var length = rotation.Dimension;
             var sigma = Gain(context.Range, (int)unpacker.Take(ref reader, ScaleBits));
-            var (high, low) = (new Grid(sigma, _lowBits + 1), new Grid(sigma, _lowBits));
-            var highCount = Math.Clamp(_highCount - start, 0, length);
+            var (lowBits, highCount) = _split[c];
+            var (high, low) = (new Grid(sigma, lowBits + 1), new Grid(sigma, lowBits));
             var chunk = q.Slice(start, length);
-            if (Packs(high, low, highCount, length))
+            if (Packs(lowBits, high, low, highCount, length))
             {
                 var w = rotation.Work;
                 fixed (double* output = chunk)
@@ -180,8 +183,8 @@ public sealed class RotatedQuantizer : RotatedCode
             }
 
             var cells = _cells.AsSpan(start, length);
-            Unpack(ref reader, ref unpacker, cells[..highCount], _lowBits + 1);
-            Unpack(ref reader, ref unpacker, cells[highCount..], _lowBits);
+            Unpack(ref reader, ref unpacker, cells[..highCount], lowBits + 1);
+            Unpack(ref reader, ref unpacker, cells[highCount..], lowBits);
             Inverse(rotation, high, low, highCount, cells, chunk, context.Step, reconstructed: false);
         }
     }
@@ -191,8 +194,8 @@ public sealed class RotatedQuantizer : RotatedCode
     /// without an array of cells (AVX2, b + 1 ≤ <see cref="Grid.MaxPackedBits"/>, reconstructions that load as they
     /// are; not when <see cref="_portable"/>): the same payload and output as the path through the array.
     /// </summary>
-    private bool Packs(in Grid high, in Grid low, int highCount, int length) =>
-        !_portable && Avx2.IsSupported && _lowBits + 1 <= Grid.MaxPackedBits && high.LoadsAsIs(highCount) && low.LoadsAsIs(length - highCount);
+    private bool Packs(int lowBits, in Grid high, in Grid low, int highCount, int length) =>
+        !_portable && Avx2.IsSupported && lowBits + 1 <= Grid.MaxPackedBits && high.LoadsAsIs(highCount) && low.LoadsAsIs(length - highCount);
 
     /// <summary>
     /// A chunk's q = Θ_mᵀ(decoded v), the same bits at both ends: from the binary32 reconstructions in the rotation's
