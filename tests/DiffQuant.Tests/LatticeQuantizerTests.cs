@@ -273,48 +273,69 @@ public class LatticeQuantizerTests
     }
 
     /// <summary>
-    /// The payload is the 5-bit gain, then block j's eight Voronoi indices of b_j bits, MSB first: read back by hand,
-    /// they are the indices of the points the reconstruction holds (Θ q = Δ_j·λ_j), at rates whose puts hold eight, four
-    /// and two fields and whose blocks change b inside a group of eight.
+    /// The payload is, chunk by chunk, the chunk's 5-bit gain, then its block j's eight Voronoi indices of b_j bits, MSB
+    /// first: read back by hand, they are the indices of the points the reconstruction holds (Θ_c q_c = Δ_j·λ_j), at
+    /// rates whose puts hold eight, four and two fields and whose blocks change b inside a group of eight; over two
+    /// chunks (the second of 25 blocks, three full groups and one of a single block), each with its share of the
+    /// bytes, also below one bit a coordinate, where the blocks past a chunk's share send nothing.
     /// </summary>
     [Theory]
-    [InlineData("E8", 2.5)]
-    [InlineData("D8", 7.3)]
-    [InlineData("E8", 13.4)]
-    public void The_payload_is_the_gain_and_each_blocks_indices(string name, double rate)
+    [InlineData("E8", 2.5, 200)]
+    [InlineData("D8", 7.3, 200)]
+    [InlineData("E8", 13.4, 200)]
+    [InlineData("E8", 2.5, RotatedQuantizer.ChunkLength + 200)]
+    [InlineData("D8", 0.6, RotatedQuantizer.ChunkLength + 200)]
+    public void The_payload_is_each_chunks_gain_and_its_blocks_indices(string name, double rate, int n)
     {
-        const int N = 200; // 25 blocks: three full groups and one of a single block
+        const int B = RotatedQuantizer.ChunkLength;
         var lattice = Lattice(name);
-        var quantizer = new LatticeQuantizer(lattice, N, rate, 4);
-        var u = GaussianSource.Vector(N, 2, GaussianSource.Stream.Target);
-        var q = new double[N];
+        var quantizer = new LatticeQuantizer(lattice, n, rate, 4);
+        var u = GaussianSource.Vector(n, 2, GaussianSource.Stream.Target);
+        var q = new double[n];
         var writer = new BitWriter();
         var context = new QuantizerContext(u.Max(Math.Abs), 3, quantizer.BudgetBits);
         quantizer.Encode(u, context, writer, q);
-        var rotated = new double[N];
-        new HadamardRotation(N, 4).Forward(q, rotated, 3);
         var reader = new BitReader(writer.ToPayload());
-        var sigma = RotatedQuantizer.Gain(context.Range, (int)reader.Read(RotatedQuantizer.ScaleBits));
-        var units = (quantizer.BudgetBits - RotatedQuantizer.ScaleBits) / 8;
-        var (low, high) = ((int)(units / 25), (int)(units % 25));
-        Assert.True(high % 8 != 0, "a group mixes b and b + 1");
+        var chunks = (n + B - 1) / B;
+        var units = (quantizer.BudgetBits - (RotatedQuantizer.ScaleBits * chunks)) / 8;
+        var (blocks, mixed) = ((n + 7) / 8, false);
         Span<long> doubled = stackalloc long[8];
         Span<long> index = stackalloc long[8];
-        for (var j = 0; j < 25; j++)
+        for (var start = 0; start < n; start += B)
         {
-            var bits = j < high ? low + 1 : low;
-            var step = sigma * lattice.Steps[bits - 1];
-            for (var i = 0; i < 8; i++)
+            var length = Math.Min(B, n - start);
+            var rotated = new double[length];
+            new HadamardRotation(length, 4, start, new float[length]).Forward(q.AsSpan(start, length), rotated, 3);
+            var sigma = RotatedQuantizer.Gain(context.Range, (int)reader.Read(RotatedQuantizer.ScaleBits));
+            var (first, count) = (start / 8, (length + 7) / 8);
+            var share = (long)Math.Floor((double)units * (first + count) / blocks) - (long)Math.Floor((double)units * first / blocks);
+            var (low, high) = ((int)(share / count), (int)(share % count));
+            mixed |= high % 8 != 0;
+            for (var j = 0; j < count; j++)
             {
-                doubled[i] = (long)Math.Round(2 * rotated[(8 * j) + i] / step);
-            }
+                var bits = j < high ? low + 1 : low;
+                if (bits == 0)
+                {
+                    Assert.All(rotated[(8 * j)..Math.Min(length, (8 * j) + 8)], x => Assert.Equal(0, x, 1e-6)); // 0 up to the binary32 rounding of the rotations
+                    continue;
+                }
 
-            lattice.ToIndex(doubled, bits, index);
-            for (var i = 0; i < 8; i++)
-            {
-                Assert.Equal((ulong)index[i], reader.Read(bits));
+                var step = sigma * lattice.Steps[bits - 1];
+                for (var i = 0; i < 8; i++)
+                {
+                    doubled[i] = (8 * j) + i < length ? (long)Math.Round(2 * rotated[(8 * j) + i] / step) : 0;
+                }
+
+                lattice.ToIndex(doubled, bits, index);
+                for (var i = 0; i < 8; i++)
+                {
+                    Assert.Equal((ulong)index[i], reader.Read(bits));
+                }
             }
         }
+
+        Assert.True(mixed, "a group mixes b and b + 1");
+        Assert.Equal(quantizer.BudgetBits - (8 * units), reader.Remaining + (RotatedQuantizer.ScaleBits * chunks)); // only the padding is left
     }
 
     /// <summary>
@@ -441,7 +462,7 @@ public class LatticeQuantizerTests
     [Fact]
     public void Too_few_bits_too_many_bits_and_non_finite_inputs_are_refused()
     {
-        Assert.Contains("needs its 5-bit gain and 8 bits for a block", Assert.Throws<DiffQuantException>(() => new LatticeQuantizer(E8Lattice.Instance, 100, 0.1, 1)).Message);
+        Assert.Contains("needs its 5 bits of gains (5 a chunk of up to 4096 coordinates) and 8 bits for a block", Assert.Throws<DiffQuantException>(() => new LatticeQuantizer(E8Lattice.Instance, 100, 0.1, 1)).Message);
         Assert.Contains("at most 16 bits a coordinate", Assert.Throws<DiffQuantException>(() => new LatticeQuantizer(D8Lattice.Instance, 100, 17, 1)).Message);
         var quantizer = new LatticeQuantizer(E8Lattice.Instance, 8, 4, 1);
         Assert.Contains("NaN or infinite coordinate", Assert.Throws<DiffQuantException>(() => quantizer.Encode([1, double.NaN, 0, 0, 0, 0, 0, 0], new QuantizerContext(1, 0, 32), new BitWriter(), new double[8])).Message);

@@ -6,16 +6,20 @@ namespace DiffQuant.Quantization;
 
 /// <summary>
 /// The rotated gain–shape code with lattice blocks (<see cref="E8Lattice"/>, <see cref="D8Lattice"/>) instead of scalar
-/// cells, named after its lattice ("e8", "d8"). v = Θ_m u (the link's m-th <see cref="HadamardRotation"/>),
-/// zero-padded to ⌈n/8⌉ blocks of 8; the payload opens with the rotated code's 5-bit gain σ
-/// (<see cref="RotatedQuantizer.Gain"/>); then block j with b_j bits a coordinate (the budget floor(n·R) − 5 in whole
-/// bytes spread evenly, the extra byte on the first blocks) sends the Voronoi index
+/// cells, named after its lattice ("e8", "d8"). Like <see cref="RotatedQuantizer"/> it codes chunks of
+/// <see cref="RotatedQuantizer.ChunkLength"/> coordinates (the last one shorter), each with its own rotation
+/// (v = Θ_m u_c, the chunk's <see cref="HadamardRotation"/> of message m) zero-padded to whole blocks of 8, so a chunk
+/// stays in the caches from the rotation to the inverse map. A chunk's payload opens with its 5-bit gain σ
+/// (<see cref="RotatedQuantizer.Gain"/> of its RMS); then block j with b_j bits a coordinate sends the Voronoi index
 /// (<see cref="BlockLattice.ToIndex(ReadOnlySpan{long}, int, Span{long})"/>, 8·b_j bits) of λ, the lattice point
-/// nearest v_j/Δ, Δ = σ·<see cref="BlockLattice.Steps"/>[b_j]. A point outside the Voronoi cell of 2^b·Λ would decode
+/// nearest v_j/Δ, Δ = σ·<see cref="BlockLattice.Steps"/>[b_j]. The budget after the gains, floor(n·R) − 5·⌈n/4096⌉, is
+/// spent in whole bytes (one bit a coordinate of a block): they go to the chunks in proportion to their blocks
+/// (<see cref="BitAllocation.Share"/>) and within a chunk evenly, the extra byte on its first blocks; the bits left
+/// over (fewer than 8) close the message as zeros. A point outside the Voronoi cell of 2^b·Λ would decode
 /// to the wrong side (a Voronoi code wraps), so the encoder clips instead: it shrinks v_j by powers of 0.9, from about
 /// where the unshrunk point's distance from the cell says (<see cref="CodeBlocks"/>), until the point decodes to itself
 /// (an overload, counted per coordinate). A block with 0 bits decodes to 0, so rates below one bit
-/// a coordinate keep a random subspace. q = Θ_mᵀ(Δ·λ).
+/// a coordinate keep a random subspace of every chunk. q = Θ_mᵀ(Δ·λ), chunk by chunk.
 /// </summary>
 [SkipLocalsInit] // its buffers are written before they are read; see DiffQuant.csproj
 public sealed class LatticeQuantizer : RotatedCode
@@ -27,7 +31,10 @@ public sealed class LatticeQuantizer : RotatedCode
     private const uint AllLanes = (1 << BlockLattice.Lanes) - 1;
 
     /// <summary>Blocks the encoder codes before packing them (a multiple of <see cref="BlockLattice.Lanes"/>).</summary>
-    private const int ChunkBlocks = 256;
+    private const int BatchBlocks = 256;
+
+    /// <summary>Blocks of a whole chunk (<see cref="RotatedQuantizer.ChunkLength"/> is a multiple of 8, so no block spans two chunks).</summary>
+    private const int ChunkBlocks = RotatedQuantizer.ChunkLength / BlockLattice.Dimension;
 
     /// <summary>Each pass of the encoder's clipping shrinks the block by this factor.</summary>
     private const float Shrink = 0.9f;
@@ -41,75 +48,84 @@ public sealed class LatticeQuantizer : RotatedCode
 
     private readonly double[] _padded;
 
-    /// <summary>The Voronoi indices of a chunk of blocks, block-major, and the chunk's blocks that need clipping with their first pass's reaches.</summary>
-    private readonly int[] _fields = new int[ChunkBlocks * BlockLattice.Dimension];
-    private readonly int[] _pending = new int[ChunkBlocks];
-    private readonly float[] _reaches = new float[ChunkBlocks];
-    private readonly int _blocks;
+    /// <summary>The Voronoi indices of a batch of blocks, block-major, and the batch's blocks that need clipping with their first pass's reaches.</summary>
+    private readonly int[] _fields = new int[BatchBlocks * BlockLattice.Dimension];
+    private readonly int[] _pending = new int[BatchBlocks];
+    private readonly float[] _reaches = new float[BatchBlocks];
 
-    /// <summary>b: every block has b or b + 1 bits a coordinate.</summary>
-    private readonly int _lowBits;
+    /// <summary>The budget's whole bytes after the gains: one bit a coordinate of one block each.</summary>
+    private readonly long _units;
 
-    /// <summary>The first blocks, which take b + 1 bits a coordinate.</summary>
-    private readonly int _highCount;
+    /// <summary>Chunk c's bits: each of its blocks has Low or Low + 1 bits a coordinate; its first High blocks take Low + 1.</summary>
+    private readonly (int Low, int High)[] _split;
 
     private readonly BlockLattice _lattice;
 
     public LatticeQuantizer(BlockLattice lattice, int dimension, double rate, ulong seed)
-        : base(dimension, rate, seed, WholeVector)
+        : base(dimension, rate, seed, RotatedQuantizer.ChunkLength)
     {
         _lattice = lattice;
-        _blocks = (dimension + BlockLattice.Dimension - 1) / BlockLattice.Dimension;
-        var units = Math.Max(0, BudgetBits - RotatedQuantizer.ScaleBits) / BlockLattice.Dimension; // one bit a coordinate of one block
-        if (dimension > 0 && units == 0)
+        var blocks = BlocksOf(dimension);
+        var gainBits = RotatedQuantizer.GainBits(dimension);
+        _units = Math.Max(0, BudgetBits - gainBits) / BlockLattice.Dimension;
+        if (dimension > 0 && _units == 0)
         {
-            Guard.Throw($"rate {rate} gives floor(n·R) = {BudgetBits} bits per message for n = {dimension}; the {lattice.Name} code needs its {RotatedQuantizer.ScaleBits}-bit gain and 8 bits for a block (a rate of at least {(RotatedQuantizer.ScaleBits + 8.0) / dimension:G4}).");
+            Guard.Throw($"rate {rate} gives floor(n·R) = {BudgetBits} bits per message for n = {dimension}; the {lattice.Name} code needs its {gainBits} bits of gains ({RotatedQuantizer.ScaleBits} a chunk of up to {RotatedQuantizer.ChunkLength} coordinates) and 8 bits for a block (a rate of at least {(gainBits + 8.0) / dimension:G4}).");
         }
 
-        (_lowBits, _highCount) = dimension == 0 ? (0, 0) : ((int)(units / _blocks), (int)(units % _blocks));
-        if (_lowBits + (_highCount > 0 ? 1 : 0) > MaxBitsPerCoordinate)
+        _split = new (int, int)[Rotations.Length];
+        for (var c = 0; c < _split.Length && dimension > 0; c++)
         {
-            Guard.Throw($"the {lattice.Name} code takes at most {MaxBitsPerCoordinate} bits a coordinate; rate {rate} asks for {_lowBits + 1}.");
+            var chunkBlocks = BlocksOf(Rotations[c].Dimension);
+            var share = BitAllocation.Share(_units, c * ChunkBlocks, (c * ChunkBlocks) + chunkBlocks, blocks);
+            _split[c] = ((int)(share / chunkBlocks), (int)(share % chunkBlocks));
+            if (_split[c].Low + (_split[c].High > 0 ? 1 : 0) > MaxBitsPerCoordinate)
+            {
+                Guard.Throw($"the {lattice.Name} code takes at most {MaxBitsPerCoordinate} bits a coordinate; rate {rate} asks for {_split[c].Low + 1}.");
+            }
         }
 
-        _padded = new double[_blocks * BlockLattice.Dimension];
+        _padded = new double[blocks * BlockLattice.Dimension];
     }
 
     public override string Name => _lattice.Name.ToLowerInvariant();
 
     public override int Encode(ReadOnlySpan<double> u, in QuantizerContext context, BitWriter writer, Span<double> q)
     {
-        var rms = CheckedRms(u, context, q);
+        CheckInput(u, context, q);
         if (Dimension == 0)
         {
             return 0;
         }
 
-        var v = _padded.AsSpan();
-        Rotation.Forward(u, v[..Dimension], context.Step);
-        v[Dimension..].Clear(); // the last block's padding (the previous message left its reconstruction there)
-        var k = RotatedQuantizer.GainIndex(rms, context.Range);
-        var sigma = RotatedQuantizer.Gain(context.Range, k);
         var packer = default(FieldPacker);
-        packer.Put(writer, (ulong)k, RotatedQuantizer.ScaleBits);
-        var coded = CodedBlocks;
-        v[(coded * BlockLattice.Dimension)..].Clear(); // blocks with 0 bits decode to 0
         var overloads = 0;
         Span<int> bits = stackalloc int[BlockLattice.Lanes];
-        for (var start = 0; start < coded; start += ChunkBlocks)
+        for (var c = 0; c < Rotations.Length; c++)
         {
-            var count = Math.Min(ChunkBlocks, coded - start);
-            overloads += CodeChunk(v, start, count, sigma);
-            for (var block = 0; block < count; block += BlockLattice.Lanes)
+            var (start, length, first, coded) = ChunkOf(c);
+            var v = _padded.AsSpan(start, BlocksOf(length) * BlockLattice.Dimension);
+            var k = RotatedQuantizer.GainIndex(Rms(u.Slice(start, length)), context.Range);
+            Rotations[c].Forward(u.Slice(start, length), v[..length], context.Step);
+            v[Math.Min(length, coded * BlockLattice.Dimension)..].Clear(); // the last block's padding, and blocks with 0 bits, which decode to 0
+            var sigma = RotatedQuantizer.Gain(context.Range, k);
+            packer.Put(writer, (ulong)k, RotatedQuantizer.ScaleBits);
+            for (var batch = 0; batch < coded; batch += BatchBlocks)
             {
-                var lanes = GroupBits(start + block, start + count, bits);
-                PutGroup(writer, ref packer, GroupFields(block), bits[..lanes]);
+                var count = Math.Min(BatchBlocks, coded - batch);
+                overloads += CodeBatch(_padded, first + batch, count, sigma);
+                for (var block = 0; block < count; block += BlockLattice.Lanes)
+                {
+                    var lanes = GroupBits(first + batch + block, first + batch + count, bits);
+                    PutGroup(writer, ref packer, GroupFields(block), bits[..lanes]);
+                }
             }
+
+            Rotations[c].Inverse(v[..length], q.Slice(start, length), context.Step);
         }
 
         Pad(writer, ref packer);
         packer.Flush(writer);
-        Rotation.Inverse(v[..Dimension], q, context.Step);
         return overloads;
     }
 
@@ -122,36 +138,50 @@ public sealed class LatticeQuantizer : RotatedCode
         }
 
         var unpacker = new FieldUnpacker(BudgetBits);
-        var sigma = RotatedQuantizer.Gain(context.Range, (int)unpacker.Take(ref reader, RotatedQuantizer.ScaleBits));
-        var v = _padded.AsSpan();
-        var coded = CodedBlocks;
-        v[(coded * BlockLattice.Dimension)..].Clear();
         Span<int> fields = stackalloc int[BlockLattice.Dimension * BlockLattice.Lanes];
         fields.Clear(); // a group of fewer than eight blocks leaves lanes unfilled
         Span<int> bits = stackalloc int[BlockLattice.Lanes];
-        for (var j = 0; j < coded; j += BlockLattice.Lanes)
+        for (var c = 0; c < Rotations.Length; c++)
         {
-            var count = GroupBits(j, coded, bits);
-            TakeGroup(ref reader, ref unpacker, fields, bits[..count]);
+            var (start, length, first, coded) = ChunkOf(c);
+            var sigma = RotatedQuantizer.Gain(context.Range, (int)unpacker.Take(ref reader, RotatedQuantizer.ScaleBits));
+            var v = _padded.AsSpan(start, BlocksOf(length) * BlockLattice.Dimension);
+            v[(coded * BlockLattice.Dimension)..].Clear();
+            for (var j = 0; j < coded; j += BlockLattice.Lanes)
+            {
+                var count = GroupBits(first + j, first + coded, bits);
+                TakeGroup(ref reader, ref unpacker, fields, bits[..count]);
+                DecodeBlocks(_lattice, v.Slice(j * BlockLattice.Dimension, count * BlockLattice.Dimension), bits, sigma, fields);
+            }
 
-            DecodeBlocks(_lattice, v.Slice(j * BlockLattice.Dimension, count * BlockLattice.Dimension), bits, sigma, fields);
+            Rotations[c].Inverse(v[..length], q.Slice(start, length), context.Step);
         }
 
         for (var rest = PaddingBits; rest > 0; rest -= 32)
         {
             unpacker.Take(ref reader, (int)Math.Min(rest, 32));
         }
-
-        Rotation.Inverse(v[..Dimension], q, context.Step);
     }
 
-    private int BlockBits(int block) => block < _highCount ? _lowBits + 1 : _lowBits;
+    /// <summary>⌈n/8⌉ blocks of 8 coordinates, the last one zero-padded.</summary>
+    private static int BlocksOf(int coordinates) => (coordinates + BlockLattice.Dimension - 1) / BlockLattice.Dimension;
 
-    /// <summary>The Voronoi indices of the group holding the chunk's block <paramref name="block"/> (64 slots, coordinate-major).</summary>
+    /// <summary>Chunk c's first coordinate, its length, its first block, and its blocks with at least one bit: all, or its first ones when b = 0.</summary>
+    private (int Start, int Length, int FirstBlock, int Coded) ChunkOf(int c)
+    {
+        var length = Rotations[c].Dimension;
+        var (low, high) = _split[c];
+        return (c * RotatedQuantizer.ChunkLength, length, c * ChunkBlocks, low > 0 ? BlocksOf(length) : high);
+    }
+
+    private int BlockBits(int block)
+    {
+        var (low, high) = _split[block / ChunkBlocks];
+        return block % ChunkBlocks < high ? low + 1 : low;
+    }
+
+    /// <summary>The Voronoi indices of the group holding the batch's block <paramref name="block"/> (64 slots, coordinate-major).</summary>
     private Span<int> GroupFields(int block) => _fields.AsSpan(block / BlockLattice.Lanes * BlockLattice.Dimension * BlockLattice.Lanes, BlockLattice.Dimension * BlockLattice.Lanes);
-
-    /// <summary>The blocks with at least one bit: all, or the first ones when b = 0.</summary>
-    private int CodedBlocks => _lowBits > 0 ? _blocks : _highCount;
 
     /// <summary>The bits of the group of blocks from <paramref name="first"/>; returns how many blocks it has.</summary>
     private int GroupBits(int first, int end, Span<int> bits)
@@ -166,11 +196,11 @@ public sealed class LatticeQuantizer : RotatedCode
     }
 
     /// <summary>
-    /// Codes the blocks [start, start + count) of v into <see cref="_fields"/> (by group, coordinate-major) and returns the overloaded
+    /// Codes the blocks [start, start + count) of v (blocks numbered over the whole vector) into <see cref="_fields"/> (by group, coordinate-major) and returns the overloaded
     /// coordinates. Groups of eight take one pass each; the blocks whose point did not decode to itself are then
     /// clipped eight at a time from copies, so the shrinking passes run on full groups.
     /// </summary>
-    private int CodeChunk(Span<double> v, int start, int count, double sigma)
+    private int CodeBatch(Span<double> v, int start, int count, double sigma)
     {
         Span<int> bits = stackalloc int[BlockLattice.Lanes];
         Span<float> reaches = stackalloc float[BlockLattice.Lanes];
@@ -601,8 +631,8 @@ public sealed class LatticeQuantizer : RotatedCode
         }
     }
 
-    /// <summary>The budget's bits after the gain and the blocks' whole bytes (fewer than 8), sent as zeros.</summary>
-    private long PaddingBits => Dimension == 0 ? 0 : BudgetBits - RotatedQuantizer.ScaleBits - ((long)BlockLattice.Dimension * ((_blocks * _lowBits) + _highCount));
+    /// <summary>The budget's bits after the gains and the blocks' whole bytes (fewer than 8), sent as zeros.</summary>
+    private long PaddingBits => Dimension == 0 ? 0 : BudgetBits - RotatedQuantizer.GainBits(Dimension) - (BlockLattice.Dimension * _units);
 
     private void Pad(BitWriter writer, ref FieldPacker packer)
     {
