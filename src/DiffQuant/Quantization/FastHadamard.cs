@@ -1,5 +1,7 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace DiffQuant.Quantization;
 
@@ -89,22 +91,31 @@ public static class FastHadamard
         }
     }
 
-    /// <summary>Passes 1, 2 and 4 on each eight consecutive values: swap within pairs, quads, octets and add the sign-flipped register.</summary>
+    /// <summary>
+    /// Passes 1, 2 and 4 on each eight consecutive values: swap within pairs, quads, octets and add the register with
+    /// the signs of the pass, s·v + swapped (s = ±1), as one fused multiply-add where there is one: s·v is exact, so
+    /// it rounds as the addition a + b or a − b does, in a third fewer instructions than a sign flip and an addition.
+    /// </summary>
     private static void InRegister(Span<float> x)
     {
         ref var r = ref x[0];
-        var pairs = Vector256.Create(0f, -0f, 0f, -0f, 0f, -0f, 0f, -0f);
-        var quads = Vector256.Create(0f, 0f, -0f, -0f, 0f, 0f, -0f, -0f);
-        var octets = Vector256.Create(0f, 0f, 0f, 0f, -0f, -0f, -0f, -0f);
+        var pairs = Vector256.Create(1f, -1f, 1f, -1f, 1f, -1f, 1f, -1f);
+        var quads = Vector256.Create(1f, 1f, -1f, -1f, 1f, 1f, -1f, -1f);
+        var octets = Vector256.Create(1f, 1f, 1f, 1f, -1f, -1f, -1f, -1f);
         for (nuint i = 0; i < (nuint)x.Length; i += 8)
         {
             var v = Vector256.LoadUnsafe(ref r, i);
-            v = Vector256.Shuffle(v, Vector256.Create(1, 0, 3, 2, 5, 4, 7, 6)) + (v ^ pairs); // (b + a, a − b, …)
-            v = Vector256.Shuffle(v, Vector256.Create(2, 3, 0, 1, 6, 7, 4, 5)) + (v ^ quads);
-            v = Vector256.Shuffle(v, Vector256.Create(4, 5, 6, 7, 0, 1, 2, 3)) + (v ^ octets);
+            v = SignedSum(v, pairs, Vector256.Shuffle(v, Vector256.Create(1, 0, 3, 2, 5, 4, 7, 6))); // (a + b, a − b, …)
+            v = SignedSum(v, quads, Vector256.Shuffle(v, Vector256.Create(2, 3, 0, 1, 6, 7, 4, 5)));
+            v = SignedSum(v, octets, Vector256.Shuffle(v, Vector256.Create(4, 5, 6, 7, 0, 1, 2, 3)));
             v.StoreUnsafe(ref r, i);
         }
     }
+
+    /// <summary>s·v + w for signs s = ±1: fused where the processor has it, else a product (exact) and a sum, the same bits.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> SignedSum(Vector256<float> v, Vector256<float> signs, Vector256<float> w) =>
+        Fma.IsSupported ? Fma.MultiplyAdd(v, signs, w) : (v * signs) + w;
 
     /// <summary>The passes h, 2h and 4h at once on the eight values at offsets 0, h, …, 7h of each group of 8h.</summary>
     private static void Radix8(Span<float> x, int h)
@@ -117,8 +128,8 @@ public static class FastHadamard
             {
                 var (a0, a1, a2, a3) = (Vector256.LoadUnsafe(ref r, j), Vector256.LoadUnsafe(ref r, j + w), Vector256.LoadUnsafe(ref r, j + (2 * w)), Vector256.LoadUnsafe(ref r, j + (3 * w)));
                 var (a4, a5, a6, a7) = (Vector256.LoadUnsafe(ref r, j + (4 * w)), Vector256.LoadUnsafe(ref r, j + (5 * w)), Vector256.LoadUnsafe(ref r, j + (6 * w)), Vector256.LoadUnsafe(ref r, j + (7 * w)));
-                var (b0, b1, b2, b3, b4, b5, b6, b7) = (a0 + a1, a0 - a1, a2 + a3, a2 - a3, a4 + a5, a4 - a5, a6 + a7, a6 - a7);
-                var (c0, c1, c2, c3, c4, c5, c6, c7) = (b0 + b2, b1 + b3, b0 - b2, b1 - b3, b4 + b6, b5 + b7, b4 - b6, b5 - b7);
+                var (b0, b1, b2, b3, b4, b5, b6, b7) = (Add(a0, a1), Subtract(a0, a1), Add(a2, a3), Subtract(a2, a3), Add(a4, a5), Subtract(a4, a5), Add(a6, a7), Subtract(a6, a7));
+                var (c0, c1, c2, c3, c4, c5, c6, c7) = (Add(b0, b2), b1 + b3, Subtract(b0, b2), b1 - b3, Add(b4, b6), b5 + b7, Subtract(b4, b6), b5 - b7);
                 (c0 + c4).StoreUnsafe(ref r, j);
                 (c1 + c5).StoreUnsafe(ref r, j + w);
                 (c2 + c6).StoreUnsafe(ref r, j + (2 * w));
@@ -130,6 +141,18 @@ public static class FastHadamard
             }
         }
     }
+
+    /// <summary>
+    /// a + b on the multipliers: fma(b, 1, a), which rounds the exact sum once, as an addition does (the same bits),
+    /// but runs where the processor multiplies. Where additions and fused multiply-adds take different units (AMD's
+    /// Zen: two of each), a pass split between them adds twice as fast; elsewhere it costs nothing.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> Add(Vector256<float> a, Vector256<float> b) => Fma.IsSupported ? Fma.MultiplyAdd(b, Vector256<float>.One, a) : a + b;
+
+    /// <summary>a − b on the multipliers: fma(b, −1, a) (see <see cref="Add"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> Subtract(Vector256<float> a, Vector256<float> b) => Fma.IsSupported ? Fma.MultiplyAdd(b, Vector256.Create(-1f), a) : a - b;
 
     /// <summary>The passes h and 2h at once: (a, b, c, d) at offsets 0, h, 2h, 3h become (a+b)±(c+d) and (a−b)±(c−d).</summary>
     private static void Radix4(Span<float> x, int h)

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 using DiffQuant.Bits;
@@ -325,35 +326,39 @@ public sealed class RotatedQuantizer : RotatedCode
                 return 0;
             }
 
-            var (agreed, i, ahead) = (Vector256<long>.Zero, 0, lookahead);
-            var factor = Vector256.Create(scale);
-            if (Wide * _bits <= FieldPacker.ExactBits)
+            // The grid's constants in locals: read through `this` they were loaded again (and −offset + ½ recomputed)
+            // for every four values, since the stores to the values might have changed them.
+            var (agreed, i, ahead, bits) = (Vector256<long>.Zero, 0, lookahead, _bits);
+            var (factor, inverse, shift, last) = (Vector256.Create(scale), Vector256.Create(_inverse), Vector256.Create(PositionShift), Vector256.Create(_last));
+            var (offset, width) = (Vector256.Create(_offset), Vector256.Create(_width));
+            ref var value = ref MemoryMarshal.GetReference(values);
+            if (Wide * bits <= FieldPacker.ExactBits)
             {
                 var (s0, s1, s2, s3) = FieldShifts(Wide);
-                var mask = ulong.MaxValue >> (64 - (Wide * _bits));
+                var mask = ulong.MaxValue >> (64 - (Wide * bits));
                 for (; i <= values.Length - Wide; i += Wide)
                 {
                     ahead.Step();
                     ahead.Step();
-                    var (x, y) = (Vector256.Create<float>(values[i..]), Vector256.Create<float>(values[(i + 8)..]));
-                    var (c0, c1) = (Cells(Vector256.WidenLower(x) * factor, ref agreed), Cells(Vector256.WidenUpper(x) * factor, ref agreed));
-                    var (c2, c3) = (Cells(Vector256.WidenLower(y) * factor, ref agreed), Cells(Vector256.WidenUpper(y) * factor, ref agreed));
-                    Vector256.Narrow(Reconstruct(c0), Reconstruct(c1)).CopyTo(values[i..]);
-                    Vector256.Narrow(Reconstruct(c2), Reconstruct(c3)).CopyTo(values[(i + 8)..]);
+                    var (x, y) = (Vector256.LoadUnsafe(ref value, (nuint)i), Vector256.LoadUnsafe(ref value, (nuint)i + 8));
+                    var (c0, c1) = (Cells(Vector256.WidenLower(x) * factor, inverse, shift, last, ref agreed), Cells(Vector256.WidenUpper(x) * factor, inverse, shift, last, ref agreed));
+                    var (c2, c3) = (Cells(Vector256.WidenLower(y) * factor, inverse, shift, last, ref agreed), Cells(Vector256.WidenUpper(y) * factor, inverse, shift, last, ref agreed));
+                    Vector256.Narrow(Reconstruct(c0, offset, width), Reconstruct(c1, offset, width)).StoreUnsafe(ref value, (nuint)i);
+                    Vector256.Narrow(Reconstruct(c2, offset, width), Reconstruct(c3, offset, width)).StoreUnsafe(ref value, (nuint)i + 8);
                     var placed = (CellLanes.Place(c0, s0) | CellLanes.Place(c1, s1)) | (CellLanes.Place(c2, s2) | CellLanes.Place(c3, s3));
-                    packer.Put(writer, CellLanes.Fold(placed, mask), Wide * _bits);
+                    packer.Put(writer, CellLanes.Fold(placed, mask), Wide * bits);
                 }
             }
 
             var (first, second, _, _) = FieldShifts(8);
-            var narrowMask = ulong.MaxValue >> (64 - (8 * _bits));
+            var narrowMask = ulong.MaxValue >> (64 - (8 * bits));
             for (; i <= values.Length - 8; i += 8)
             {
                 ahead.Step();
-                var loaded = Vector256.Create<float>(values[i..]);
-                var (lower, upper) = (Cells(Vector256.WidenLower(loaded) * factor, ref agreed), Cells(Vector256.WidenUpper(loaded) * factor, ref agreed));
-                Vector256.Narrow(Reconstruct(lower), Reconstruct(upper)).CopyTo(values[i..]);
-                packer.Put(writer, CellLanes.Fold(CellLanes.Place(lower, first) | CellLanes.Place(upper, second), narrowMask), 8 * _bits);
+                var loaded = Vector256.LoadUnsafe(ref value, (nuint)i);
+                var (lower, upper) = (Cells(Vector256.WidenLower(loaded) * factor, inverse, shift, last, ref agreed), Cells(Vector256.WidenUpper(loaded) * factor, inverse, shift, last, ref agreed));
+                Vector256.Narrow(Reconstruct(lower, offset, width), Reconstruct(upper, offset, width)).StoreUnsafe(ref value, (nuint)i);
+                packer.Put(writer, CellLanes.Fold(CellLanes.Place(lower, first) | CellLanes.Place(upper, second), narrowMask), 8 * bits);
             }
 
             var saturated = Clamped(i, agreed);
@@ -381,18 +386,19 @@ public sealed class RotatedQuantizer : RotatedCode
                 return;
             }
 
-            var (i, ahead) = (0, lookahead);
-            var cell = Vector256.Create(ulong.MaxValue >> (64 - _bits));
-            if (Wide * _bits <= FieldPacker.ExactBits)
+            var (i, ahead, bits) = (0, lookahead, _bits); // the grid's constants in locals, as in QuantizeInto
+            var (cell, offset, width) = (Vector256.Create(ulong.MaxValue >> (64 - bits)), Vector256.Create(_offset), Vector256.Create(_width));
+            ref var value = ref MemoryMarshal.GetReference(values);
+            if (Wide * bits <= FieldPacker.ExactBits)
             {
                 var (s0, s1, s2, s3) = FieldShifts(Wide);
                 for (; i <= values.Length - Wide; i += Wide)
                 {
                     ahead.Step();
                     ahead.Step();
-                    var wide = Vector256.Create(unpacker.Take(ref reader, Wide * _bits));
-                    Vector256.Narrow(Reconstruct(CellLanes.Take(wide, s0, cell)), Reconstruct(CellLanes.Take(wide, s1, cell))).CopyTo(values[i..]);
-                    Vector256.Narrow(Reconstruct(CellLanes.Take(wide, s2, cell)), Reconstruct(CellLanes.Take(wide, s3, cell))).CopyTo(values[(i + 8)..]);
+                    var wide = Vector256.Create(unpacker.Take(ref reader, Wide * bits));
+                    Vector256.Narrow(Reconstruct(CellLanes.Take(wide, s0, cell), offset, width), Reconstruct(CellLanes.Take(wide, s1, cell), offset, width)).StoreUnsafe(ref value, (nuint)i);
+                    Vector256.Narrow(Reconstruct(CellLanes.Take(wide, s2, cell), offset, width), Reconstruct(CellLanes.Take(wide, s3, cell), offset, width)).StoreUnsafe(ref value, (nuint)i + 8);
                 }
             }
 
@@ -400,8 +406,8 @@ public sealed class RotatedQuantizer : RotatedCode
             for (; i <= values.Length - 8; i += 8)
             {
                 ahead.Step();
-                var field = Vector256.Create(unpacker.Take(ref reader, 8 * _bits));
-                Vector256.Narrow(Reconstruct(CellLanes.Take(field, first, cell)), Reconstruct(CellLanes.Take(field, second, cell))).CopyTo(values[i..]);
+                var field = Vector256.Create(unpacker.Take(ref reader, 8 * bits));
+                Vector256.Narrow(Reconstruct(CellLanes.Take(field, first, cell), offset, width), Reconstruct(CellLanes.Take(field, second, cell), offset, width)).StoreUnsafe(ref value, (nuint)i);
             }
 
             for (; i < values.Length; i++)
@@ -431,19 +437,26 @@ public sealed class RotatedQuantizer : RotatedCode
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private Vector256<double> QuantizeFour(Vector256<double> v, Span<double> cells, ref Vector256<long> agreed)
         {
-            var cell = Cells(v, ref agreed);
+            var cell = Cells(v, Vector256.Create(_inverse), Vector256.Create(PositionShift), Vector256.Create(_last), ref agreed);
             cell.CopyTo(cells);
             return Reconstruct(cell);
         }
 
-        /// <summary>The cells of four coordinates v; −1 in <paramref name="agreed"/> for each that was not clamped (<see cref="Clamped"/> counts the others).</summary>
+        /// <summary>2^(b−1): the cell of v is ⌊v/w + 2^(b−1)⌋ before the clamp.</summary>
+        private double PositionShift => -_offset + 0.5;
+
+        /// <summary>
+        /// The cells of four coordinates v, clamp(⌊v·<paramref name="inverse"/> + <paramref name="shift"/>⌋, 0,
+        /// <paramref name="last"/>) with the grid's 1/w, 2^(b−1) and 2^b − 1; −1 in <paramref name="agreed"/> for each
+        /// that was not clamped (<see cref="Clamped"/> counts the others).
+        /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private Vector256<double> Cells(Vector256<double> v, ref Vector256<long> agreed)
+        private static Vector256<double> Cells(Vector256<double> v, Vector256<double> inverse, Vector256<double> shift, Vector256<double> last, ref Vector256<long> agreed)
         {
-            var position = Vector256.Floor((v * Vector256.Create(_inverse)) + Vector256.Create(-_offset + 0.5));
+            var position = Vector256.Floor((v * inverse) + shift);
             // Native max and min (one instruction each): position is finite and never −0 (x + 2^(b−1) rounds an exact
             // cancellation to +0), so they clamp as the IEEE ones do.
-            var cell = Vector256.MinNative(Vector256.MaxNative(position, Vector256<double>.Zero), Vector256.Create(_last));
+            var cell = Vector256.MinNative(Vector256.MaxNative(position, Vector256<double>.Zero), last);
             agreed += Vector256.Equals(cell, position).AsInt64();
             return cell;
         }
@@ -451,7 +464,7 @@ public sealed class RotatedQuantizer : RotatedCode
         /// <summary>The cell of one coordinate v (counted when clamped): the same operations as <see cref="Cells"/>.</summary>
         private double Cell(double v, ref int saturated)
         {
-            var position = Math.Floor((v * _inverse) + (-_offset + 0.5));
+            var position = Math.Floor((v * _inverse) + PositionShift);
             var cell = Math.Min(Math.Max(position, 0), _last);
             saturated += cell == position ? 0 : 1;
             return cell;
@@ -501,6 +514,10 @@ public sealed class RotatedQuantizer : RotatedCode
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private Vector256<double> Reconstruct(Vector256<double> cells) => (cells + Vector256.Create(_offset)) * Vector256.Create(_width);
+        private Vector256<double> Reconstruct(Vector256<double> cells) => Reconstruct(cells, Vector256.Create(_offset), Vector256.Create(_width));
+
+        /// <summary>(cell + <paramref name="offset"/>)·<paramref name="width"/>, the grid's ½ − 2^(b−1) and w in locals.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static Vector256<double> Reconstruct(Vector256<double> cells, Vector256<double> offset, Vector256<double> width) => (cells + offset) * width;
     }
 }
