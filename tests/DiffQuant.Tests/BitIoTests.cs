@@ -141,6 +141,14 @@ public class BitIoTests
             reader.Read(4);
         });
         Assert.Contains("message too short", error.Message);
+
+        // An unpacker told of more bits than the message holds is refused at its refill (the inlined read), not past the bytes.
+        var unpacked = Assert.Throws<DiffQuantException>(() =>
+        {
+            var reader = new BitReader(payload);
+            new FieldUnpacker(40).Take(ref reader, 8);
+        });
+        Assert.Contains("message too short: wanted 40 bits at bit 0, only 3 left", unpacked.Message);
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace DiffQuant.Bits;
@@ -30,7 +31,7 @@ public ref struct BitReader
 
         if (count > Remaining)
         {
-            Guard.Throw($"message too short: wanted {count} bits at bit {_position}, only {Remaining} left.");
+            ThrowTooShort(count);
         }
 
         if (count > 56)
@@ -41,6 +42,34 @@ public ref struct BitReader
 
         return ReadShort(count);
     }
+
+    /// <summary>
+    /// <see cref="Read"/> of 0 ≤ <paramref name="count"/> ≤ 56 bits, inlined: an unpacker refills every few cells, and a
+    /// call there would also spill the vector registers its loop holds (the calling convention keeps none).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal ulong ReadField(int count)
+    {
+        if ((uint)count > 56 || count > Remaining)
+        {
+            ThrowBadField(count);
+        }
+
+        return ReadShort(count);
+    }
+
+    /// <summary>The refusal of a field <see cref="ReadField"/> cannot read, out of its inlined body.</summary>
+    private readonly void ThrowBadField(int count)
+    {
+        if ((uint)count > 56)
+        {
+            Guard.Throw($"a field read in one window has 0 to 56 bits, got {count}.");
+        }
+
+        ThrowTooShort(count);
+    }
+
+    private readonly void ThrowTooShort(int count) => Guard.Throw($"message too short: wanted {count} bits at bit {_position}, only {Remaining} left.");
 
     public double ReadDouble() => BitConverter.Int64BitsToDouble((long)Read(64));
 
@@ -83,6 +112,7 @@ public ref struct BitReader
     public float ReadSingle() => BitConverter.UInt32BitsToSingle((uint)Read(32));
 
     /// <summary>Reads a field of at most 56 bits from one big-endian 64-bit window.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private ulong ReadShort(int count)
     {
         if (count == 0)
@@ -92,22 +122,21 @@ public ref struct BitReader
 
         var byteIndex = (int)(_position >> 3);
         var shift = (int)(_position & 7);
-        ulong window;
-        if (byteIndex + 8 <= _bytes.Length)
-        {
-            window = BinaryPrimitives.ReadUInt64BigEndian(_bytes[byteIndex..]);
-        }
-        else
-        {
-            // Near the end of the message: assemble the window from the bytes that exist.
-            window = 0;
-            for (var k = 0; k < 8; k++)
-            {
-                window = (window << 8) | (byteIndex + k < _bytes.Length ? _bytes[byteIndex + k] : 0u);
-            }
-        }
-
+        var window = byteIndex + 8 <= _bytes.Length ? BinaryPrimitives.ReadUInt64BigEndian(_bytes.Slice(byteIndex, 8)) : TailWindow(byteIndex);
         _position += count;
         return (window << shift) >> (64 - count);
+    }
+
+    /// <summary>Near the end of the message: the window assembled from the bytes that exist, zeros after them.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private readonly ulong TailWindow(int byteIndex)
+    {
+        ulong window = 0;
+        for (var k = 0; k < 8; k++)
+        {
+            window = (window << 8) | (byteIndex + k < _bytes.Length ? _bytes[byteIndex + k] : 0u);
+        }
+
+        return window;
     }
 }

@@ -119,7 +119,7 @@ public struct FieldUnpacker(long total)
         if (_available < bits)
         {
             var count = (int)Math.Min(Chunk - _available, _left);
-            _buffer = (_buffer << count) | reader.Read(count);
+            _buffer = (_buffer << count) | reader.ReadField(count);
             _available += count;
             _left -= count;
         }

@@ -272,6 +272,12 @@ public sealed class RotatedQuantizer : RotatedCode
 
         private readonly int _bits;
 
+        /// <summary>For b ≤ <see cref="TableBits"/>: lane c holds cell c's reconstruction in binary32, (float)((c + ½ − 2^(b−1))·w), as <see cref="Reconstruct(Vector256{double})"/> computes it.</summary>
+        private readonly Vector256<float> _table;
+
+        /// <summary>The most bits a cell may have for its reconstructions to fill one register (<see cref="_table"/>).</summary>
+        private const int TableBits = 3;
+
         public Grid(double sigma, int bits)
         {
             _bits = bits;
@@ -281,6 +287,13 @@ public sealed class RotatedQuantizer : RotatedCode
             _offset = 0.5 - half;
             _last = bits == 0 ? 0 : Math.ScaleB(1.0, bits) - 1;
             _peak = half * _width;
+            var table = new float[Vector256<float>.Count];
+            for (var c = 0; bits <= TableBits && c <= _last; c++)
+            {
+                table[c] = (float)((c + _offset) * _width);
+            }
+
+            _table = Vector256.Create<float>(table);
         }
 
         /// <summary>
@@ -389,16 +402,18 @@ public sealed class RotatedQuantizer : RotatedCode
             var (i, ahead, bits) = (0, lookahead, _bits); // the grid's constants in locals, as in QuantizeInto
             var (cell, offset, width) = (Vector256.Create(ulong.MaxValue >> (64 - bits)), Vector256.Create(_offset), Vector256.Create(_width));
             ref var value = ref MemoryMarshal.GetReference(values);
-            if (Wide * bits <= FieldPacker.ExactBits)
+            if (bits <= TableBits)
             {
-                var (s0, s1, s2, s3) = FieldShifts(Wide);
+                // Sixteen cells a field (16b ≤ 48 bits), eight in each 32-bit half: split by integer shifts in eight
+                // lanes and looked up in the table, in place of four registers of binary64 arithmetic.
+                var (table, shifts, mask) = (_table, Vector256.Create(7u, 6, 5, 4, 3, 2, 1, 0) * (uint)bits, Vector256.Create((uint)_last));
                 for (; i <= values.Length - Wide; i += Wide)
                 {
                     ahead.Step();
                     ahead.Step();
-                    var wide = Vector256.Create(unpacker.Take(ref reader, Wide * bits));
-                    Vector256.Narrow(Reconstruct(CellLanes.Take(wide, s0, cell), offset, width), Reconstruct(CellLanes.Take(wide, s1, cell), offset, width)).StoreUnsafe(ref value, (nuint)i);
-                    Vector256.Narrow(Reconstruct(CellLanes.Take(wide, s2, cell), offset, width), Reconstruct(CellLanes.Take(wide, s3, cell), offset, width)).StoreUnsafe(ref value, (nuint)i + 8);
+                    var wide = unpacker.Take(ref reader, Wide * bits);
+                    Lookup(table, (uint)(wide >> (8 * bits)), shifts, mask).StoreUnsafe(ref value, (nuint)i);
+                    Lookup(table, (uint)wide & ((1u << (8 * bits)) - 1), shifts, mask).StoreUnsafe(ref value, (nuint)i + 8);
                 }
             }
 
@@ -417,6 +432,11 @@ public sealed class RotatedQuantizer : RotatedCode
 
             lookahead = ahead;
         }
+
+        /// <summary>The reconstructions of the eight b-bit cells of <paramref name="field"/> (MSB first): cell k is field/2^(b(7−k)) mod 2^b, <paramref name="shifts"/> = b(7−k).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static Vector256<float> Lookup(Vector256<float> table, uint field, Vector256<uint> shifts, Vector256<uint> mask) =>
+            Avx2.PermuteVar8x32(table, (Avx2.ShiftRightLogicalVariable(Vector256.Create(field), shifts) & mask).AsInt32());
 
         /// <summary>Cells a wide field holds when 16·b ≤ 52 bits (b ≤ 3): one put or take for sixteen coordinates instead of two.</summary>
         private const int Wide = 16;
