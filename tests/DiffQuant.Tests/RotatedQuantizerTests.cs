@@ -147,8 +147,8 @@ public class RotatedQuantizerTests
 
     /// <summary>
     /// The rotated code quantizes Θu where the rotation leaves it, in binary32, and inverts its reconstructions from there;
-    /// its payload's cells and its output are still, bit for bit, the definition's: chunk by chunk, v = Θu in binary64,
-    /// cell_i = clamp(⌊v_i/w + 2^(b−1)⌋), q = Θᵀ((cell_i + ½ − 2^(b−1))·w), each chunk's gain from its own norm before
+    /// its payload's cells and its output are still, bit for bit, the definition's: chunk by chunk, v = Θu held as
+    /// binary32 values w_i and their scale, cell_i = clamp(⌊w_i·c + 2^(b−1)⌋) in binary32 (c = scale/w), q = Θᵀ((cell_i + ½ − 2^(b−1))·w), each chunk's gain from its own norm before
     /// its cells — for lengths whose block overlap, split of b and chunks vary (one chunk, a whole one and one
     /// coordinate more, two and a part), fractional rates, and scales on the fast path and beyond it (10^±150); with
     /// cells packed straight from the buffer (AVX2) and through an array of them (the portable path).
@@ -210,8 +210,8 @@ public class RotatedQuantizerTests
             {
                 var length = Math.Min(B, n - start);
                 var rotation = new HadamardRotation(length, 11, start, new float[length]);
+                var w = rotation.ForwardToWork(u.AsSpan(start, length), context.Step, out var scales).ToArray(); // v_j = w_j·scale_j
                 var v = new double[length];
-                rotation.Forward(u.AsSpan(start, length), v, context.Step);
                 var sigma = RotatedQuantizer.Gain(context.Range, RotatedQuantizer.GainIndex(TestData.Norm(u[start..(start + length)]) / Math.Sqrt(length), context.Range));
                 for (var j = 0; j < length; j++)
                 {
@@ -222,8 +222,11 @@ public class RotatedQuantizerTests
                         continue;
                     }
 
+                    // The cell is decided in binary32 on the rotation's binary32 value: ⌊w_j·c + 2^(b−1)⌋, c = (float)(scale/w).
                     var (width, half) = (RotatedQuantizer.GaussianSteps[bits - 1] * sigma, Math.ScaleB(1.0, bits - 1));
-                    var position = Math.Floor((v[j] * (1 / width)) + half);
+                    var c = (float)Math.Min((j < scales.Split ? scales.Head : scales.Tail) * (1 / width), float.MaxValue);
+                    var product = w[j] * c;
+                    var position = (double)MathF.Floor(product + (float)half);
                     var cell = Math.Clamp(position, 0, (2 * half) - 1);
                     clipped += cell == position ? 0 : 1;
                     cells[start + j] = (ulong)cell;

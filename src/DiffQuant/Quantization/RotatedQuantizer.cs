@@ -12,7 +12,8 @@ namespace DiffQuant.Quantization;
 /// <see cref="HadamardRotation"/> of message m, so v's coordinates are near-Gaussian with RMS σ̂ = ‖u_c‖₂/√|c|. A chunk's
 /// payload opens with its gain: k in <see cref="ScaleBits"/> bits, σ = r·2^((k − <see cref="ScaleOffset"/>)/4), the
 /// quarter-octave nearest σ̂ relative to the range r both ends hold (so a gain costs 5 bits, not a float). Then each
-/// coordinate i of the chunk with b_i bits is coded on the midrise grid of 2^b_i cells of width Δ_b·σ, Δ_b the
+/// coordinate i of the chunk with b_i bits is coded on the midrise grid of 2^b_i cells of width Δ_b·σ (the cell decided
+/// in binary32 on the rotation's binary32 output, see <see cref="Grid"/>), Δ_b the
 /// mean-square-optimal uniform step for N(0, 1) (<see cref="GaussianSteps"/>): the code clips at ±2^(b−1)·Δ_b·σ
 /// rather than covering the largest coordinate, and the clipped coordinates saturate (overloads, counted; DQ's error
 /// feedback carries what they lost into the next message). The rest of the budget, T = floor(n·R) − 5·⌈n/B⌉, goes to
@@ -253,9 +254,10 @@ public sealed class RotatedQuantizer : RotatedCode
     public static double Gain(double range, int k) => OctaveScale.Scale(range, k - ScaleOffset, 4);
 
     /// <summary>
-    /// The midrise grid of 2^b cells of width Δ_b·σ centred on 0 (b = 0: every value decodes to 0). Cells are held as
-    /// doubles (exact integers) so that quantizing and reconstructing a run are branch-free SIMD loops; the scalar tail
-    /// does the same operations in the same order.
+    /// The midrise grid of 2^b cells of width Δ_b·σ centred on 0 (b = 0: every value decodes to 0). A cell is decided in
+    /// binary32 on the rotation's binary32 value (<see cref="Cells"/>), eight a register; its reconstruction is
+    /// computed in binary64 and rounded to binary32 (or looked up in a register of them, the same bits); the scalar
+    /// tail does the same operations in the same order.
     /// </summary>
     private readonly struct Grid
     {
@@ -272,6 +274,9 @@ public sealed class RotatedQuantizer : RotatedCode
 
         private readonly int _bits;
 
+        /// <summary>2^(b−1) in binary32: a cell is ⌊v/w + 2^(b−1)⌋ before the clamp.</summary>
+        private readonly float _shift;
+
         /// <summary>For b ≤ <see cref="TableBits"/>: lane c holds cell c's reconstruction in binary32, (float)((c + ½ − 2^(b−1))·w), as <see cref="Reconstruct(Vector256{double})"/> computes it.</summary>
         private readonly Vector256<float> _table;
 
@@ -285,6 +290,7 @@ public sealed class RotatedQuantizer : RotatedCode
             _inverse = _width > 0 ? 1 / _width : 0;
             var half = Math.ScaleB(1.0, bits - 1);
             _offset = 0.5 - half;
+            _shift = (float)half;
             _last = bits == 0 ? 0 : Math.ScaleB(1.0, bits) - 1;
             _peak = half * _width;
             var table = new float[Vector256<float>.Count];
@@ -297,27 +303,30 @@ public sealed class RotatedQuantizer : RotatedCode
         }
 
         /// <summary>
-        /// For v_i = (double)w_i·<paramref name="scale"/>: cell_i = clamp(⌊v_i/w + 2^(b−1)⌋, 0, 2^b − 1) and
+        /// For the rotation's binary32 values w_i (v_i = w_i·<paramref name="scale"/>): cell_i = clamp(⌊w_i·c +
+        /// 2^(b−1)⌋, 0, 2^b − 1) in binary32 (<see cref="Cells"/>, c = <see cref="Coefficient"/>), and
         /// w_i ← (float)((cell_i + ½ − 2^(b−1))·w), the reconstruction as the inverse map loads it; returns the clamped count.
         /// </summary>
         public int Quantize(Span<float> values, double scale, Span<double> cells)
         {
-            var (agreed, i) = (Vector256<long>.Zero, 0);
+            var (agreed, i, coefficient) = (Vector256<int>.Zero, 0, Coefficient(scale));
             if (Vector256.IsHardwareAccelerated)
             {
-                var factor = Vector256.Create(scale);
+                var (c, shift, last) = (Vector256.Create(coefficient), Vector256.Create(_shift), Vector256.Create((float)_last));
                 for (; i <= values.Length - 8; i += 8)
                 {
-                    var loaded = Vector256.Create<float>(values[i..]);
-                    var (lower, upper) = (QuantizeFour(Vector256.WidenLower(loaded) * factor, cells[i..], ref agreed), QuantizeFour(Vector256.WidenUpper(loaded) * factor, cells[(i + 4)..], ref agreed));
-                    Vector256.Narrow(lower, upper).CopyTo(values[i..]);
+                    var cell = Cells(Vector256.Create<float>(values[i..]), c, shift, last, ref agreed);
+                    var (lower, upper) = (Vector256.WidenLower(cell), Vector256.WidenUpper(cell));
+                    lower.CopyTo(cells[i..]);
+                    upper.CopyTo(cells[(i + 4)..]);
+                    Vector256.Narrow(Reconstruct(lower), Reconstruct(upper)).CopyTo(values[i..]);
                 }
             }
 
             var saturated = Clamped(i, agreed);
             for (; i < values.Length; i++)
             {
-                var cell = Cell(values[i] * scale, ref saturated);
+                var cell = Cell(values[i], coefficient, ref saturated);
                 cells[i] = cell;
                 values[i] = (float)((cell + _offset) * _width);
             }
@@ -327,9 +336,9 @@ public sealed class RotatedQuantizer : RotatedCode
 
         /// <summary>
         /// <see cref="Quantize(Span{float}, double, Span{double})"/> with each cell put in the packer (b bits, MSB first)
-        /// instead of an array: sixteen cells a field of 16b bits while 16b ≤ 52, then eight a field of 8b bits (the
-        /// same bits either way, MSB first), built by AVX2 shifts (b ≤ <see cref="MaxPackedBits"/>); a step of
-        /// <paramref name="lookahead"/> for every eight coordinates.
+        /// instead of an array: sixteen cells a field of 16b bits while b ≤ <see cref="TableBits"/>, then eight a field
+        /// of 8b bits (the same bits either way, MSB first), placed by AVX2 shifts in eight 32-bit lanes
+        /// (b ≤ <see cref="MaxPackedBits"/>); a step of <paramref name="lookahead"/> for every eight coordinates.
         /// </summary>
         public int QuantizeInto(Span<float> values, double scale, BitWriter writer, ref FieldPacker packer, ref Lookahead lookahead)
         {
@@ -339,51 +348,64 @@ public sealed class RotatedQuantizer : RotatedCode
                 return 0;
             }
 
-            // The grid's constants in locals: read through `this` they were loaded again (and −offset + ½ recomputed)
-            // for every four values, since the stores to the values might have changed them.
-            var (agreed, i, ahead, bits) = (Vector256<long>.Zero, 0, lookahead, _bits);
-            var (factor, inverse, shift, last) = (Vector256.Create(scale), Vector256.Create(_inverse), Vector256.Create(PositionShift), Vector256.Create(_last));
+            // The grid's constants in locals: read through `this` they were loaded again for every register, since
+            // the stores to the values might have changed them.
+            var (agreed, i, ahead, bits, coefficient) = (Vector256<int>.Zero, 0, lookahead, _bits, Coefficient(scale));
+            var (c, shift, last, table) = (Vector256.Create(coefficient), Vector256.Create(_shift), Vector256.Create((float)_last), _table);
             var (offset, width) = (Vector256.Create(_offset), Vector256.Create(_width));
             ref var value = ref MemoryMarshal.GetReference(values);
-            if (Wide * bits <= FieldPacker.ExactBits)
+            if (bits <= TableBits)
             {
-                var (s0, s1, s2, s3) = FieldShifts(Wide);
-                var mask = ulong.MaxValue >> (64 - (Wide * bits));
+                var shifts = Vector256.Create(7u, 6, 5, 4, 3, 2, 1, 0) * (uint)bits; // cell k of eight at b(7 − k)
                 for (; i <= values.Length - Wide; i += Wide)
                 {
                     ahead.Step();
                     ahead.Step();
-                    var (x, y) = (Vector256.LoadUnsafe(ref value, (nuint)i), Vector256.LoadUnsafe(ref value, (nuint)i + 8));
-                    var (c0, c1) = (Cells(Vector256.WidenLower(x) * factor, inverse, shift, last, ref agreed), Cells(Vector256.WidenUpper(x) * factor, inverse, shift, last, ref agreed));
-                    var (c2, c3) = (Cells(Vector256.WidenLower(y) * factor, inverse, shift, last, ref agreed), Cells(Vector256.WidenUpper(y) * factor, inverse, shift, last, ref agreed));
-                    Vector256.Narrow(Reconstruct(c0, offset, width), Reconstruct(c1, offset, width)).StoreUnsafe(ref value, (nuint)i);
-                    Vector256.Narrow(Reconstruct(c2, offset, width), Reconstruct(c3, offset, width)).StoreUnsafe(ref value, (nuint)i + 8);
-                    var placed = (CellLanes.Place(c0, s0) | CellLanes.Place(c1, s1)) | (CellLanes.Place(c2, s2) | CellLanes.Place(c3, s3));
-                    packer.Put(writer, CellLanes.Fold(placed, mask), Wide * bits);
+                    var x = Vector256.ConvertToInt32(Cells(Vector256.LoadUnsafe(ref value, (nuint)i), c, shift, last, ref agreed));
+                    var y = Vector256.ConvertToInt32(Cells(Vector256.LoadUnsafe(ref value, (nuint)i + 8), c, shift, last, ref agreed));
+                    Avx2.PermuteVar8x32(table, x).StoreUnsafe(ref value, (nuint)i);
+                    Avx2.PermuteVar8x32(table, y).StoreUnsafe(ref value, (nuint)i + 8);
+                    var (px, py) = (Avx2.ShiftLeftLogicalVariable(x.AsUInt32(), shifts), Avx2.ShiftLeftLogicalVariable(y.AsUInt32(), shifts));
+                    var (high, low) = HalfFields(Avx2.Permute2x128(px, py, 0x20) | Avx2.Permute2x128(px, py, 0x31));
+                    packer.Put(writer, ((ulong)high << (8 * bits)) | low, Wide * bits);
                 }
             }
 
-            var (first, second, _, _) = FieldShifts(8);
-            var narrowMask = ulong.MaxValue >> (64 - (8 * bits));
+            var quarters = Vector256.Create(3u, 2, 1, 0, 3, 2, 1, 0) * (uint)bits; // cell k of each four at b(3 − k)
             for (; i <= values.Length - 8; i += 8)
             {
                 ahead.Step();
-                var loaded = Vector256.LoadUnsafe(ref value, (nuint)i);
-                var (lower, upper) = (Cells(Vector256.WidenLower(loaded) * factor, inverse, shift, last, ref agreed), Cells(Vector256.WidenUpper(loaded) * factor, inverse, shift, last, ref agreed));
-                Vector256.Narrow(Reconstruct(lower, offset, width), Reconstruct(upper, offset, width)).StoreUnsafe(ref value, (nuint)i);
-                packer.Put(writer, CellLanes.Fold(CellLanes.Place(lower, first) | CellLanes.Place(upper, second), narrowMask), 8 * bits);
+                var cell = Cells(Vector256.LoadUnsafe(ref value, (nuint)i), c, shift, last, ref agreed);
+                var cells = Vector256.ConvertToInt32(cell);
+                var reconstructed = bits <= TableBits ? Avx2.PermuteVar8x32(table, cells)
+                    : Vector256.Narrow(Reconstruct(Vector256.WidenLower(cell), offset, width), Reconstruct(Vector256.WidenUpper(cell), offset, width));
+                reconstructed.StoreUnsafe(ref value, (nuint)i);
+                var (high, low) = HalfFields(Avx2.ShiftLeftLogicalVariable(cells.AsUInt32(), quarters));
+                packer.Put(writer, ((ulong)high << (4 * bits)) | low, 8 * bits);
             }
 
             var saturated = Clamped(i, agreed);
             for (; i < values.Length; i++)
             {
-                var cell = Cell(values[i] * scale, ref saturated);
+                var cell = Cell(values[i], coefficient, ref saturated);
                 values[i] = (float)((cell + _offset) * _width);
                 packer.Put(writer, (ulong)cell, _bits);
             }
 
             lookahead = ahead;
             return saturated;
+        }
+
+        /// <summary>
+        /// The OR of the four 32-bit lanes of each half of <paramref name="placed"/>, the bits its cells were shifted to:
+        /// (lanes 0–3, the more significant cells; lanes 4–7).
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static (uint High, uint Low) HalfFields(Vector256<uint> placed)
+        {
+            placed |= Vector256.Shuffle(placed, Vector256.Create(2u, 3, 0, 1, 6, 7, 4, 5));
+            placed |= Vector256.Shuffle(placed, Vector256.Create(1u, 0, 3, 2, 5, 4, 7, 6));
+            return (placed.ToScalar(), placed.GetUpper().ToScalar());
         }
 
         /// <summary>
@@ -451,41 +473,37 @@ public sealed class RotatedQuantizer : RotatedCode
         }
 
         /// <summary>The clamped ones of <paramref name="lanes"/> coordinates whose cells' agreements with their positions <see cref="Cells"/> summed (−1 a lane that agreed).</summary>
-        private static int Clamped(int lanes, Vector256<long> agreed) => lanes + (int)Vector256.Sum(agreed);
-
-        /// <summary>Four coordinates of <see cref="Quantize(Span{float}, double, Span{double})"/>: stores their cells, returns their reconstructions.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private Vector256<double> QuantizeFour(Vector256<double> v, Span<double> cells, ref Vector256<long> agreed)
-        {
-            var cell = Cells(v, Vector256.Create(_inverse), Vector256.Create(PositionShift), Vector256.Create(_last), ref agreed);
-            cell.CopyTo(cells);
-            return Reconstruct(cell);
-        }
-
-        /// <summary>2^(b−1): the cell of v is ⌊v/w + 2^(b−1)⌋ before the clamp.</summary>
-        private double PositionShift => -_offset + 0.5;
+        private static int Clamped(int lanes, Vector256<int> agreed) => lanes + Vector256.Sum(agreed);
 
         /// <summary>
-        /// The cells of four coordinates v, clamp(⌊v·<paramref name="inverse"/> + <paramref name="shift"/>⌋, 0,
-        /// <paramref name="last"/>) with the grid's 1/w, 2^(b−1) and 2^b − 1; −1 in <paramref name="agreed"/> for each
-        /// that was not clamped (<see cref="Clamped"/> counts the others).
+        /// c = (float)(scale·(1/w)), capped at float.MaxValue: w_i·c is v_i/w in binary32 (a product too large for it
+        /// clamps to the last cell, as its double would).
+        /// </summary>
+        private float Coefficient(double scale) => (float)Math.Min(scale * _inverse, float.MaxValue);
+
+        /// <summary>
+        /// The cells of eight coordinates w, clamp(⌊(w·<paramref name="coefficient"/>) + <paramref name="shift"/>⌋, 0,
+        /// <paramref name="last"/>) in binary32 (a product and a sum, each rounded; no fused multiply-add, so every
+        /// processor decides alike) with the grid's c, 2^(b−1) and 2^b − 1; −1 in <paramref name="agreed"/> for each
+        /// that was not clamped (<see cref="Clamped"/> counts the others). Binary32 rather than binary64: eight lanes,
+        /// and no conversions; the rounding moves a cell's edge by a few 2^−24 of a step, far below any code's error.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static Vector256<double> Cells(Vector256<double> v, Vector256<double> inverse, Vector256<double> shift, Vector256<double> last, ref Vector256<long> agreed)
+        private static Vector256<float> Cells(Vector256<float> w, Vector256<float> coefficient, Vector256<float> shift, Vector256<float> last, ref Vector256<int> agreed)
         {
-            var position = Vector256.Floor((v * inverse) + shift);
-            // Native max and min (one instruction each): position is finite and never −0 (x + 2^(b−1) rounds an exact
-            // cancellation to +0), so they clamp as the IEEE ones do.
-            var cell = Vector256.MinNative(Vector256.MaxNative(position, Vector256<double>.Zero), last);
-            agreed += Vector256.Equals(cell, position).AsInt64();
+            var position = Vector256.Floor((w * coefficient) + shift);
+            // Native max and min (one instruction each): position is never NaN (w and c are finite; an overflow gives
+            // ±∞) nor −0 (x + 2^(b−1) rounds an exact cancellation to +0), so they clamp as the IEEE ones do.
+            var cell = Vector256.MinNative(Vector256.MaxNative(position, Vector256<float>.Zero), last);
+            agreed += Vector256.Equals(cell, position).AsInt32();
             return cell;
         }
 
-        /// <summary>The cell of one coordinate v (counted when clamped): the same operations as <see cref="Cells"/>.</summary>
-        private double Cell(double v, ref int saturated)
+        /// <summary>The cell of one coordinate w (counted when clamped): the same operations as <see cref="Cells"/>.</summary>
+        private float Cell(float w, float coefficient, ref int saturated)
         {
-            var position = Math.Floor((v * _inverse) + PositionShift);
-            var cell = Math.Min(Math.Max(position, 0), _last);
+            var position = MathF.Floor((w * coefficient) + _shift);
+            var cell = MathF.Min(MathF.Max(position, 0), (float)_last);
             saturated += cell == position ? 0 : 1;
             return cell;
         }
