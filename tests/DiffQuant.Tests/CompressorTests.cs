@@ -1,5 +1,6 @@
 using DiffQuant.Bits;
 using DiffQuant.Learning.Compression;
+using DiffQuant.Quantization;
 
 namespace DiffQuant.Tests;
 
@@ -35,7 +36,7 @@ public class CompressorTests
     [MemberData(nameof(Names))]
     public void Decoding_gives_what_the_sender_recorded(string name)
     {
-        foreach (var d in new[] { 1, 2, 5, 31, 100, 257 })
+        foreach (var d in new[] { 1, 2, 5, 31, 100, 257, RotatedQuantizer.ChunkLength + 200 })
         {
             var compressor = Create(name, d);
             var g = Gradient(d, d);
@@ -107,6 +108,16 @@ public class CompressorTests
         Assert.Equal(32L * 100, Bits(new RandomKCompressor(d, 0.1)));
         Assert.Equal(32 + (4L * d), Bits(new FixedPointCompressor(d, 4))); // one δ, b bits a coordinate
         Assert.Equal((32 * 10) + (3L * d), Bits(new FixedPointCompressor(d, 3, blockSize: 100)));
+        const int chunked = RotatedQuantizer.ChunkLength + 200; // two chunks: two gains, and every coordinate (or block) its B bits
+        long ChunkedBits(string code)
+        {
+            var writer = new BitWriter();
+            new RotatedCompressor(chunked, 2, code).Encode(Gradient(chunked, 5), new CompressionContext(0, 1), writer, new float[chunked]);
+            return writer.BitLength;
+        }
+
+        Assert.Equal(32 + 10 + (2L * chunked), ChunkedBits("rotated"));
+        Assert.Equal(32 + 10 + (2L * 8 * 537), ChunkedBits("e8"));
         var topk = Bits(new TopKCompressor(d, 0.1));
         Assert.InRange(topk, 100 * (32 + 4), 100 * (32 + 8)); // b = 3 remainder bits, a stop bit and a few quotient bits a gap
     }

@@ -47,12 +47,13 @@ public sealed class RotatedCompressor : ICompressor
 
     /// <summary>
     /// The code's bits for d coordinates at <paramref name="bits"/> each: the rotated code's 5-bit gains (one a chunk) + B·d; the
-    /// entropy-coded one's 7-bit step + B·d; a lattice code's gain + B bits for each coordinate of its ⌈d/8⌉ blocks.
+    /// entropy-coded one's 7-bit step + B·d; a lattice code's gains (one a chunk, as the rotated code's) + B bits for each
+    /// coordinate of its ⌈d/8⌉ blocks.
     /// </summary>
     public static long CodeBits(string code, int dimension, int bits) => code switch
     {
         "rotated-ec" => EntropyCodedRotatedQuantizer.StepBits + ((long)bits * dimension),
-        "e8" or "d8" => RotatedQuantizer.ScaleBits + ((long)bits * BlockLattice.Dimension * ((dimension + BlockLattice.Dimension - 1) / BlockLattice.Dimension)),
+        "e8" or "d8" => RotatedQuantizer.GainBits(dimension) + ((long)bits * BlockLattice.Dimension * ((dimension + BlockLattice.Dimension - 1) / BlockLattice.Dimension)),
         _ => RotatedQuantizer.GainBits(dimension) + ((long)bits * dimension),
     };
 
