@@ -439,7 +439,7 @@ public sealed class RotatedQuantizer : RotatedCode
                 }
             }
 
-            var (first, second, _, _) = FieldShifts(8);
+            var (first, second) = FieldShifts();
             for (; i <= values.Length - 8; i += 8)
             {
                 ahead.Step();
@@ -460,16 +460,14 @@ public sealed class RotatedQuantizer : RotatedCode
         private static Vector256<float> Lookup(Vector256<float> table, uint field, Vector256<uint> shifts, Vector256<uint> mask) =>
             Avx2.PermuteVar8x32(table, (Avx2.ShiftRightLogicalVariable(Vector256.Create(field), shifts) & mask).AsInt32());
 
-        /// <summary>Cells a wide field holds when 16·b ≤ 52 bits (b ≤ 3): one put or take for sixteen coordinates instead of two.</summary>
+        /// <summary>Cells a wide field holds at b ≤ <see cref="TableBits"/> (16b ≤ 48 bits): one put or take for sixteen coordinates instead of two.</summary>
         private const int Wide = 16;
 
-        /// <summary>Where cells k = 0 … m − 1 of a field of m (8 or 16) sit, four a register: b·(m − 1 − k) bits up (lanes past m unused).</summary>
-        private (Vector256<ulong>, Vector256<ulong>, Vector256<ulong>, Vector256<ulong>) FieldShifts(int m)
+        /// <summary>Where cells k = 0 … 7 of a field of eight sit, four a register: b·(7 − k) bits up.</summary>
+        private (Vector256<ulong> First, Vector256<ulong> Second) FieldShifts()
         {
             var b = (ulong)_bits;
-            ulong Shift(int k) => k < m ? (ulong)(m - 1 - k) * b : 0;
-            return (Vector256.Create(Shift(0), Shift(1), Shift(2), Shift(3)), Vector256.Create(Shift(4), Shift(5), Shift(6), Shift(7)),
-                Vector256.Create(Shift(8), Shift(9), Shift(10), Shift(11)), Vector256.Create(Shift(12), Shift(13), Shift(14), Shift(15)));
+            return (Vector256.Create(7UL, 6, 5, 4) * b, Vector256.Create(3UL, 2, 1, 0) * b);
         }
 
         /// <summary>The clamped ones of <paramref name="lanes"/> coordinates whose cells' agreements with their positions <see cref="Cells"/> summed (−1 a lane that agreed).</summary>
