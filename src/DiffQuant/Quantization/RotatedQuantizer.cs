@@ -192,7 +192,7 @@ public sealed class RotatedQuantizer : RotatedCode
     }
 
     /// <summary>
-    /// Whether a chunk's cells go straight between the packer and the rotation's binary32 buffer, eight a field,
+    /// Whether a chunk's cells go straight between the packer and the rotation's binary32 buffer, sixteen or eight a field,
     /// without an array of cells (AVX2, b + 1 ≤ <see cref="Grid.MaxPackedBits"/>, reconstructions that load as they
     /// are; not when <see cref="_portable"/>): the same payload and output as the path through the array.
     /// </summary>
