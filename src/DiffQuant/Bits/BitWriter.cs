@@ -77,7 +77,6 @@ public sealed class BitWriter
         _bitLength += 64L * values.Length;
     }
 
-    /// <summary>The message written so far; valid until the next <see cref="Reset"/> or write.</summary>
     /// <summary>Appends binary32 values big-endian, byte-swapped in bulk when the writer is on a byte boundary.</summary>
     public void WriteSingles(ReadOnlySpan<float> values)
     {
@@ -102,6 +101,7 @@ public sealed class BitWriter
         _bitLength += 32L * values.Length;
     }
 
+    /// <summary>The message written so far; valid until the next <see cref="Reset"/> or write.</summary>
     public Payload ToPayload() => new(_buffer.AsMemory(0, Payload.ByteCount(_bitLength)), _bitLength);
 
     /// <summary>
