@@ -18,6 +18,29 @@ public class RotatedQuantizerTests
         return [.. Enumerable.Range(0, n).Select(_ => Normal.Sample(random, 0, 1))];
     }
 
+    /// <summary>A rotation's work buffer starts on a cache line for any length, and stays there through collections (it is pinned).</summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(7)]
+    [InlineData(100)]
+    [InlineData(4096)]
+    [InlineData(100_000)]
+    public unsafe void Work_buffers_start_on_a_cache_line(int length)
+    {
+        var buffers = Enumerable.Range(0, 16).Select(_ => new AlignedFloats(length)).ToArray();
+        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+        foreach (var buffer in buffers)
+        {
+            var values = buffer.Slice(0, length);
+            values.Fill(1);
+            Assert.Equal(length, values.Length);
+            fixed (float* first = values)
+            {
+                Assert.Equal(0u, (nuint)first % 64);
+            }
+        }
+    }
+
     /// <summary>H against the O(P²) definition H_ij = (−1)^popcount(i AND j) for P = 1 … 256, SIMD and scalar paths bit for bit alike.</summary>
     [Fact]
     public void The_fast_transform_is_the_hadamard_matrix_on_every_path()
@@ -209,7 +232,7 @@ public class RotatedQuantizerTests
             for (var start = 0; start < n; start += B)
             {
                 var length = Math.Min(B, n - start);
-                var rotation = new HadamardRotation(length, 11, start, new float[length]);
+                var rotation = new HadamardRotation(length, 11, start, new AlignedFloats(length));
                 var w = rotation.ForwardToWork(u.AsSpan(start, length), context.Step, out var scales).ToArray(); // v_j = w_j·scale_j
                 var v = new double[length];
                 var sigma = RotatedQuantizer.Gain(context.Range, RotatedQuantizer.GainIndex(TestData.Norm(u[start..(start + length)]) / Math.Sqrt(length), context.Range));

@@ -29,7 +29,7 @@ public sealed class HadamardRotation
     /// <summary>The random word of coordinate 0's sign bits: offset/64 (see the internal constructor).</summary>
     private readonly long _firstWord;
     private readonly int _block;
-    private readonly float[] _work;
+    private readonly AlignedFloats _work;
 
     /// <summary>The sign bits of S_A and S_B for the current step: bit i mod 8 of byte i/8 for coordinate i (each 64 from one random word, little-endian).</summary>
     private readonly byte[] _signsA;
@@ -37,7 +37,7 @@ public sealed class HadamardRotation
     private long? _drawnStep;
 
     public HadamardRotation(int dimension, ulong seed)
-        : this(dimension, seed, 0, new float[dimension])
+        : this(dimension, seed, 0, new AlignedFloats(dimension))
     {
     }
 
@@ -48,7 +48,7 @@ public sealed class HadamardRotation
     /// which the blocks share (one block's values are in the caches while they are used).
     /// </summary>
     /// <param name="offset">A multiple of 64.</param>
-    internal HadamardRotation(int dimension, ulong seed, int offset, float[] work)
+    internal HadamardRotation(int dimension, ulong seed, int offset, AlignedFloats work)
     {
         if (offset % 64 != 0 || work.Length < dimension)
         {
@@ -158,7 +158,7 @@ public sealed class HadamardRotation
     /// <see cref="LoadsAsIs">loads as it is</see> — what <see cref="Inverse(ReadOnlySpan{double}, Span{double}, long, bool)"/>
     /// would load — to map x without a binary64 copy of it.
     /// </summary>
-    internal Span<float> Work => _work.AsSpan(0, _dimension);
+    internal Span<float> Work => _work.Slice(0, _dimension);
 
     /// <summary>y = Θ_stepᵀ x for the x whose binary32 values a code wrote in <see cref="Work"/>.</summary>
     internal void InverseFromWork(Span<double> y, long step)

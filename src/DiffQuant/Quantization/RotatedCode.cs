@@ -24,7 +24,7 @@ public abstract class RotatedCode : IQuantizer
         Dimension = dimension;
         Rate = rate;
         BudgetBits = BitAllocation.Budget(dimension, rate);
-        var work = new float[Math.Min(dimension, chunkLength)];
+        var work = new AlignedFloats(Math.Min(dimension, chunkLength));
         Rotations = [.. Enumerable.Range(0, ChunkCount(dimension, chunkLength))
             .Select(c => new HadamardRotation(Math.Min(chunkLength, dimension - (c * chunkLength)), seed, c * chunkLength, work))];
     }
