@@ -6,15 +6,15 @@ using DiffQuant.Quantization;
 namespace DiffQuant.Benchmarks;
 
 /// <summary>
-/// Encode + decode of one vector by every ranged quantizer; coordinates per second = N / mean time. binary32 floats, the
-/// cheapest thing a link can send without a quantizer, are the baseline in the same run; "hadamard" is the random
-/// rotation Θ and Θᵀ of the whole vector once each, the floor under the codes that rotate it whole (whose encode and
-/// decode apply three of them; `rotated` rotates chunk by chunk).
+/// Encode + decode of one vector by a ranged quantizer; coordinates per second = N / time. The kinds are split by speed
+/// (<see cref="QuantizerBenchmarks"/>, <see cref="EntropyCodeBenchmarks"/>) so that a run can give the fast ones many
+/// iterations without giving them to codes a thousand times slower.
 /// </summary>
 [MemoryDiagnoser]
-public class QuantizerBenchmarks
+public abstract class QuantizerBenchmarkBase
 {
-    private const string Rotation = "hadamard";
+    /// <summary>The random rotation Θ and Θᵀ of the whole vector once each, not a quantizer.</summary>
+    private protected const string Rotation = "hadamard";
 
     private IQuantizer? _quantizer;
     private HadamardRotation? _rotation;
@@ -26,8 +26,7 @@ public class QuantizerBenchmarks
     [Params(10_000, 100_000, 1_000_000, 10_000_000)]
     public int N { get; set; }
 
-    [Params(Rotation, "float32", "cube", "dithered", "rotated", "rotated-ec", "rotated-tcq", "e8", "d8")]
-    public string Kind { get; set; } = "cube";
+    public abstract string Kind { get; set; }
 
     [Params(2.0)]
     public double Rate { get; set; }
@@ -60,4 +59,22 @@ public class QuantizerBenchmarks
         _quantizer.Decode(ref reader, new QuantizerContext(5.0, 0, long.MaxValue), _decoded);
         return _decoded[0];
     }
+}
+
+/// <summary>
+/// The quantizers without an entropy coder, binary32 floats (the cheapest thing a link can send without a quantizer)
+/// as the baseline in the same run, and "hadamard", the rotation Θ and Θᵀ of the whole vector once each: the floor
+/// under a code that rotates the whole vector (whose encode and decode apply three; `rotated`, `e8` and `d8` rotate chunk by chunk).
+/// </summary>
+public class QuantizerBenchmarks : QuantizerBenchmarkBase
+{
+    [Params(Rotation, "float32", "cube", "dithered", "rotated", "e8", "d8")]
+    public override string Kind { get; set; } = "cube";
+}
+
+/// <summary>The entropy-coded rotated codes: a range coder and, for the trellis code, a Viterbi search a message.</summary>
+public class EntropyCodeBenchmarks : QuantizerBenchmarkBase
+{
+    [Params("rotated-ec", "rotated-tcq")]
+    public override string Kind { get; set; } = "rotated-ec";
 }
