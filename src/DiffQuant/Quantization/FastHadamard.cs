@@ -78,7 +78,12 @@ public static class FastHadamard
         Passes(x, run, p);
     }
 
-    /// <summary>The passes of half-widths h = <paramref name="from"/>, 2h, … below <paramref name="to"/> (h ≥ 8), three at a time.</summary>
+    /// <summary>
+    /// The passes of half-widths h = <paramref name="from"/>, 2h, … below <paramref name="to"/> (h ≥ 8), three at a time.
+    /// Each pass is a call of its own (a few a transform): inlined through the transform into a large caller, a pass
+    /// met the JIT's inlining budget there and called its additions and loads one register at a time (a profile of
+    /// the rotated encoder found a sixth of its time in those calls).
+    /// </summary>
     private static void Passes(Span<float> x, int from, int to)
     {
         var h = from;
@@ -100,6 +105,7 @@ public static class FastHadamard
     }
 
     /// <summary>Passes 1, 2 and 4 on each eight consecutive values (<see cref="InRegisterFirst"/>), for a block shorter than 64.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)] // see Passes
     private static void InRegister(Span<float> x)
     {
         ref var r = ref x[0];
@@ -147,6 +153,7 @@ public static class FastHadamard
         Fma.IsSupported ? Fma.MultiplyAdd(v, signs, w) : (v * signs) + w;
 
     /// <summary>The passes h, 2h and 4h at once on the eight values at offsets 0, h, …, 7h of each group of 8h, loaded by <typeparamref name="TLoad"/>.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)] // see Passes
     private static void Radix8<TLoad>(Span<float> x, int h)
         where TLoad : struct, ILoad
     {
@@ -185,6 +192,7 @@ public static class FastHadamard
     private static Vector256<float> Subtract(Vector256<float> a, Vector256<float> b) => Fma.IsSupported ? Fma.MultiplyAdd(b, Vector256.Create(-1f), a) : a - b;
 
     /// <summary>The passes h and 2h at once: (a, b, c, d) at offsets 0, h, 2h, 3h become (a+b)±(c+d) and (a−b)±(c−d).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)] // see Passes
     private static void Radix4(Span<float> x, int h)
     {
         ref var r = ref x[0];
@@ -204,6 +212,7 @@ public static class FastHadamard
     }
 
     /// <summary>One pass of half-width h (the last, when the passes left are not a multiple of three).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)] // see Passes
     private static void Radix2(Span<float> x, int h)
     {
         ref var r = ref x[0];
