@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
@@ -15,6 +16,7 @@ public struct FieldPacker
     private int _count;
 
     /// <param name="value">Already below 2^<paramref name="bits"/>.</param>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Put(BitWriter writer, ulong value, int bits)
     {
         var total = _count + bits;

@@ -48,6 +48,9 @@ public sealed class RotatedQuantizer : RotatedCode
     public const int ChunkLength = 4096;
 
     private readonly double[] _cells;
+
+    /// <summary>A chunk's packed fields on their way from <see cref="Grid.QuantizeInto"/>'s vector loop to the packer (one for every eight coordinates at most).</summary>
+    private readonly ulong[] _fields = new ulong[ChunkLength / 8];
     private readonly bool _portable;
 
     /// <summary>Chunk c's bits: every coordinate has Low or Low + 1; the first High take Low + 1 (the rotation makes a chunk's coordinates exchangeable, so its extra bits go in one run).</summary>
@@ -137,7 +140,7 @@ public sealed class RotatedQuantizer : RotatedCode
             var scale = from < scales.Split ? scales.Head : scales.Tail;
             var grid = from < highCount ? high : low;
             overloads += packed
-                ? grid.QuantizeInto(w[from..ends[part]], scale, writer, ref packer, ref ahead)
+                ? grid.QuantizeInto(w[from..ends[part]], scale, _fields, writer, ref packer, ref ahead)
                 : grid.Quantize(w[from..ends[part]], scale, cells[from..ends[part]]);
         }
 
@@ -338,9 +341,12 @@ public sealed class RotatedQuantizer : RotatedCode
         /// <see cref="Quantize(Span{float}, double, Span{double})"/> with each cell put in the packer (b bits, MSB first)
         /// instead of an array: sixteen cells a field of 16b bits while b ≤ <see cref="TableBits"/>, then eight a field
         /// of 8b bits (the same bits either way, MSB first), placed by AVX2 shifts in eight 32-bit lanes
-        /// (b ≤ <see cref="MaxPackedBits"/>); a step of <paramref name="lookahead"/> for every eight coordinates.
+        /// (b ≤ <see cref="MaxPackedBits"/>); a step of <paramref name="lookahead"/> for every eight coordinates. The
+        /// fields go to <paramref name="fields"/> (at least one for every eight values) and from there to the packer in
+        /// a loop of their own: with the packer's word writes in the vector loop, the JIT reloaded the loop's registers
+        /// from the stack on every pass (the writes may call), as the disassembly showed.
         /// </summary>
-        public int QuantizeInto(Span<float> values, double scale, BitWriter writer, ref FieldPacker packer, ref Lookahead lookahead)
+        public int QuantizeInto(Span<float> values, double scale, Span<ulong> fields, BitWriter writer, ref FieldPacker packer, ref Lookahead lookahead)
         {
             if (_bits == 0)
             {
@@ -354,6 +360,8 @@ public sealed class RotatedQuantizer : RotatedCode
             var (c, shift, last, table) = (Vector256.Create(coefficient), Vector256.Create(_shift), Vector256.Create((float)_last), _table);
             var (offset, width) = (Vector256.Create(_offset), Vector256.Create(_width));
             ref var value = ref MemoryMarshal.GetReference(values);
+            ref var field = ref MemoryMarshal.GetReference(fields);
+            var wide = 0;
             if (bits <= TableBits)
             {
                 var shifts = Vector256.Create(7u, 6, 5, 4, 3, 2, 1, 0) * (uint)bits; // cell k of eight at b(7 − k)
@@ -361,28 +369,43 @@ public sealed class RotatedQuantizer : RotatedCode
                 {
                     ahead.Step();
                     ahead.Step();
-                    var x = Vector256.ConvertToInt32(Cells(Vector256.LoadUnsafe(ref value, (nuint)i), c, shift, last, ref agreed));
-                    var y = Vector256.ConvertToInt32(Cells(Vector256.LoadUnsafe(ref value, (nuint)i + 8), c, shift, last, ref agreed));
+                    var x = Vector256.ConvertToInt32Native(Cells(Vector256.LoadUnsafe(ref value, (nuint)i), c, shift, last, ref agreed));
+                    var y = Vector256.ConvertToInt32Native(Cells(Vector256.LoadUnsafe(ref value, (nuint)i + 8), c, shift, last, ref agreed));
                     Avx2.PermuteVar8x32(table, x).StoreUnsafe(ref value, (nuint)i);
                     Avx2.PermuteVar8x32(table, y).StoreUnsafe(ref value, (nuint)i + 8);
                     var (px, py) = (Avx2.ShiftLeftLogicalVariable(x.AsUInt32(), shifts), Avx2.ShiftLeftLogicalVariable(y.AsUInt32(), shifts));
                     var (high, low) = HalfFields(Avx2.Permute2x128(px, py, 0x20) | Avx2.Permute2x128(px, py, 0x31));
-                    packer.Put(writer, ((ulong)high << (8 * bits)) | low, Wide * bits);
+                    Unsafe.Add(ref field, wide++) = ((ulong)high << (8 * bits)) | low;
                 }
             }
 
+            var count = wide;
             var quarters = Vector256.Create(3u, 2, 1, 0, 3, 2, 1, 0) * (uint)bits; // cell k of each four at b(3 − k)
             for (; i <= values.Length - 8; i += 8)
             {
                 ahead.Step();
                 var cell = Cells(Vector256.LoadUnsafe(ref value, (nuint)i), c, shift, last, ref agreed);
-                var cells = Vector256.ConvertToInt32(cell);
+                var cells = Vector256.ConvertToInt32Native(cell);
                 var reconstructed = bits <= TableBits ? Avx2.PermuteVar8x32(table, cells)
                     : Vector256.Narrow(Reconstruct(Vector256.WidenLower(cell), offset, width), Reconstruct(Vector256.WidenUpper(cell), offset, width));
                 reconstructed.StoreUnsafe(ref value, (nuint)i);
                 var (high, low) = HalfFields(Avx2.ShiftLeftLogicalVariable(cells.AsUInt32(), quarters));
-                packer.Put(writer, ((ulong)high << (4 * bits)) | low, 8 * bits);
+                Unsafe.Add(ref field, count++) = ((ulong)high << (4 * bits)) | low;
             }
+
+            lookahead = ahead;
+            var pack = packer;
+            foreach (var f in fields[..wide])
+            {
+                pack.Put(writer, f, Wide * bits);
+            }
+
+            foreach (var f in fields[wide..count])
+            {
+                pack.Put(writer, f, 8 * bits);
+            }
+
+            packer = pack;
 
             var saturated = Clamped(i, agreed);
             for (; i < values.Length; i++)
@@ -392,7 +415,6 @@ public sealed class RotatedQuantizer : RotatedCode
                 packer.Put(writer, (ulong)cell, _bits);
             }
 
-            lookahead = ahead;
             return saturated;
         }
 
