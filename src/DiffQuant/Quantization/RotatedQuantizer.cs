@@ -360,6 +360,11 @@ public sealed class RotatedQuantizer : RotatedCode
             var (c, shift, last, table) = (Vector256.Create(coefficient), Vector256.Create(_shift), Vector256.Create((float)_last), _table);
             var (offset, width) = (Vector256.Create(_offset), Vector256.Create(_width));
             ref var value = ref MemoryMarshal.GetReference(values);
+            if (fields.Length < values.Length / 8)
+            {
+                Guard.Throw($"{values.Length} values make up to {values.Length / 8} fields; the buffer holds {fields.Length}."); // the writes below are unchecked
+            }
+
             ref var field = ref MemoryMarshal.GetReference(fields);
             var wide = 0;
             if (bits <= TableBits)
