@@ -2,13 +2,13 @@ namespace DiffQuant.Quantization;
 
 /// <summary>
 /// A buffer of binary32 values whose first value sits at the start of a 64-byte cache line: a pinned array (it never
-/// moves) with up to <see cref="Slack"/> values before that point. The transforms sweep their buffer a dozen times a
-/// message in 32-byte registers; from an array's usual 8- or 16-byte alignment every other register straddles two
-/// lines and the 4096-value transform ran about 15% slower (a probe over the sixteen 4-byte offsets of one array).
+/// moves) with fewer than <see cref="Slack"/> values before that point. The transforms sweep their buffer a dozen times
+/// a message in 32-byte registers; from an array's usual 8- or 16-byte alignment every other register straddles two
+/// lines, which slows each sweep, and an unpinned array's alignment changes when a collection moves it.
 /// </summary>
 internal sealed class AlignedFloats
 {
-    /// <summary>Values in one cache line: the most the first aligned value can lie past the array's start, plus one.</summary>
+    /// <summary>Values in one cache line: the first aligned value lies fewer than this past the array's start.</summary>
     private const int Slack = 64 / sizeof(float);
 
     private readonly float[] _values;

@@ -81,8 +81,8 @@ public static class FastHadamard
     /// <summary>
     /// The passes of half-widths h = <paramref name="from"/>, 2h, … below <paramref name="to"/> (h ≥ 8), three at a time.
     /// Each pass is a call of its own (a few a transform): inlined through the transform into a large caller, a pass
-    /// met the JIT's inlining budget there and called its additions and loads one register at a time (a profile of
-    /// the rotated encoder found a sixth of its time in those calls).
+    /// met the JIT's inlining budget there and called its additions and loads one register at a time (seen in a
+    /// profile of the rotated encoder).
     /// </summary>
     private static void Passes(Span<float> x, int from, int to)
     {
