@@ -305,7 +305,7 @@ public class LatticeQuantizerTests
         {
             var length = Math.Min(B, n - start);
             var rotated = new double[length];
-            new HadamardRotation(length, 4, start, new AlignedFloats(length)).Forward(q.AsSpan(start, length), rotated, 3);
+            new HadamardRotation(length, 4, start, new AlignedFloats(length), streams: false).Forward(q.AsSpan(start, length), rotated, 3);
             var sigma = RotatedQuantizer.Gain(context.Range, (int)reader.Read(RotatedQuantizer.ScaleBits));
             var (first, count) = (start / 8, (length + 7) / 8);
             var share = (long)Math.Floor((double)units * (first + count) / blocks) - (long)Math.Floor((double)units * first / blocks);

@@ -137,6 +137,31 @@ public class RotatedQuantizerTests
     }
 
     /// <summary>
+    /// An inverse map that writes past the caches (non-temporal stores, from the output's first 32-byte-aligned
+    /// coordinate) writes exactly what the plain one writes, at each of the four alignments a double can have there, for
+    /// lengths with and without a second block, with a head and tail around the aligned part — and nothing outside
+    /// its output.
+    /// </summary>
+    [Fact]
+    public void A_streamed_inverse_writes_what_a_plain_one_writes_at_every_alignment()
+    {
+        foreach (var n in (int[])[1, 3, 8, 13, 100, 1000, 4096, 5000])
+        {
+            var x = Gaussian(n, n + 1);
+            var expected = new double[n];
+            new HadamardRotation(n, 7, 0, new AlignedFloats(n), streams: false).Inverse(x, expected, step: 2);
+            var streamed = new HadamardRotation(n, 7, 0, new AlignedFloats(n), streams: true);
+            for (var offset = 0; offset < 4; offset++)
+            {
+                var buffer = Enumerable.Repeat(-0.5, n + 4).ToArray();
+                streamed.Inverse(x, buffer.AsSpan(offset, n), step: 2);
+                Assert.Equal(expected, buffer[offset..(offset + n)]);
+                Assert.All(buffer[..offset].Concat(buffer[(offset + n)..]), v => Assert.Equal(-0.5, v));
+            }
+        }
+    }
+
+    /// <summary>
     /// Every rotated code runs its binary32 parts (the rotation, the lattices' lanes) at any scale of the doubles: the
     /// decoder rebuilds the encoder's output bit for bit, and the error relative to the input is the same at 10^±150, far
     /// beyond binary32's range, and at 10^±300, where ‖u‖² itself under- or overflows, as at 1.
@@ -232,7 +257,7 @@ public class RotatedQuantizerTests
             for (var start = 0; start < n; start += B)
             {
                 var length = Math.Min(B, n - start);
-                var rotation = new HadamardRotation(length, 11, start, new AlignedFloats(length));
+                var rotation = new HadamardRotation(length, 11, start, new AlignedFloats(length), streams: false);
                 var w = rotation.ForwardToWork(u.AsSpan(start, length), context.Step, out var scales).ToArray(); // v_j = w_j·scale_j
                 var v = new double[length];
                 var sigma = RotatedQuantizer.Gain(context.Range, RotatedQuantizer.GainIndex(TestData.Norm(u[start..(start + length)]) / Math.Sqrt(length), context.Range));
@@ -327,14 +352,15 @@ public class RotatedQuantizerTests
     /// <summary>
     /// A vector long enough for the code to fetch ahead (<see cref="Lookahead.MinLength"/> and a partial chunk more)
     /// gives, with its wide fields, the same payload, output and decoding as the portable path through an array of
-    /// cells, at a rate of b ≤ 3 (sixteen cells a field) and one above it (eight).
+    /// cells, at a rate of b ≤ 3 (sixteen cells a field) and one above it (eight); and so does one long enough for its
+    /// outputs to be written past the caches (<see cref="HadamardRotation.StreamedLength"/>; the portable path stores plainly).
     /// </summary>
     [Theory]
-    [InlineData(2.0)]
-    [InlineData(4.5)]
-    public void A_vector_fetched_ahead_codes_as_the_portable_path(double rate)
+    [InlineData(2.0, Lookahead.MinLength + 1000)]
+    [InlineData(4.5, Lookahead.MinLength + 1000)]
+    [InlineData(2.0, HadamardRotation.StreamedLength + 1000)]
+    public void A_long_vector_codes_as_the_portable_path(double rate, int n)
     {
-        var n = Lookahead.MinLength + 1000;
         var u = Gaussian(n, 9);
         var context = new QuantizerContext(4, 3, long.MaxValue);
         var runs = ((bool[])[false, true]).Select(portable =>

@@ -3,6 +3,7 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace DiffQuant.Quantization;
 
@@ -37,7 +38,7 @@ public sealed class HadamardRotation
     private long? _drawnStep;
 
     public HadamardRotation(int dimension, ulong seed)
-        : this(dimension, seed, 0, new AlignedFloats(dimension))
+        : this(dimension, seed, 0, new AlignedFloats(dimension), dimension >= StreamedLength)
     {
     }
 
@@ -48,7 +49,8 @@ public sealed class HadamardRotation
     /// which the blocks share (one block's values are in the caches while they are used).
     /// </summary>
     /// <param name="offset">A multiple of 64.</param>
-    internal HadamardRotation(int dimension, ulong seed, int offset, AlignedFloats work)
+    /// <param name="streams">Whether the inverse map writes its output with non-temporal stores (<see cref="StoreStreaming"/>): for the blocks of a vector of at least <see cref="StreamedLength"/>.</param>
+    internal HadamardRotation(int dimension, ulong seed, int offset, AlignedFloats work, bool streams)
     {
         if (offset % 64 != 0 || work.Length < dimension)
         {
@@ -60,11 +62,23 @@ public sealed class HadamardRotation
         _firstWord = offset / 64;
         _block = dimension == 0 ? 0 : 1 << BitOperations.Log2((uint)dimension);
         _work = work;
+        Streams = streams;
         _signsA = new byte[8 * ((dimension + 63) / 64)];
         _signsB = new byte[_signsA.Length];
     }
 
+    /// <summary>
+    /// The shortest vector whose inverse map writes past the caches (<see cref="StoreStreaming"/>): 2^19 coordinates,
+    /// 4 MB of doubles, a core's share of a server processor's last-level cache (32 MB for eight cores here), past
+    /// which glibc's memcpy also stores non-temporally (it switches at ¾ of that share). A shorter output may still be
+    /// in the caches when its reader gets to it.
+    /// </summary>
+    internal const int StreamedLength = 1 << 19;
+
     public int Dimension => _dimension;
+
+    /// <summary>Whether the inverse map's output goes past the caches (a code then fetches none of it ahead).</summary>
+    internal bool Streams { get; }
 
     /// <summary>x ← Θ_step x.</summary>
     public void Forward(Span<double> x, long step, bool scalar = false) => Forward(x, x, step, scalar);
@@ -182,15 +196,15 @@ public sealed class HadamardRotation
         if (_block == _dimension)
         {
             FastHadamard.Transform(w, scalar);
-            Store(w, y, 0, _dimension, unit, _signsA, scalar);
+            Store(w, y, 0, _dimension, unit, _signsA, scalar, Streams);
             return;
         }
 
         FastHadamard.Transform(w[^_block..], scalar);
         Rescale(w, _dimension - _block, _dimension, _signsB, scalar);
         FastHadamard.Transform(w[.._block], scalar);
-        Store(w, y, 0, _block, unit, _signsA, scalar);
-        Store(w, y, _block, _dimension, up, _signsA, scalar);
+        Store(w, y, 0, _block, unit, _signsA, scalar, Streams);
+        Store(w, y, _block, _dimension, up, _signsA, scalar, Streams);
     }
 
     /// <summary>
@@ -310,32 +324,73 @@ public sealed class HadamardRotation
         }
     }
 
-    /// <summary>x_i = (double)(±w_i)·<paramref name="scale"/> on [<paramref name="from"/>, <paramref name="to"/>).</summary>
-    private static void Store(ReadOnlySpan<float> w, Span<double> x, int from, int to, double scale, byte[]? signs, bool scalar)
+    /// <summary>x_i = (double)(±w_i)·<paramref name="scale"/> on [<paramref name="from"/>, <paramref name="to"/>), past the caches if <paramref name="stream"/> (<see cref="StoreStreaming"/>).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)] // its own inlining budget: inlined into the inverse map, it left its loops' helpers as calls
+    private static unsafe void Store(ReadOnlySpan<float> w, Span<double> x, int from, int to, double scale, byte[]? signs, bool scalar, bool stream = false)
     {
-        var i = from;
-        if (!scalar && Vector256.IsHardwareAccelerated)
+        if ((uint)to > (uint)x.Length)
         {
-            for (; i < to && i % 8 != 0; i++) // to the first whole octet of sign bits
+            Guard.Throw($"a store up to {to} into {x.Length} values."); // the stores below are unchecked
+        }
+
+        var i = from;
+        fixed (double* target = x)
+        {
+            if (!scalar && stream && Avx.IsSupported && ((nint)target & 7) == 0)
+            {
+                i = StoreStreaming(w, target, from, to, scale, signs);
+            }
+            else if (!scalar && Vector256.IsHardwareAccelerated)
+            {
+                for (; i < to && i % 8 != 0; i++) // to the first whole octet of sign bits
+                {
+                    x[i] = Flip(w[i], signs, i) * scale;
+                }
+
+                var factor = Vector256.Create(scale);
+                ref var source = ref MemoryMarshal.GetReference(w);
+                for (; i <= to - 8; i += 8)
+                {
+                    var values = Vector256.LoadUnsafe(ref source, (nuint)i) ^ Flips(signs, i);
+                    (Vector256.WidenLower(values) * factor).Store(target + i);
+                    (Vector256.WidenUpper(values) * factor).Store(target + i + 4);
+                }
+            }
+
+            for (; i < to; i++)
             {
                 x[i] = Flip(w[i], signs, i) * scale;
             }
-
-            var factor = Vector256.Create(scale);
-            ref var source = ref MemoryMarshal.GetReference(w);
-            ref var target = ref MemoryMarshal.GetReference(x);
-            for (; i <= to - 8; i += 8)
-            {
-                var values = Vector256.LoadUnsafe(ref source, (nuint)i) ^ Flips(signs, i);
-                (Vector256.WidenLower(values) * factor).StoreUnsafe(ref target, (nuint)i);
-                (Vector256.WidenUpper(values) * factor).StoreUnsafe(ref target, (nuint)i + 4);
-            }
         }
+    }
 
-        for (; i < to; i++)
+    /// <summary>
+    /// <see cref="Store"/>'s vector part with non-temporal stores, which write whole lines to memory without first
+    /// reading them into the caches as a plain store does (on an output the caches cannot hold, that read doubles the
+    /// traffic and evicts the work in progress). They need 32-byte-aligned addresses and a double array is only 8-byte
+    /// aligned, so the octets start at the first x_i that is aligned (the sign bits of any eight coordinates, see
+    /// <see cref="FlipsAt"/>); returns where the scalar tail starts. Fenced: the stores are weakly ordered, and another
+    /// thread may read x next.
+    /// </summary>
+    private static unsafe int StoreStreaming(ReadOnlySpan<float> w, double* x, int from, int to, double scale, byte[]? signs)
+    {
+        var i = from;
+        for (; i < to && ((nint)(x + i) & 31) != 0; i++)
         {
             x[i] = Flip(w[i], signs, i) * scale;
         }
+
+        var factor = Vector256.Create(scale);
+        ref var source = ref MemoryMarshal.GetReference(w);
+        for (; i <= to - 8; i += 8)
+        {
+            var values = Vector256.LoadUnsafe(ref source, (nuint)i) ^ FlipsAt(signs, i);
+            Avx.StoreAlignedNonTemporal(x + i, Vector256.WidenLower(values) * factor);
+            Avx.StoreAlignedNonTemporal(x + i + 4, Vector256.WidenUpper(values) * factor);
+        }
+
+        Sse.StoreFence();
+        return i;
     }
 
     /// <summary>Sign-bit masks of eight binary32 lanes for each 8-bit pattern (lane k negated when bit k is set).</summary>
@@ -345,6 +400,11 @@ public sealed class HadamardRotation
     /// <summary>The lane mask of coordinates i … i + 7 (i a multiple of 8; zero without signs). Inlined: a call per octet cost more than the octet's work.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<float> Flips(byte[]? signs, int i) => signs is null ? Vector256<float>.Zero : LaneMasks[signs[i >> 3]];
+
+    /// <summary>The lane mask of coordinates i … i + 7 for any i (i + 7 within the signs): bits i mod 8 … of the two bytes they span.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> FlipsAt(byte[]? signs, int i) =>
+        signs is null ? Vector256<float>.Zero : LaneMasks[((signs[i >> 3] | (signs[(i + 7) >> 3] << 8)) >> (i & 7)) & 0xFF];
 
     /// <summary>−v where coordinate i's sign bit is set: an exact sign-bit flip.</summary>
     private static float Flip(float v, byte[]? signs, int i) =>

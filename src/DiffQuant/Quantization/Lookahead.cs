@@ -4,8 +4,9 @@ using System.Runtime.Intrinsics.X86;
 namespace DiffQuant.Quantization;
 
 /// <summary>
-/// Up to two runs of doubles a chunked code is about to use (the next chunk's input, the current chunk's output),
-/// fetched one 64-byte line (eight doubles) a step of a loop that runs meanwhile: on vectors that do not fit in the
+/// Up to two runs of doubles a chunked code is about to use (the next chunk's input, the current chunk's output unless
+/// it is written past the caches, see <see cref="HadamardRotation.StreamedLength"/>), fetched one 64-byte line (eight
+/// doubles) a step of a loop that runs meanwhile: on vectors that do not fit in the
 /// caches a chunk's reads and writes then overlap the work before them instead of stalling it in bursts. A hint to
 /// the processor only (no value depends on it; nothing where SSE is missing; the default fetches nothing).
 /// </summary>

@@ -13,7 +13,8 @@ namespace DiffQuant.Quantization;
 public abstract class RotatedCode : IQuantizer
 {
     /// <param name="chunkLength">Coordinates each rotation covers (a multiple of 64; <see cref="WholeVector"/> for one).</param>
-    private protected RotatedCode(int dimension, double rate, ulong seed, int chunkLength)
+    /// <param name="portable">Whether the inverse maps keep to plain stores at every length (a test's reference path); else a vector of at least <see cref="HadamardRotation.StreamedLength"/> is written past the caches.</param>
+    private protected RotatedCode(int dimension, double rate, ulong seed, int chunkLength, bool portable = false)
     {
         if (dimension < 0)
         {
@@ -25,8 +26,9 @@ public abstract class RotatedCode : IQuantizer
         Rate = rate;
         BudgetBits = BitAllocation.Budget(dimension, rate);
         var work = new AlignedFloats(Math.Min(dimension, chunkLength));
+        var streams = !portable && dimension >= HadamardRotation.StreamedLength;
         Rotations = [.. Enumerable.Range(0, ChunkCount(dimension, chunkLength))
-            .Select(c => new HadamardRotation(Math.Min(chunkLength, dimension - (c * chunkLength)), seed, c * chunkLength, work))];
+            .Select(c => new HadamardRotation(Math.Min(chunkLength, dimension - (c * chunkLength)), seed, c * chunkLength, work, streams))];
     }
 
     /// <summary>The chunk length of a code that rotates the whole vector at once.</summary>

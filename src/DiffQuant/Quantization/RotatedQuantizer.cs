@@ -61,9 +61,9 @@ public sealed class RotatedQuantizer : RotatedCode
     {
     }
 
-    /// <param name="portable">Whether to keep to the path without AVX2 (through an array of cells) where AVX2 is supported (for the tests).</param>
+    /// <param name="portable">Whether to keep to the path without AVX2 (through an array of cells, with plain stores) where AVX2 is supported (for the tests).</param>
     internal RotatedQuantizer(int dimension, double rate, ulong seed, bool portable)
-        : base(dimension, rate, seed, ChunkLength)
+        : base(dimension, rate, seed, ChunkLength, portable)
     {
         _portable = portable;
         var gainBits = GainBits(dimension);
@@ -109,7 +109,7 @@ public sealed class RotatedQuantizer : RotatedCode
             {
                 var (start, length) = (c * ChunkLength, Rotations[c].Dimension);
                 var next = start + length < Dimension ? input + start + length : null;
-                var ahead = Dimension < Lookahead.MinLength ? default : new Lookahead(next, Math.Min(ChunkLength, Dimension - start - length), output + start, length);
+                var ahead = Dimension < Lookahead.MinLength ? default : new Lookahead(next, Math.Min(ChunkLength, Dimension - start - length), Rotations[c].Streams ? null : output + start, length);
                 overloads += EncodeChunk(Rotations[c], _split[c], start, u.Slice(start, length), context, writer, ref packer, ref ahead, q.Slice(start, length));
             }
         }
@@ -178,7 +178,7 @@ public sealed class RotatedQuantizer : RotatedCode
                 var w = rotation.Work;
                 fixed (double* output = chunk)
                 {
-                    var ahead = Dimension < Lookahead.MinLength ? default : new Lookahead(null, 0, output, length);
+                    var ahead = Dimension < Lookahead.MinLength ? default : new Lookahead(null, 0, rotation.Streams ? null : output, length);
                     high.TakeInto(ref reader, ref unpacker, w[..highCount], ref ahead);
                     low.TakeInto(ref reader, ref unpacker, w[highCount..], ref ahead);
                 }
