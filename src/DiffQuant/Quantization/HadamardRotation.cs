@@ -325,7 +325,7 @@ public sealed class HadamardRotation
     }
 
     /// <summary>x_i = (double)(±w_i)·<paramref name="scale"/> on [<paramref name="from"/>, <paramref name="to"/>), past the caches if <paramref name="stream"/> (<see cref="StoreStreaming"/>).</summary>
-    [MethodImpl(MethodImplOptions.NoInlining)] // its own inlining budget: inlined into the inverse map, it left its loops' helpers as calls
+    [MethodImpl(MethodImplOptions.NoInlining)] // its own inlining budget (one call a run): inlined into the inverse map, a first form of the streamed loop ran its helper as a call
     private static unsafe void Store(ReadOnlySpan<float> w, Span<double> x, int from, int to, double scale, byte[]? signs, bool scalar, bool stream = false)
     {
         if ((uint)to > (uint)x.Length)
