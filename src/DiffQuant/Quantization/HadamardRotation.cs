@@ -69,7 +69,7 @@ public sealed class HadamardRotation
 
     /// <summary>
     /// The shortest vector whose inverse map writes past the caches (<see cref="StoreStreaming"/>): 2^19 coordinates,
-    /// 4 MB of doubles, a core's share of a server processor's last-level cache (32 MB for eight cores here), past
+    /// 4 MB of doubles, a core's share of a server processor's last-level cache (Zen 4: 32 MB for a complex of eight cores), past
     /// which glibc's memcpy also stores non-temporally (it switches at ¾ of that share). A shorter output may still be
     /// in the caches when its reader gets to it.
     /// </summary>
