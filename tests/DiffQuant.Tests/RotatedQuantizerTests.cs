@@ -137,8 +137,8 @@ public class RotatedQuantizerTests
     }
 
     /// <summary>
-    /// An inverse map that writes past the caches (non-temporal stores, from the output's first 32-byte-aligned
-    /// coordinate) writes exactly what the plain one writes, at each of the four alignments a double can have there, for
+    /// An inverse map that writes past the caches (non-temporal stores, from the output's first coordinate at the start
+    /// of a 64-byte line) writes exactly what the plain one writes, at each of the eight places a double can have in a line, for
     /// lengths with and without a second block, with a head and tail around the aligned part — and nothing outside
     /// its output.
     /// </summary>
@@ -151,9 +151,9 @@ public class RotatedQuantizerTests
             var expected = new double[n];
             new HadamardRotation(n, 7, 0, new AlignedFloats(n), streams: false).Inverse(x, expected, step: 2);
             var streamed = new HadamardRotation(n, 7, 0, new AlignedFloats(n), streams: true);
-            for (var offset = 0; offset < 4; offset++)
+            for (var offset = 0; offset < 8; offset++)
             {
-                var buffer = Enumerable.Repeat(-0.5, n + 4).ToArray();
+                var buffer = Enumerable.Repeat(-0.5, n + 8).ToArray();
                 streamed.Inverse(x, buffer.AsSpan(offset, n), step: 2);
                 Assert.Equal(expected, buffer[offset..(offset + n)]);
                 Assert.All(buffer[..offset].Concat(buffer[(offset + n)..]), v => Assert.Equal(-0.5, v));

@@ -368,14 +368,16 @@ public sealed class HadamardRotation
     /// <see cref="Store"/>'s vector part with non-temporal stores, which write whole lines to memory without first
     /// reading them into the caches as a plain store does (on an output the caches cannot hold, that read doubles the
     /// traffic and evicts the work in progress). They need 32-byte-aligned addresses and a double array is only 8-byte
-    /// aligned, so the octets start at the first x_i that is aligned (the sign bits of any eight coordinates, see
-    /// <see cref="FlipsAt"/>); returns where the scalar tail starts. Fenced: the stores are weakly ordered, and another
+    /// aligned, so the octets start at the first x_i at the start of a 64-byte line (the sign bits of any eight
+    /// coordinates, see <see cref="FlipsAt"/>): each line is then written whole by one octet's two stores, back to back
+    /// (from the first 32-byte-aligned x_i, half the outputs had every line written by two octets, and ran slower);
+    /// returns where the scalar tail starts. Fenced: the stores are weakly ordered, and another
     /// thread may read x next.
     /// </summary>
     private static unsafe int StoreStreaming(ReadOnlySpan<float> w, double* x, int from, int to, double scale, byte[]? signs)
     {
         var i = from;
-        for (; i < to && ((nint)(x + i) & 31) != 0; i++)
+        for (; i < to && ((nint)(x + i) & 63) != 0; i++)
         {
             x[i] = Flip(w[i], signs, i) * scale;
         }
