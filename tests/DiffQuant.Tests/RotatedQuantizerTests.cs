@@ -138,9 +138,9 @@ public class RotatedQuantizerTests
 
     /// <summary>
     /// An inverse map that writes past the caches (non-temporal stores, from the output's first coordinate at the start
-    /// of a 64-byte line) writes exactly what the plain one writes, at each of the eight places a double can have in a line, for
-    /// lengths with and without a second block, with a head and tail around the aligned part — and nothing outside
-    /// its output.
+    /// of a 64-byte line) writes exactly what the plain one writes, at each of the eight places a double can have in a
+    /// line, for lengths with and without a second block, with a head and tail around the aligned part — and nothing
+    /// outside its output.
     /// </summary>
     [Fact]
     public void A_streamed_inverse_writes_what_a_plain_one_writes_at_every_alignment()

@@ -370,8 +370,8 @@ public sealed class HadamardRotation
     /// traffic and evicts the work in progress). They need 32-byte-aligned addresses and a double array is only 8-byte
     /// aligned, so the octets start at the first x_i at the start of a 64-byte line (the sign bits of any eight
     /// coordinates, see <see cref="FlipsAt"/>): each line is then written whole by one octet's two stores, back to back,
-    /// so its write-combining buffer fills at once rather than across two octets; returns where the scalar tail starts. Fenced: the stores are weakly ordered, and another
-    /// thread may read x next.
+    /// so its write-combining buffer fills at once rather than across two octets; returns where the scalar tail starts.
+    /// Fenced: the stores are weakly ordered, and another thread may read x next.
     /// </summary>
     private static unsafe int StoreStreaming(ReadOnlySpan<float> w, double* x, int from, int to, double scale, byte[]? signs)
     {
