@@ -296,13 +296,21 @@ public sealed class RotatedQuantizer : RotatedCode
             _shift = (float)half;
             _last = bits == 0 ? 0 : Math.ScaleB(1.0, bits) - 1;
             _peak = half * _width;
-            var table = new float[Vector256<float>.Count];
-            for (var c = 0; bits <= TableBits && c <= _last; c++)
-            {
-                table[c] = (float)((c + _offset) * _width);
-            }
+            _table = bits is >= 1 and <= TableBits ? Table(_offset, _width, (float)_last) : default;
+        }
 
-            _table = Vector256.Create<float>(table);
+        /// <summary>
+        /// The lanes of <see cref="_table"/>: (float)((c + <paramref name="offset"/>)·<paramref name="width"/>) for
+        /// c ≤ <paramref name="last"/>, 0 above, computed in registers (the same roundings as one lane at a time): a
+        /// grid is made twice a chunk, and an array there was a heap allocation wherever the JIT did not place it on
+        /// the stack (BenchmarkDotNet counted 112 bytes a chunk).
+        /// </summary>
+        private static Vector256<float> Table(double offset, double width, float last)
+        {
+            var (low, high) = (Vector256.Create(0.0, 1, 2, 3), Vector256.Create(4.0, 5, 6, 7));
+            var (o, w) = (Vector256.Create(offset), Vector256.Create(width));
+            var values = Vector256.Narrow((low + o) * w, (high + o) * w);
+            return values & Vector256.LessThanOrEqual(Vector256.Narrow(low, high), Vector256.Create(last));
         }
 
         /// <summary>
