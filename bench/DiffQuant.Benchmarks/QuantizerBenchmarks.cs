@@ -23,7 +23,10 @@ public abstract class QuantizerBenchmarkBase
     private double[] _decoded = null!;
     private BitWriter _writer = null!;
 
-    [Params(10_000, 100_000, 1_000_000, 10_000_000)]
+    /// <summary>The vector lengths every quantizer is measured at (BenchmarkDotNet's and <see cref="InterleavedQuantizerRun"/>'s cells).</summary>
+    public static IEnumerable<int> Sizes => [10_000, 100_000, 1_000_000, 10_000_000];
+
+    [ParamsSource(nameof(Sizes))]
     public int N { get; set; }
 
     public abstract string Kind { get; set; }
@@ -68,7 +71,10 @@ public abstract class QuantizerBenchmarkBase
 /// </summary>
 public class QuantizerBenchmarks : QuantizerBenchmarkBase
 {
-    [Params(Rotation, "float32", "cube", "dithered", "rotated", "e8", "d8")]
+    /// <summary>The kinds of this suite (BenchmarkDotNet's and <see cref="InterleavedQuantizerRun"/>'s cells).</summary>
+    public static IEnumerable<string> Kinds => [Rotation, "float32", "cube", "dithered", "rotated", "e8", "d8"];
+
+    [ParamsSource(nameof(Kinds))]
     public override string Kind { get; set; } = "cube";
 }
 
