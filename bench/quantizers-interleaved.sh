@@ -4,7 +4,7 @@
 # transform of 4096 floats): the control measures how fast the core runs at that moment, so the samples taken while it
 # ran at its fastest show the code's speed on a core of its own, and the rest show what the neighbours left it.
 # Prints a Markdown table of million coordinates per second; the JSON it came from is kept in dq-out/bench/interleaved.
-# Usage: bench/quantizers-interleaved.sh [ROUNDS]   (default 80, about three minutes)
+# Usage: bench/quantizers-interleaved.sh [ROUNDS]   (default 160, about five minutes)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p dq-out/bench/interleaved
@@ -18,10 +18,11 @@ sizes = sorted({c["n"] for k in r["kinds"] for c in k["cells"]})
 rate = lambda x: "–" if x is None else (f"{x:,.1f}" if x < 10 else f"{x:,.0f}")
 processor = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "unknown processor")
 quiet = [k["quiet_fraction"] for k in r["kinds"]]
+slowest = max(k["control_nanoseconds_slowest"] for k in r["kinds"]) / r["control_nanoseconds_fastest"]
 print(f"Encode + decode at R = 2, million coordinates per second on one core, measured by `bench/quantizers-interleaved.sh` ({processor}): "
       f"a process a kind, its sizes visited {r['rounds']} times each in a random order, a sample {r['sample_seconds'] * 1000:g} ms of repeats, "
       f"between two timings of a control (a 4096-float Hadamard transform in the first-level cache, fastest {r['control_nanoseconds_fastest']:,.0f} ns in the run). "
-      f"A sample is quiet when the slower of its two control timings is within {r['quiet_tolerance']:.0%} of that ({min(quiet):.0%}–{max(quiet):.0%} of a kind's samples were). "
+      f"A sample is quiet when the slower of its two control timings is within {r['quiet_tolerance']:.0%} of that ({min(quiet):.0%}–{max(quiet):.0%} of a kind's samples were; the slowest timing took {slowest:.1f}× as long). "
       "Each cell is the median of its quiet samples (their number) / the median of all its samples / its fastest sample:")
 print()
 print("| quantizer | " + " | ".join(f"n = {n:,}" for n in sizes) + " |")

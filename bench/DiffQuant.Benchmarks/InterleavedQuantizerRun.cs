@@ -21,7 +21,7 @@ internal static class InterleavedQuantizerRun
     public readonly record struct Options()
     {
         /// <summary>Visits of every cell, each round in a fresh random order.</summary>
-        public int Rounds { get; init; } = 80;
+        public int Rounds { get; init; } = 160;
 
         /// <summary>A sample repeats the encode + decode until this long has passed (at least once) and takes the mean time.</summary>
         public double SampleSeconds { get; init; } = 0.025;
@@ -77,6 +77,8 @@ internal static class InterleavedQuantizerRun
             {
                 k.Kind,
                 ControlNanosecondsFastest = k.Cells.SelectMany(c => c.Samples).Min(s => s.Control),
+                ControlNanosecondsMedian = Median(k.Cells.SelectMany(c => c.Samples).Select(s => s.Control)),
+                ControlNanosecondsSlowest = k.Cells.SelectMany(c => c.Samples).Max(s => s.Control),
                 QuietFraction = k.Cells.SelectMany(c => c.Samples).Count(s => s.Control <= quietLimit) / (double)k.Cells.Sum(c => c.Samples.Length),
                 Cells = k.Cells.Select(c => new
                 {
