@@ -9,6 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p dq-out/bench/interleaved
 json=dq-out/bench/interleaved/report.json
+trap 'rm -f "$json.tmp"' EXIT # a failed run leaves the last report as it was
 dotnet run -c Release --project bench/DiffQuant.Benchmarks -- interleaved "$@" >"$json.tmp"
 mv "$json.tmp" "$json"
 python3 - "$json" <<'PY'
@@ -19,7 +20,7 @@ rate = lambda x: "–" if x is None else (f"{x:,.1f}" if x < 10 else f"{x:,.0f}"
 processor = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "unknown processor")
 quiet = [k["quiet_fraction"] for k in r["kinds"]]
 slowest = max(k["control_nanoseconds_slowest"] for k in r["kinds"]) / r["control_nanoseconds_fastest"]
-print(f"Encode + decode at R = 2, million coordinates per second on one core, measured by `bench/quantizers-interleaved.sh` ({processor}): "
+print(f"Encode + decode at R = {r['measured_rate']:g}, million coordinates per second on one core, measured by `bench/quantizers-interleaved.sh` ({processor}): "
       f"a process a kind, its sizes visited {r['rounds']} times each in a random order, a sample {r['sample_seconds'] * 1000:g} ms of repeats, "
       f"between two timings of a control (a 4096-float Hadamard transform in the first-level cache, fastest {r['control_nanoseconds_fastest']:,.0f} ns in the run). "
       f"A sample is quiet when the slower of its two control timings is within {r['quiet_tolerance']:.0%} of that ({min(quiet):.0%}–{max(quiet):.0%} of a kind's samples were; the slowest timing took {slowest:.1f}× as long). "

@@ -9,8 +9,8 @@ namespace DiffQuant.Benchmarks;
 /// <summary>
 /// The cells of <see cref="QuantizerBenchmarks"/> (every kind at every n, the same encode + decode), a kind's sizes
 /// measured round-robin in one process, each sample between two readings of a control: a Hadamard transform of 4096
-/// binary32 values, which stays in the first-level cache and so measures how fast the core itself runs at that moment, not the code under
-/// test nor its memory traffic. On a machine whose cores other tenants share at times, BenchmarkDotNet's iterations of
+/// binary32 values, which stays in the first-level cache and so measures how fast the core itself runs at that
+/// moment, not the code under test nor its memory traffic. On a machine whose cores other tenants share at times, BenchmarkDotNet's iterations of
 /// one cell follow one another within seconds and may all fall in a slow spell; here a cell's samples spread over its
 /// process's whole run, and a sample counts as quiet when the slower of its two control readings is within
 /// <see cref="Options.QuietTolerance"/> of the run's fastest reading. Writes one JSON document to stdout: per cell the
@@ -69,6 +69,7 @@ internal static class InterleavedQuantizerRun
         var quietLimit = (1 + options.QuietTolerance) * fastestControl;
         var report = new
         {
+            QuantizerBenchmarkBase.MeasuredRate,
             options.Rounds,
             options.SampleSeconds,
             options.QuietTolerance,
@@ -105,7 +106,7 @@ internal static class InterleavedQuantizerRun
     /// </summary>
     public static void RunKind(string kind, Options options)
     {
-        var cells = QuantizerBenchmarkBase.Sizes.Select(n => new QuantizerBenchmarks { Kind = kind, N = n, Rate = 2.0 }).ToArray();
+        var cells = QuantizerBenchmarkBase.Sizes.Select(n => new QuantizerBenchmarks { Kind = kind, N = n, Rate = QuantizerBenchmarkBase.MeasuredRate }).ToArray();
         foreach (var cell in cells)
         {
             cell.Setup();

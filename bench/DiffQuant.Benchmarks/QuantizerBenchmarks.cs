@@ -31,7 +31,10 @@ public abstract class QuantizerBenchmarkBase
 
     public abstract string Kind { get; set; }
 
-    [Params(2.0)]
+    /// <summary>The rate every cell is measured at, bits a coordinate (BenchmarkDotNet's and <see cref="InterleavedQuantizerRun"/>'s).</summary>
+    public const double MeasuredRate = 2.0;
+
+    [Params(MeasuredRate)]
     public double Rate { get; set; }
 
     [GlobalSetup]
