@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# The cells of bench/quantizers.sh (encode + decode at R = 2, every fast kind at n = 10^4 … 10^7), a process a kind, its
-# sizes measured round-robin, each sample between two timings of a control kernel that stays in the first-level cache (a Hadamard
-# transform of 4096 floats): the control measures how fast the core runs at that moment, so the samples taken while it
-# ran at its fastest show the code's speed on a core of its own, and the rest show what the neighbours left it.
+# The cells of bench/quantizers.sh (encode + decode at R = 2, every fast kind at n = 10^4 … 10^7), a process a kind,
+# its sizes measured round-robin, each sample between two timings of a control kernel that stays in the first-level
+# cache (a Hadamard transform of 4096 floats): the control measures how fast the core runs at that moment, so the
+# samples taken while it ran at its fastest show the code's speed on a core of its own, and the rest show what the
+# neighbours left it.
 # Prints a Markdown table of million coordinates per second; the JSON it came from is kept in dq-out/bench/interleaved.
 # Usage: bench/quantizers-interleaved.sh [ROUNDS]   (default 160, about five minutes)
 set -euo pipefail
